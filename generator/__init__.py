@@ -1,0 +1,1 @@
+"""An OpenAPI → Python client generator: spec → IR → Jinja templates → black → package."""

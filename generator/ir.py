@@ -1,0 +1,258 @@
+"""The intermediate representation: the API described in Python terms.
+
+This is the contract between lowering and rendering. Everything here is final:
+every ``$ref`` is resolved, every name is a valid, unique Python identifier, and
+templates read nothing else. The dataclasses are frozen and hold tuples so that
+an ``Api`` can be hashed, compared and cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias, Union
+
+JsonValue: TypeAlias = Union[None, bool, int, float, str, tuple["JsonValue", ...], tuple[tuple[str, "JsonValue"], ...]]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Validation keywords that a value must satisfy, as the spec states them."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    min_properties: int | None = None
+    max_properties: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == _NO_CONSTRAINTS
+
+
+_NO_CONSTRAINTS = Constraints()
+
+
+# --- types -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """``str``, ``int``, ``float``, ``bool``, ``bytes`` (binary), ``any`` or ``none``."""
+
+    kind: Literal["str", "int", "float", "bool", "bytes", "any", "none"]
+    format: str | None = None
+    constraints: Constraints = _NO_CONSTRAINTS
+
+
+@dataclass(frozen=True)
+class ListType:
+    item: Type
+    constraints: Constraints = _NO_CONSTRAINTS
+
+
+@dataclass(frozen=True)
+class MapType:
+    """An object whose keys are free: ``additionalProperties`` or a free-form object."""
+
+    value: Type
+    key_constraints: Constraints = _NO_CONSTRAINTS
+    constraints: Constraints = _NO_CONSTRAINTS
+
+
+@dataclass(frozen=True)
+class LiteralType:
+    """An enum or a const. ``open`` enums also accept unknown values when parsing responses."""
+
+    values: tuple[str | int | float | bool | None, ...]
+    open: bool = False
+
+
+@dataclass(frozen=True)
+class UnionType:
+    variants: tuple[Type, ...]
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class NullableType:
+    inner: Type
+
+
+@dataclass(frozen=True)
+class NamedType:
+    """A reference to a named type (a model or an alias) by its final name."""
+
+    name: str
+
+
+Type: TypeAlias = Union[Primitive, ListType, MapType, LiteralType, UnionType, NullableType, NamedType]
+
+
+# --- named types -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire_name: str
+    type: Type
+    required: bool
+    description: str | None = None
+    default: JsonValue = None
+    has_default: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object schema with known properties.
+
+    ``name`` is the response model's class name and ``param_name`` the request
+    TypedDict's; ``module`` and ``param_module`` are the modules (under ``types``)
+    that hold them. ``in_request``/``in_response`` say which of the two is needed.
+    """
+
+    name: str
+    param_name: str
+    module: str
+    param_module: str
+    fields: tuple[Field, ...]
+    description: str | None = None
+    extra: Type | None = None
+    in_request: bool = False
+    in_response: bool = False
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named non-object schema (a union, an enum, a list…) rendered as a type alias."""
+
+    name: str
+    param_name: str
+    module: str
+    param_module: str
+    type: Type
+    description: str | None = None
+    in_request: bool = False
+    in_response: bool = False
+    pointer: str = ""
+
+
+NamedDef: TypeAlias = Union[Model, Alias]
+
+
+# --- operations ------------------------------------------------------------------------
+
+
+ParamLocation = Literal["path", "query", "header", "cookie", "body"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    wire_name: str
+    location: ParamLocation
+    type: Type
+    required: bool
+    description: str | None = None
+    default: JsonValue = None
+    has_default: bool = False
+    deprecated: bool = False
+    style: str | None = None
+    explode: bool = True
+
+
+@dataclass(frozen=True)
+class Body:
+    """How the request body is sent.
+
+    ``flattened`` bodies are objects whose properties became keyword arguments
+    (the ``Parameter``s with location ``body``); otherwise the whole body is the
+    single parameter named ``param``.
+    """
+
+    kind: Literal["json", "multipart", "form", "binary", "text"]
+    content_type: str
+    required: bool
+    flattened: bool
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A ``text/event-stream`` response and the boolean body field that asks for it."""
+
+    item: Type
+    envelope: bool
+    flag: str | None
+
+
+@dataclass(frozen=True)
+class Response:
+    kind: Literal["json", "binary", "text", "none"]
+    type: Type | None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    summary: str | None
+    description: str | None
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    response: Response
+    stream: Stream | None = None
+    deprecated: bool = False
+    docs_url: str | None = None
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A node of the client's attribute tree: ``client.<name>.<child>…``."""
+
+    name: str
+    class_name: str
+    module: str
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...] = ()
+
+
+@dataclass(frozen=True)
+class Auth:
+    location: Literal["header", "query", "cookie"]
+    name: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Api:
+    package: str
+    title: str
+    version: str
+    description: str | None
+    base_url: str
+    auth: Auth | None
+    api_key_env: str | None
+    base_url_env: str | None
+    default_headers: tuple[tuple[str, str], ...]
+    resources: tuple[Resource, ...]
+    types: tuple[NamedDef, ...] = field(default=())

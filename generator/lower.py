@@ -1,0 +1,265 @@
+"""OpenAPI → IR: the whole lowering stage, from a loaded document to a final ``ir.Api``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import ir, resources
+from .config import Target
+from .diagnostics import Problem, Report, SpecError
+from .load import Document
+from .naming import NameTable, snake
+from .operations import HTTP_METHODS, OperationLowerer
+from .refs import Resolver
+from .schemas import SchemaLowerer, _Def
+
+_RESERVED_MODULES = frozenset({"__init__", "_runtime", "types", "resources"})
+
+
+@dataclass(frozen=True)
+class Lowered:
+    api: ir.Api
+    warnings: tuple[Problem, ...]
+    resolver: Resolver
+
+
+def lower(document: Document, target: Target, spec_path: Path | None = None) -> Lowered:
+    resolver = Resolver(document, spec_path)
+    report = Report(document.file)
+    try:
+        schemas = SchemaLowerer(resolver, report, NameTable())
+        operations = OperationLowerer(schemas, report, target).lower_all()
+    except RecursionError:
+        raise SpecError([Problem(document.file, "", "schemas are nested too deeply to lower")]) from None
+    if report.errors:
+        raise SpecError(report.errors)
+    tree = resources.build(operations, dict(target.method_names), _spec_paths(document.raw))
+    types = _finish_types(schemas.defs.values(), operations)
+    raw = document.raw
+    info = raw.get("info") if isinstance(raw.get("info"), dict) else {}
+    api = ir.Api(
+        package=target.package,
+        title=str(info.get("title") or target.package),
+        version=target.version,
+        description=info.get("description") if isinstance(info.get("description"), str) else None,
+        base_url=_base_url(raw),
+        auth=_auth(raw),
+        api_key_env=target.api_key_env,
+        base_url_env=target.base_url_env,
+        default_headers=target.default_headers,
+        resources=tree,
+        types=types,
+    )
+    return Lowered(api, tuple(report.warnings), resolver)
+
+
+def _spec_paths(raw: dict[str, Any]) -> dict[str, set[str]]:
+    paths = raw.get("paths") if isinstance(raw.get("paths"), dict) else {}
+    return {str(p): {m for m in HTTP_METHODS if m in item} for p, item in paths.items() if isinstance(item, dict)}
+
+
+def _base_url(raw: dict[str, Any]) -> str:
+    servers = raw.get("servers")
+    if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+        url = str(servers[0].get("url", ""))
+        variables = servers[0].get("variables") or {}
+        for name, variable in variables.items() if isinstance(variables, dict) else ():
+            if isinstance(variable, dict) and "default" in variable:
+                url = url.replace("{" + str(name) + "}", str(variable["default"]))
+        return url.rstrip("/")
+    return ""
+
+
+def _auth(raw: dict[str, Any]) -> ir.Auth | None:
+    """The first security scheme the document requires globally (or, failing that, defines)."""
+    components = raw.get("components") if isinstance(raw.get("components"), dict) else {}
+    schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    order = [name for requirement in raw.get("security") or [] if isinstance(requirement, dict) for name in requirement]
+    order += [name for name in schemes if name not in order]
+    for name in order:
+        scheme = schemes.get(name)
+        if not isinstance(scheme, dict):
+            continue
+        kind = scheme.get("type")
+        if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            return ir.Auth("header", "Authorization", "Bearer {key}")
+        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            return ir.Auth("header", "Authorization", "Basic {key}")
+        if kind == "apiKey" and scheme.get("in") in {"header", "query", "cookie"} and isinstance(scheme.get("name"), str):
+            return ir.Auth(scheme["in"], scheme["name"], "{key}")
+        if kind in {"oauth2", "openIdConnect"}:
+            return ir.Auth("header", "Authorization", "Bearer {key}")
+    return None
+
+
+# --- named types: which side needs them, their param names and their modules -------------
+
+
+def _named(t: ir.Type | None) -> Iterator[str]:
+    if t is None:
+        return
+    if isinstance(t, ir.NamedType):
+        yield t.name
+    elif isinstance(t, ir.ListType):
+        yield from _named(t.item)
+    elif isinstance(t, ir.MapType):
+        yield from _named(t.value)
+    elif isinstance(t, ir.UnionType):
+        for variant in t.variants:
+            yield from _named(variant)
+    elif isinstance(t, ir.NullableType):
+        yield from _named(t.inner)
+
+
+def _edges(definition: _Def, side: str) -> list[str]:
+    if definition.kind == "alias":
+        return list(_named(definition.type))
+    skip = "read_only" if side == "request" else "write_only"
+    out = [n for f in definition.fields if not getattr(f, skip) for n in _named(f.type)]
+    return out + list(_named(definition.extra))
+
+
+def _reach(roots: list[str], by_name: dict[str, _Def], side: str) -> set[str]:
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in by_name:
+            continue
+        seen.add(name)
+        stack.extend(_edges(by_name[name], side))
+    return seen
+
+
+def _finish_types(defs: Any, operations: list[ir.Operation]) -> tuple[ir.NamedDef, ...]:
+    by_name: dict[str, _Def] = {d.name: d for d in defs}
+    request_roots = [n for op in operations for p in op.parameters for n in _named(p.type)]
+    response_roots = [n for op in operations for n in [*_named(op.response.type), *(_named(op.stream.item) if op.stream else ())]]
+    in_request = _reach(request_roots, by_name, "request")
+    in_response = _reach(response_roots, by_name, "response")
+
+    # An alias that holds no model (an enum, a union of primitives) reads the same on both
+    # sides and is shared; anything that reaches a model has a separate request variant.
+    pure_memo: dict[str, bool] = {}
+
+    def pure(name: str, stack: frozenset[str] = frozenset()) -> bool:
+        if name not in pure_memo:
+            definition = by_name[name]
+            if definition.kind == "model":
+                pure_memo[name] = False
+            elif name in stack:
+                return True
+            else:
+                pure_memo[name] = all(pure(n, stack | {name}) for n in _named(definition.type) if n in by_name)
+        return pure_memo[name]
+
+    class_names = NameTable(set(by_name))
+    param_names = {}
+    for name in sorted(in_request):
+        param_names[name] = name if pure(name) else class_names.claim(name + "Param", sep="")
+
+    # Nodes of the module graph: (side, name); a pure alias lives on the "shared" side.
+    def node(side: str, name: str) -> tuple[str, str]:
+        return ("shared", name) if pure(name) else (side, name)
+
+    graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for side, names in (("response", in_response), ("request", in_request)):
+        for name in sorted(names):
+            key = node(side, name)
+            graph[key] = sorted({node(side, n) for n in _edges(by_name[name], side) if n in by_name})
+    components = _strongly_connected(graph)
+
+    modules = NameTable(_RESERVED_MODULES, fold_case=True)
+    module_of: dict[tuple[str, str], str] = {}
+    for component in sorted(components, key=lambda c: min(_display(k, param_names) for k in c)):
+        first = min(component, key=lambda k: _display(k, param_names))
+        module = modules.claim(snake(_display(first, param_names)))
+        for key in component:
+            module_of[key] = module
+
+    result: list[ir.NamedDef] = []
+    for component in components:  # dependencies before dependants
+        for side, name in sorted(component, key=lambda k: _display(k, param_names)):
+            result.append(_freeze(by_name[name], side, param_names, module_of, name in in_request, name in in_response))
+    return tuple(result)
+
+
+def _display(key: tuple[str, str], param_names: dict[str, str]) -> str:
+    side, name = key
+    return param_names[name] if side == "request" else name
+
+
+def _freeze(definition: _Def, side: str, param_names: dict[str, str], module_of: dict[tuple[str, str], str], in_request: bool, in_response: bool) -> ir.NamedDef:
+    name = definition.name
+    param_name = param_names.get(name, name)
+    response_module = module_of.get(("response", name)) or module_of.get(("shared", name), "")
+    request_module = module_of.get(("request", name)) or module_of.get(("shared", name), "")
+    common = dict(
+        name=name,
+        param_name=param_name,
+        module=response_module,
+        param_module=request_module,
+        description=definition.description,
+        in_request=in_request and side in {"request", "shared"},
+        in_response=in_response and side in {"response", "shared"},
+        pointer=definition.location[1],
+    )
+    if definition.kind == "model":
+        return ir.Model(fields=definition.fields, extra=definition.extra, **common)  # type: ignore[arg-type]
+    assert definition.type is not None
+    return ir.Alias(type=definition.type, **common)  # type: ignore[arg-type]
+
+
+def _strongly_connected(graph: dict[tuple[str, str], list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
+    """Tarjan's algorithm, iteratively (specs nest deeper than Python's recursion limit).
+
+    Components come out dependencies first, which is the order modules must define them in.
+    """
+    index: dict[tuple[str, str], int] = {}
+    low: dict[tuple[str, str], int] = {}
+    on_stack: set[tuple[str, str]] = set()
+    stack: list[tuple[str, str]] = []
+    components: list[list[tuple[str, str]]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            vertex, position = work.pop()
+            if position == 0:
+                index[vertex] = low[vertex] = counter
+                counter += 1
+                stack.append(vertex)
+                on_stack.add(vertex)
+            edges = graph.get(vertex, [])
+            recurse = False
+            for i in range(position, len(edges)):
+                nxt = edges[i]
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    work.append((vertex, i + 1))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[vertex] = min(low[vertex], index[nxt])
+            if recurse:
+                continue
+            if low[vertex] == index[vertex]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == vertex:
+                        break
+                components.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[vertex])
+    return components

@@ -1,0 +1,300 @@
+"""Lowering paths and operations: parameters, request bodies, responses and streams."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import ir
+from .config import Target
+from .diagnostics import Report, escape_pointer_token
+from .naming import RESERVED_ARGUMENTS, NameTable, pascal, snake, words
+from .refs import Location
+from .schemas import SchemaLowerer, child
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+# OpenAPI: header parameters with these names SHALL be ignored; the client sets them.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_BODY_PREFERENCE = ("json", "multipart", "form", "binary", "text")
+
+
+def media_kind(media_type: str) -> str | None:
+    """What a media type is, as far as sending or receiving it goes."""
+    base = media_type.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json") or base == "*/*":
+        return "json"
+    if base == "text/event-stream":
+        return "stream"
+    if base == "multipart/form-data":
+        return "multipart"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("text/") or base in {"application/sdp", "application/xml"}:
+        return "text"
+    if base.split("/")[0] in {"application", "audio", "image", "video"}:
+        return "binary"
+    return None
+
+
+class OperationLowerer:
+    def __init__(self, schemas: SchemaLowerer, report: Report, target: Target):
+        self.schemas = schemas
+        self.resolver = schemas.resolver
+        self.report = report
+        self.target = target
+        self.root = self.resolver.root
+
+    def lower_all(self) -> list[ir.Operation]:
+        paths = self.root.raw.get("paths")
+        if paths is None:
+            paths = {}
+        if not isinstance(paths, dict):
+            self.report.error("/paths", "`paths` must be an object")
+            return []
+        wanted = set(self.target.operations)
+        seen_ids: dict[str, str] = {}
+        operations = []
+        for path, item in paths.items():
+            at: Location = (self.root.file, "/paths/" + escape_pointer_token(str(path)))
+            if isinstance(item, dict) and "$ref" in item:
+                item, at = self.resolver.follow(item, at)
+            if not isinstance(item, dict):
+                self.report.error(at[1], "a path item must be an object")
+                continue
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                op_at = child(at, method)
+                node = item[method]
+                if not isinstance(node, dict):
+                    self.report.error(op_at[1], "an operation must be an object")
+                    continue
+                operation_id = node.get("operationId")
+                if not isinstance(operation_id, str) or not operation_id.strip():
+                    operation_id = snake(method + " " + " ".join(words(str(path))))
+                if wanted and operation_id not in wanted:
+                    continue
+                if operation_id in seen_ids:
+                    self.report.error(op_at[1] + "/operationId", f"duplicate operationId {operation_id!r}", f"also used at {seen_ids[operation_id]}")
+                    continue
+                seen_ids[operation_id] = op_at[1]
+                operations.append(self._operation(str(path), method, node, item, op_at, at, operation_id))
+        missing = sorted(wanted - set(seen_ids))
+        for operation_id in missing:
+            self.report.error("/paths", f"no operation with operationId {operation_id!r}")
+        return operations
+
+    # --- one operation ----------------------------------------------------------------
+
+    def _operation(self, path: str, method: str, node: dict[str, Any], item: dict[str, Any], at: Location, item_at: Location, operation_id: str) -> ir.Operation:
+        hint = pascal(operation_id)
+        names = NameTable(RESERVED_ARGUMENTS)
+        parameters = self._parameters(path, node, item, at, item_at, hint, names)
+        body, body_parameters = self._body(node, at, hint, names)
+        response, stream = self._responses(node, at, hint, body_parameters)
+        docs = node.get("externalDocs")
+        return ir.Operation(
+            operation_id=operation_id,
+            method_name="",
+            http_method=method,
+            path=path,
+            summary=_text(node.get("summary")),
+            description=_text(node.get("description")),
+            parameters=tuple(parameters + body_parameters),
+            body=body,
+            response=response,
+            stream=stream,
+            deprecated=node.get("deprecated") is True,
+            docs_url=docs.get("url") if isinstance(docs, dict) and isinstance(docs.get("url"), str) else None,
+        )
+
+    def _parameters(self, path: str, node: dict[str, Any], item: dict[str, Any], at: Location, item_at: Location, hint: str, names: NameTable) -> list[ir.Parameter]:
+        declared: dict[tuple[str, str], tuple[Any, Location]] = {}
+        for owner, owner_at in ((item, item_at), (node, at)):
+            raw = owner.get("parameters", [])
+            if not isinstance(raw, list):
+                self.report.error(owner_at[1] + "/parameters", "`parameters` must be a list")
+                continue
+            for index, param in enumerate(raw):
+                param, param_at = self.resolver.follow(param, child(owner_at, "parameters", index))
+                if not isinstance(param, dict) or not isinstance(param.get("name"), str):
+                    self.report.error(param_at[1], "a parameter needs a string `name`")
+                    continue
+                location = param.get("in")
+                if location not in {"path", "query", "header", "cookie"}:
+                    self.report.error(param_at[1] + "/in", f"unknown parameter location {location!r}", "one of path, query, header, cookie")
+                    continue
+                declared[(param["name"], location)] = (param, param_at)
+        in_template = _TEMPLATE.findall(path)
+        for name in in_template:
+            if (name, "path") not in declared:
+                self.report.error(at[1], f"path parameter {name!r} is in the path but not declared", f"add a parameter with `in: path` and `name: {name}`")
+        order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        result = []
+        ordered = sorted(declared.items(), key=lambda kv: (order[kv[0][1]], in_template.index(kv[0][0]) if kv[0][1] == "path" and kv[0][0] in in_template else 0))
+        for (wire, location), (param, param_at) in ordered:
+            if location == "path" and wire not in in_template:
+                self.report.error(param_at[1], f"path parameter {wire!r} is declared but not in the path {path!r}")
+                continue
+            if location == "header" and wire.lower() in _IGNORED_HEADERS:
+                continue
+            schema, schema_at = self._parameter_schema(param, param_at)
+            target = self.resolver.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
+            target = target if isinstance(target, dict) else {}
+            style = param.get("style") if isinstance(param.get("style"), str) else None
+            default_style = "simple" if location in {"path", "header"} else "form"
+            explode = param.get("explode", (style or default_style) == "form")
+            result.append(
+                ir.Parameter(
+                    name=names.claim(_argument_name(wire)),
+                    wire_name=wire,
+                    location=location,
+                    type=self.schemas.lower(schema, schema_at, hint + pascal(wire)),
+                    required=location == "path" or param.get("required") is True,
+                    description=_text(param.get("description")) or _text(target.get("description")),
+                    default=self.schemas.default_of(schema, schema_at),
+                    deprecated=param.get("deprecated") is True,
+                    style=style,
+                    explode=explode is True,
+                )
+            )
+        return result
+
+    def _parameter_schema(self, param: dict[str, Any], at: Location) -> tuple[Any, Location]:
+        if "schema" in param:
+            return param["schema"], child(at, "schema")
+        content = param.get("content")
+        if isinstance(content, dict) and content:
+            media = next(iter(content))
+            media_node = content[media]
+            if isinstance(media_node, dict) and "schema" in media_node:
+                return media_node["schema"], child(at, "content", media, "schema")
+        return True, child(at, "schema")
+
+    def _body(self, node: dict[str, Any], at: Location, hint: str, names: NameTable) -> tuple[ir.Body | None, list[ir.Parameter]]:
+        if "requestBody" not in node:
+            return None, []
+        body, body_at = self.resolver.follow(node["requestBody"], child(at, "requestBody"))
+        if not isinstance(body, dict):
+            self.report.error(body_at[1], "`requestBody` must be an object")
+            return None, []
+        content = body.get("content")
+        if not isinstance(content, dict) or not content:
+            self.report.error(body_at[1], "`requestBody` needs a `content` object")
+            return None, []
+        choice = self._choose(content, body_at, _BODY_PREFERENCE, "request body")
+        if choice is None:
+            return None, []
+        media, kind = choice
+        media_node = content[media] if isinstance(content[media], dict) else {}
+        schema, schema_at = media_node.get("schema", True), child(body_at, "content", media, "schema")
+        required = body.get("required") is True
+        target, target_at = self.resolver.follow(schema, schema_at) if isinstance(schema, dict) else (schema, schema_at)
+        if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
+            return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, required, kind)  # type: ignore[arg-type]
+        param = names.claim("body")
+        body_type = self.schemas.lower(schema, schema_at, hint + "Body")
+        if kind in {"binary"}:
+            body_type = ir.Primitive("bytes", "binary")
+        parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")))
+        return ir.Body(kind, media, required, flattened=False, param=param), [parameter]  # type: ignore[arg-type]
+
+    def _flatten(self, target: dict[str, Any], at: Location, hint: str, names: NameTable, body_required: bool, kind: str) -> list[ir.Parameter]:
+        obj = self.schemas.collect(target, at)
+        model_hint = self.schemas.component_name(at) or hint + "Body"
+        parameters = []
+        for wire, (schema, schema_at) in obj.properties.items():
+            prop = self.resolver.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
+            prop = prop if isinstance(prop, dict) else {}
+            source = schema if isinstance(schema, dict) else {}
+            if source.get("readOnly") or prop.get("readOnly"):
+                continue
+            lowered = self.schemas.lower(schema, schema_at, model_hint + pascal(wire))
+            parameters.append(
+                ir.Parameter(
+                    name=names.claim(_argument_name(wire)),
+                    wire_name=wire,
+                    location="body",
+                    type=lowered,
+                    required=body_required and wire in obj.required,
+                    description=_text(source.get("description")) or _text(prop.get("description")),
+                    default=self.schemas.default_of(schema, schema_at),
+                    deprecated=bool(source.get("deprecated") or prop.get("deprecated")),
+                )
+            )
+        return parameters
+
+    def _responses(self, node: dict[str, Any], at: Location, hint: str, body_parameters: list[ir.Parameter]) -> tuple[ir.Response, ir.Stream | None]:
+        responses = node.get("responses")
+        if not isinstance(responses, dict) or not responses:
+            self.report.error(at[1], "the operation has no `responses`", "add at least one response, e.g. `'200': {description: OK}`")
+            return ir.Response("none", None), None
+        codes = sorted((str(c) for c in responses if str(c).startswith("2")), key=lambda c: (c.upper() == "2XX", c))
+        code = codes[0] if codes else ("default" if "default" in responses else None)
+        if code is None:
+            return ir.Response("none", None), None
+        key = code if code in responses else int(code)
+        response, response_at = self.resolver.follow(responses[key], child(at, "responses", code))
+        content = response.get("content") if isinstance(response, dict) else None
+        if not isinstance(content, dict) or not content:
+            return ir.Response("none", None), None
+        kinds = {media: media_kind(media) for media in content}
+        stream = None
+        stream_media = next((m for m, k in kinds.items() if k == "stream"), None)
+        if stream_media is not None:
+            stream = self._stream(content[stream_media], child(response_at, "content", stream_media), hint, body_parameters)
+        others = {m: k for m, k in kinds.items() if k != "stream"}
+        if not others:
+            return ir.Response("none", None), stream
+        choice = self._choose(others, response_at, ("json", "binary", "text"), "response")
+        if choice is None:
+            return ir.Response("none", None), stream
+        media, kind = choice
+        media_node = content[media] if isinstance(content[media], dict) else {}
+        if kind == "json":
+            schema_at = child(response_at, "content", media, "schema")
+            return ir.Response("json", self.schemas.lower(media_node.get("schema", True), schema_at, hint + "Response"), media), stream
+        return ir.Response(kind, None, media), stream  # type: ignore[arg-type]
+
+    def _stream(self, media_node: Any, at: Location, hint: str, body_parameters: list[ir.Parameter]) -> ir.Stream:
+        schema = media_node.get("schema", True) if isinstance(media_node, dict) else True
+        item = self.schemas.lower(schema, child(at, "schema"), hint + "Event")
+        flag = next((p.name for p in body_parameters if p.wire_name == self.target.stream_flag and _is_bool(p.type)), None)
+        return ir.Stream(item=item, envelope=self._is_envelope(item), flag=flag)
+
+    def _is_envelope(self, item: ir.Type) -> bool:
+        """Events whose JSON is ``{"event": ..., "data": ...}``: the SSE event name is the tag."""
+        by_name = {d.name: d for d in self.schemas.defs.values()}
+        while isinstance(item, ir.NamedType) and by_name[item.name].kind == "alias" and by_name[item.name].type is not None:
+            item = by_name[item.name].type  # type: ignore[assignment]
+        variants = item.variants if isinstance(item, ir.UnionType) else (item,)
+        for variant in variants:
+            definition = by_name.get(variant.name) if isinstance(variant, ir.NamedType) else None
+            if definition is None or definition.kind != "model" or {f.wire_name for f in definition.fields} != {"event", "data"}:
+                return False
+        return True
+
+    def _choose(self, content: dict[str, Any], at: Location, preference: tuple[str, ...], what: str) -> tuple[str, str] | None:
+        kinds = {media: media_kind(media) for media in content}
+        for wanted in preference:
+            for media, kind in kinds.items():
+                if kind == wanted:
+                    return media, kind
+        self.report.warn(at[1] + "/content", f"cannot generate {what} content type(s) {', '.join(map(repr, content))}; skipped")
+        return None
+
+
+def _is_bool(t: ir.Type) -> bool:
+    while isinstance(t, ir.NullableType):
+        t = t.inner
+    return isinstance(t, ir.Primitive) and t.kind == "bool"
+
+
+def _argument_name(wire: str) -> str:
+    candidate = wire.rstrip("[]")
+    return candidate if candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_") else snake(wire)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None

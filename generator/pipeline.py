@@ -1,0 +1,83 @@
+"""The pipeline, end to end: load → lower → render → format, for one target."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import ir
+from .config import Target
+from .diagnostics import Problem, SpecError
+from .format import Formatter
+from .load import locate_all, read
+from .lower import lower
+from .refs import Resolver
+from .render import RenderOptions, render
+
+
+@dataclass(frozen=True)
+class Result:
+    target: Target
+    api: ir.Api
+    files: dict[str, str]
+    warnings: tuple[Problem, ...]
+    formatted: int
+    cached: int
+    seconds: float
+
+    @property
+    def operation_count(self) -> int:
+        return sum(len(r.operations) for r in _walk(self.api.resources))
+
+    @property
+    def type_count(self) -> int:
+        return len({t.name for t in self.api.types})
+
+
+def _walk(resources: tuple[ir.Resource, ...]) -> list[ir.Resource]:
+    out = []
+    for resource in resources:
+        out.append(resource)
+        out.extend(_walk(resource.children))
+    return out
+
+
+def display_path(path: Path) -> str:
+    """A path as messages and generated headers show it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None = None) -> Result:
+    """Everything ``target`` generates, in memory; raises SpecError with located problems."""
+    started = time.perf_counter()
+    shown = display_path(target.spec)
+    document = read(target.spec, shown)
+    try:
+        lowered = lower(document, target, target.spec)
+    except SpecError as exc:
+        raise SpecError(_locate(exc.problems, document, None)) from None
+    warnings = tuple(_locate(list(lowered.warnings), document, lowered.resolver))
+    # Generated files name the spec by file name only: output must not depend on where it ran.
+    files = render(lowered.api, RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url))
+    formatter = Formatter(target.line_length, cache_dir, jobs)
+    files = formatter.format_all(files)
+    return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, time.perf_counter() - started)
+
+
+def _locate(problems: list[Problem], document, resolver: Resolver | None) -> list[Problem]:  # type: ignore[no-untyped-def]
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    out: list[Problem] = []
+    for file, group in by_file.items():
+        source = document if file == document.file or resolver is None else resolver.document(file)
+        out.extend(locate_all(source, group))
+    return out
+
+
+def with_spec(target: Target, spec: Path) -> Target:
+    return replace(target, spec=spec)

@@ -1,0 +1,241 @@
+"""IR → file texts, through the Jinja templates in ``templates/``.
+
+This module decides which files exist and what each template gets; how things
+are written is up to the templates and the filters registered here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import docs, ir
+from .typing_render import TypeWriter
+
+RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "_sse.py", "_streaming.py", "_types.py", "_validation.py")
+
+
+def templates_dir() -> Path:
+    # A checkout keeps templates/ beside generator/; an installed package carries them as generator.templates.
+    local = Path(__file__).resolve().parent.parent / "templates"
+    if local.is_dir():
+        return local
+    return Path(str(importlib_resources.files("generator.templates")))
+
+
+def runtime_dir() -> Path:
+    return Path(__file__).resolve().parent / "runtime"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One named type as one module writes it: a response model, a request TypedDict or an alias."""
+
+    definition: ir.NamedDef
+    side: str
+
+    @property
+    def kind(self) -> str:
+        return "model" if isinstance(self.definition, ir.Model) else "alias"
+
+    @property
+    def class_name(self) -> str:
+        return self.definition.param_name if self.side == "request" else self.definition.name
+
+
+@dataclass(frozen=True)
+class TypesModule:
+    name: str
+    side: str
+    entries: tuple[Entry, ...]
+    imports: tuple[tuple[str, tuple[str, ...]], ...]
+    forward: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    source: str
+    docs_base_url: str | None = None
+
+
+class Renderer:
+    def __init__(self, api: ir.Api, options: RenderOptions):
+        self.api = api
+        self.options = options
+        self.types = TypeWriter(api)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir())),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+        self.env.filters.update(
+            annotation=self.types.annotation,
+            doc=lambda text: docs.docstring_text(text, options.docs_base_url),
+            comment=docs.comment_text,
+            pyrepr=repr,
+            rule=self._rule,
+            param_doc=self._param_doc,
+            field_doc=_field_doc,
+            uses=_uses,
+            is_identifier=lambda s: s.isidentifier() and not _is_keyword(s),
+            type_imports=self._type_imports,
+            quote_forward=_quote_forward,
+            quote_all=repr,
+        )
+        self.env.tests["in_code"] = lambda name, code: _uses(code, name)
+        self.env.tests["is_identifier"] = lambda s: s.isidentifier() and not _is_keyword(s)
+        self.env.globals.update(api=api, source=options.source, writer=self.types)
+
+    # --- the files ----------------------------------------------------------------------
+
+    def render(self) -> dict[str, str]:
+        files: dict[str, str] = {}
+        for name in RUNTIME_FILES:
+            files[f"_runtime/{name}"] = (runtime_dir() / name).read_text(encoding="utf-8")
+        resources = list(_walk(self.api.resources))
+        modules = self._types_modules()
+        files["__init__.py"] = self._template("package_init.py.jinja")
+        files["_client.py"] = self._template("client.py.jinja")
+        files["py.typed"] = ""
+        files["resources/__init__.py"] = self._template("resources_init.py.jinja", resources=resources)
+        for resource in resources:
+            files[f"resources/{resource.module}.py"] = self._template("resource.py.jinja", resource=resource)
+        files["types/__init__.py"] = self._template("types_init.py.jinja", modules=modules)
+        for module in modules:
+            template = "params.py.jinja" if module.side == "request" else "models.py.jinja"
+            files[f"types/{module.name}.py"] = self._template(template, module=module)
+        return files
+
+    def _template(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def _types_modules(self) -> list[TypesModule]:
+        grouped: dict[str, list[Entry]] = {}
+        for definition in self.api.types:
+            if isinstance(definition, ir.Alias) and definition.module == definition.param_module:
+                side = "request" if definition.in_request else "response"
+                grouped.setdefault(definition.module, []).append(Entry(definition, side))
+                continue
+            if definition.in_response:
+                grouped.setdefault(definition.module, []).append(Entry(definition, "response"))
+            if definition.in_request:
+                grouped.setdefault(definition.param_module, []).append(Entry(definition, "request"))
+        modules = []
+        for name in sorted(grouped):
+            entries = tuple(grouped[name])
+            side = "request" if all(e.side == "request" for e in entries) else "response"
+            modules.append(TypesModule(name, side, entries, self._module_imports(name, entries), _forward_names(entries, self.types)))
+        return modules
+
+    def _module_imports(self, module: str, entries: tuple[Entry, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        needed: dict[str, set[str]] = {}
+        for entry in entries:
+            for name in self._referenced(entry):
+                target, written = self._location(name, entry.side)
+                if target != module:
+                    needed.setdefault(target, set()).add(written)
+        return tuple((target, tuple(sorted(names))) for target, names in sorted(needed.items()))
+
+    def _referenced(self, entry: Entry) -> list[str]:
+        definition = entry.definition
+        if isinstance(definition, ir.Alias):
+            return self.types.names_in(definition.type)
+        skip = "read_only" if entry.side == "request" else "write_only"
+        out: list[str] = []
+        for f in definition.fields:
+            if not getattr(f, skip):
+                out.extend(self.types.names_in(f.type))
+        out.extend(self.types.names_in(definition.extra))
+        return out
+
+    def _location(self, name: str, side: str) -> tuple[str, str]:
+        definition = self.types.defs[name]
+        if side == "request":
+            return definition.param_module, definition.param_name
+        return definition.module, definition.name
+
+    def _type_imports(self, resource: ir.Resource) -> list[tuple[str, list[str]]]:
+        """``(module, names)`` a resource module imports for its operations' types."""
+        wanted: dict[str, set[str]] = {}
+        for op in resource.operations:
+            sides = [(p.type, "request") for p in op.parameters] + [(op.response.type, "response")]
+            if op.stream:
+                sides.append((op.stream.item, "response"))
+            for t, side in sides:
+                for name in self.types.names_in(t):
+                    module, written = self._location(name, side)
+                    wanted.setdefault(module, set()).add(written)
+        return [(module, sorted(names)) for module, names in sorted(wanted.items())]
+
+    # --- filters ------------------------------------------------------------------------
+
+    def _rule(self, t: ir.Type) -> str | None:
+        rule = self.types.rule(t)
+        return repr(rule) if rule else None
+
+    def _param_doc(self, param: ir.Parameter | ir.Field) -> str:
+        """A parameter's or field's documentation, as plain text (the ``doc`` filter escapes it)."""
+        parts = [param.description or ""]
+        parts += docs.constraint_notes(param.type, self.types.defs)
+        note = docs.default_note(param.default)
+        if note:
+            parts.append(note)
+        if param.deprecated:
+            parts.append("Deprecated.")
+        return "\n\n".join(p for p in parts if p)
+
+
+def _field_doc(f: ir.Field) -> str:
+    """A response field's documentation: what it means (constraints are the server's business)."""
+    return "\n\n".join(p for p in (f.description or "", "Deprecated." if f.deprecated else "") if p)
+
+
+def _forward_names(entries: tuple[Entry, ...], writer: TypeWriter) -> frozenset[str]:
+    """Names an alias in this module uses before the module defines them (cycles only)."""
+    defined: set[str] = set()
+    forward: set[str] = set()
+    local = {e.class_name for e in entries}
+    for entry in entries:
+        if isinstance(entry.definition, ir.Alias):
+            for name in writer.names_in(entry.definition.type):
+                definition = writer.defs[name]
+                written = definition.param_name if entry.side == "request" else definition.name
+                if written in local and written not in defined:
+                    forward.add(written)
+        defined.add(entry.class_name)
+    return frozenset(forward)
+
+
+def _walk(resources: tuple[ir.Resource, ...]) -> Any:
+    for resource in resources:
+        yield resource
+        yield from _walk(resource.children)
+
+
+def _uses(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
+def _quote_forward(text: str, forward: frozenset[str]) -> str:
+    """Quote names an alias uses before its module defines them (mutually recursive types)."""
+    for name in sorted(forward):
+        text = re.sub(rf"(?<![\w.\"']){re.escape(name)}\b", repr(name), text)
+    return text
+
+
+def _is_keyword(name: str) -> bool:
+    import keyword
+
+    return keyword.iskeyword(name)
+
+
+def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
+    return Renderer(api, options).render()

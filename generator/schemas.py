@@ -1,0 +1,521 @@
+"""Lowering JSON Schemas (as OpenAPI 3.0 and 3.1 write them) to IR types.
+
+Named types come from ``$ref`` targets: an object with properties becomes a
+``Model``, an enum, union, list or map an ``Alias``; a plain primitive is inlined
+(a ``$ref`` to ``type: boolean`` reads better as ``bool``). Inline objects get a
+name from where they stand (``CreateRunRequest`` + ``truncation_strategy`` →
+``CreateRunRequestTruncationStrategy``) and are cached by location, so a schema
+is lowered once whatever path reaches it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import ir
+from .diagnostics import Report, SpecError, escape_pointer_token
+from .naming import NameTable, field_name, pascal
+from .refs import Location, Resolver
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none"}
+_KNOWN_TYPES = frozenset(_PRIMITIVES) | {"array", "object"}
+# Keywords that only annotate: an ``allOf`` part with nothing else adds no structure.
+_ANNOTATIONS = frozenset({"description", "title", "nullable", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "externalDocs", "$comment"})
+# Attributes of the runtime BaseModel that a field must not shadow.
+_MODEL_ATTRIBUTES = frozenset(
+    {"copy", "dict", "json", "schema", "schema_json", "validate", "construct", "fields", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs", "to_dict", "to_json"}
+)
+
+
+def child(at: Location, *tokens: str | int) -> Location:
+    return at[0], at[1] + "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+@dataclass
+class _Def:
+    name: str
+    location: Location
+    kind: str  # "model" | "alias"
+    description: str | None = None
+    fields: tuple[ir.Field, ...] = ()
+    extra: ir.Type | None = None
+    type: ir.Type | None = None
+
+
+@dataclass
+class _Object:
+    """An object schema with ``allOf`` merged in."""
+
+    properties: dict[str, tuple[Any, Location]] = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+    extra: tuple[Any, Location] | None = None
+    extra_forbidden: bool = False
+
+
+def json_default(node: dict[str, Any]) -> str | None:
+    if "default" not in node:
+        return None
+    return json.dumps(node["default"], sort_keys=True, ensure_ascii=False)
+
+
+class SchemaLowerer:
+    def __init__(self, resolver: Resolver, report: Report, class_names: NameTable):
+        self.resolver = resolver
+        self.report = report
+        self.names = class_names
+        self.defs: dict[Location, _Def] = {}
+        # What a $ref target lowers to when it is used in place: NamedType, or an inlined primitive.
+        self._targets: dict[Location, ir.Type] = {}
+        self._inline: dict[Location, ir.Type] = {}
+        self._component_names = self._claim_component_names()
+
+    def _claim_component_names(self) -> dict[Location, str]:
+        schemas = self.resolver.root.raw.get("components", {}) or {}
+        schemas = schemas.get("schemas", {}) if isinstance(schemas, dict) else {}
+        names = {}
+        for key in schemas if isinstance(schemas, dict) else ():
+            names[(self.resolver.root.file, f"/components/schemas/{escape_pointer_token(key)}")] = self.names.claim(pascal(str(key)), sep="")
+        return names
+
+    # --- entry points ----------------------------------------------------------------
+
+    def lower(self, node: Any, at: Location, hint: str) -> ir.Type:
+        """The IR type of the schema ``node`` found at ``at``; ``hint`` names inline objects."""
+        if isinstance(node, bool):
+            return ir.Primitive("any") if node else ir.Primitive("none")
+        if not isinstance(node, dict):
+            self.report.error(at[1], f"a schema must be an object, not {type(node).__name__}", file=at[0])
+            return ir.Primitive("any")
+        if "$ref" in node:
+            return self._reference(node, at)
+        if at in self._inline:
+            return self._inline[at]
+        result = self._lower_inline(node, at, hint)
+        self._inline[at] = result
+        return result
+
+    def is_model(self, node: dict[str, Any], at: Location) -> bool:
+        """Whether a schema is an object with known properties (a request body to flatten)."""
+        return self._shape(node, at) == "model"
+
+    def default_of(self, node: Any, at: Location) -> str | None:
+        """A schema's default as JSON text: its own, its target's, or its one non-null variant's."""
+        for _ in range(16):
+            if not isinstance(node, dict):
+                return None
+            if "default" in node:
+                return json_default(node)
+            if "$ref" in node:
+                node, at = self.resolver.follow(node, at)
+                continue
+            keyword = "anyOf" if isinstance(node.get("anyOf"), list) else "oneOf" if isinstance(node.get("oneOf"), list) else None
+            if keyword is None:
+                return None
+            non_null = [(i, v) for i, v in enumerate(node[keyword]) if not _is_null_schema(v)]
+            if len(non_null) != 1:
+                return None
+            node, at = non_null[0][1], child(at, keyword, non_null[0][0])
+        return None
+
+    def component_name(self, at: Location) -> str | None:
+        return self._component_names.get(at)
+
+    # --- references -----------------------------------------------------------------
+
+    def _reference(self, node: dict[str, Any], at: Location) -> ir.Type:
+        target_node, target = self.resolver.follow(node, at)
+        result = self._targets.get(target)
+        if result is None:
+            result = self._define(target_node, target)
+        # 3.0 specs write `$ref` + `nullable: true` as siblings; OpenAI's 3.1 spec does too.
+        if node.get("nullable") is True and not isinstance(result, ir.NullableType):
+            result = ir.NullableType(result)
+        return result
+
+    def _define(self, node: Any, at: Location) -> ir.Type:
+        if not isinstance(node, dict):
+            return self.lower(node, at, "Model")
+        shape = self._shape(node, at)
+        if shape == "primitive":
+            result = self._lower_inline(node, at, "Model")
+            self._targets[at] = result
+            return result
+        name = self._component_names.get(at) or self.names.claim(pascal(_name_from_pointer(at[1])), sep="")
+        definition = _Def(name, at, "model" if shape == "model" else "alias", description=_text(node.get("description")))
+        self.defs[at] = definition
+        named: ir.Type = ir.NamedType(name)
+        nullable = _is_nullable(node)
+        self._targets[at] = ir.NullableType(named) if nullable else named
+        if shape == "model":
+            self._fill_model(definition, node, at)
+        else:
+            lowered = self._lower_inline(node, at, name)
+            if isinstance(lowered, ir.NullableType):
+                # The alias names the non-null type; where it is used, it is used as nullable.
+                lowered = lowered.inner
+                self._targets[at] = ir.NullableType(named)
+            definition.type = lowered
+        return self._targets[at]
+
+    def _shape(self, node: dict[str, Any], at: Location) -> str:
+        """``model``, ``alias`` or ``primitive``: how a named schema is rendered."""
+        if self._has_properties(node, at):
+            return "model"
+        types = _types(node)
+        if "enum" in node or "const" in node or "oneOf" in node or "anyOf" in node:
+            return "alias"
+        if "allOf" in node:
+            parts = [p for p in node["allOf"] if not _only_annotations(p)] if isinstance(node["allOf"], list) else []
+            if len(parts) == 1:
+                inner, inner_at = self.resolver.follow(parts[0], child(at, "allOf", node["allOf"].index(parts[0])))
+                return self._shape(inner, inner_at) if isinstance(inner, dict) else "primitive"
+            return "alias"
+        if types & {"array", "object"} or "items" in node or "additionalProperties" in node:
+            return "alias"
+        return "primitive"
+
+    def _has_properties(self, node: dict[str, Any], at: Location) -> bool:
+        if isinstance(node.get("properties"), dict) and node["properties"]:
+            return "oneOf" not in node and "anyOf" not in node
+        if isinstance(node.get("allOf"), list):
+            substantive = [p for p in node["allOf"] if not _only_annotations(p)]
+            if len(substantive) > 1:
+                return True
+        return False
+
+    # --- inline schemas ---------------------------------------------------------------
+
+    def _lower_inline(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
+        result = self._lower_core(node, at, hint)
+        if _is_nullable(node) and not isinstance(result, ir.NullableType) and result != ir.Primitive("none"):
+            result = ir.NullableType(result)
+        return result
+
+    def _lower_core(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
+        if "const" in node:
+            return ir.LiteralType((node["const"],))
+        if "enum" in node:
+            return self._enum(node, at)
+        if "oneOf" in node or "anyOf" in node:
+            return self._union(node, at, hint)
+        if "allOf" in node:
+            return self._all_of(node, at, hint)
+        types = _types(node)
+        unknown = types - _KNOWN_TYPES
+        if unknown:
+            self.report.error(at[1] + "/type", f"unknown type {sorted(unknown)[0]!r}", "one of " + ", ".join(sorted(_KNOWN_TYPES)), file=at[0])
+            return ir.Primitive("any")
+        non_null = sorted(types - {"null"})
+        if len(non_null) > 1:
+            variants = tuple(self._single_type(node, t, at, hint) for t in non_null)
+            return ir.UnionType(variants)
+        kind = non_null[0] if non_null else ("null" if types else _implied_type(node))
+        return self._single_type(node, kind, at, hint)
+
+    def _single_type(self, node: dict[str, Any], kind: str | None, at: Location, hint: str) -> ir.Type:
+        if kind == "array":
+            items = node.get("items", True)
+            item = self.lower(items, child(at, "items"), hint + "Item")
+            return ir.ListType(item, _constraints(node))
+        if kind == "object":
+            return self._object(node, at, hint)
+        if kind is None:
+            return ir.Primitive("any")
+        if kind == "string" and node.get("format") == "binary":
+            return ir.Primitive("bytes", "binary")
+        fmt = node.get("format") if isinstance(node.get("format"), str) else None
+        return ir.Primitive(_PRIMITIVES[kind], fmt, _constraints(node))  # type: ignore[arg-type]
+
+    def _enum(self, node: dict[str, Any], at: Location) -> ir.Type:
+        values = node["enum"]
+        if not isinstance(values, list) or not values:
+            self.report.error(at[1] + "/enum", "`enum` must be a non-empty list", file=at[0])
+            return ir.Primitive("any")
+        scalar = [v for v in values if isinstance(v, (str, int, float, bool)) or v is None]
+        if len(scalar) != len(values):
+            self.report.warn(at[1] + "/enum", "non-scalar enum values are typed as any value", file=at[0])
+            return ir.Primitive("any")
+        present = tuple(dict.fromkeys(v for v in scalar if v is not None))
+        result: ir.Type = ir.LiteralType(present, open=len(present) > 1) if present else ir.Primitive("none")
+        if None in scalar and present:
+            result = ir.NullableType(result)
+        return result
+
+    def _object(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
+        if isinstance(node.get("properties"), dict) and node["properties"]:
+            return self._inline_model(node, at, hint)
+        extra = node.get("additionalProperties", True)
+        value = self.lower(extra, child(at, "additionalProperties"), hint + "Value") if extra is not False else ir.Primitive("any")
+        keys = node.get("propertyNames")
+        return ir.MapType(value, _constraints(keys) if isinstance(keys, dict) else ir.Constraints(), _constraints(node))
+
+    def _inline_model(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
+        if at in self.defs:
+            return ir.NamedType(self.defs[at].name)
+        definition = _Def(self.names.claim(hint, sep=""), at, "model", description=_text(node.get("description")))
+        self.defs[at] = definition
+        self._fill_model(definition, node, at)
+        return ir.NamedType(definition.name)
+
+    def _all_of(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
+        parts = node["allOf"]
+        if not isinstance(parts, list) or not parts:
+            self.report.error(at[1] + "/allOf", "`allOf` must be a non-empty list", file=at[0])
+            return ir.Primitive("any")
+        substantive = [(i, p) for i, p in enumerate(parts) if not _only_annotations(p)]
+        if len(substantive) == 1:
+            index, part = substantive[0]
+            result = self.lower(part, child(at, "allOf", index), hint)
+            nullable = any(isinstance(p, dict) and p.get("nullable") is True for p in parts)
+            return ir.NullableType(result) if nullable and not isinstance(result, ir.NullableType) else result
+        return self._inline_model(node, at, hint)
+
+    def _union(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
+        keyword = "oneOf" if "oneOf" in node else "anyOf"
+        raw = node[keyword]
+        if not isinstance(raw, list) or not raw:
+            self.report.error(at[1] + "/" + keyword, f"`{keyword}` must be a non-empty list", file=at[0])
+            return ir.Primitive("any")
+        non_null = [i for i, v in enumerate(raw) if not _is_null_schema(v)]
+        if len(non_null) == 1:
+            # `anyOf: [X, {type: null}]` is X made nullable: X keeps its own name, or the one it stands in for.
+            index = non_null[0]
+            result = self.lower(raw[index], child(at, keyword, index), hint)
+            return result if isinstance(result, ir.NullableType) else ir.NullableType(result)
+        flat = self._flatten(raw, child(at, keyword), hint)
+        nullable = False
+        variants: list[ir.Type] = []
+        for variant_node, variant_at, variant_hint in flat:
+            if _is_null_schema(variant_node):
+                nullable = True
+                continue
+            lowered = self.lower(variant_node, variant_at, variant_hint)
+            if isinstance(lowered, ir.NullableType):
+                nullable, lowered = True, lowered.inner
+            if lowered == ir.Primitive("none"):
+                nullable = True
+            elif lowered not in variants:
+                variants.append(lowered)
+        if not variants:
+            return ir.Primitive("none")
+        discriminator = self._discriminator(node, flat)
+        result: ir.Type = variants[0] if len(variants) == 1 else ir.UnionType(tuple(variants), discriminator)
+        return ir.NullableType(result) if nullable else result
+
+    def _flatten(self, raw: list[Any], at: Location, hint: str) -> list[tuple[Any, Location, str]]:
+        """Variants of a union, with nested plain unions spliced in (``oneOf`` of ``oneOf``s)."""
+        out: list[tuple[Any, Location, str]] = []
+        for index, variant in enumerate(raw):
+            variant_at = child(at, index)
+            target, target_at = self.resolver.follow(variant, variant_at)
+            nested = _plain_union(target)
+            if nested is not None and not _is_nullable(target):
+                inner_hint = self._component_names.get(target_at) or hint
+                out.extend(self._flatten(target[nested], child(target_at, nested), inner_hint))
+                continue
+            out.append((variant, variant_at, hint + self._variant_suffix(target, index)))
+        return out
+
+    def _variant_suffix(self, node: Any, index: int) -> str:
+        if isinstance(node, dict):
+            tag = _tag_of(node)
+            if tag is not None:
+                return pascal(str(tag))
+            if isinstance(node.get("title"), str):
+                return pascal(node["title"])
+        return f"Variant{index + 1}"
+
+    def _discriminator(self, node: dict[str, Any], flat: list[tuple[Any, Location, str]]) -> str | None:
+        objects = []
+        for variant, variant_at, _ in flat:
+            target, target_at = self.resolver.follow(variant, variant_at)
+            if not isinstance(target, dict) or _types(target) == {"null"}:
+                continue
+            objects.append(self.collect(target, target_at))
+        if len(objects) < 2:
+            return None
+        explicit = node.get("discriminator")
+        candidates = [explicit["propertyName"]] if isinstance(explicit, dict) and isinstance(explicit.get("propertyName"), str) else list(objects[0].properties)
+        for name in candidates:
+            tags = []
+            for obj in objects:
+                prop = obj.properties.get(name)
+                tag = _tag_of_property(self.resolver.follow(*prop)[0]) if prop else None
+                if tag is None or name not in obj.required:
+                    break
+                tags.append(tag)
+            else:
+                if len(set(tags)) == len(tags):
+                    return name
+        return None
+
+    # --- objects ----------------------------------------------------------------------
+
+    def collect(self, node: dict[str, Any], at: Location, depth: int = 0) -> _Object:
+        """Properties of an object schema with every ``allOf`` part merged in, in order."""
+        if depth > 64:
+            raise SpecError([self.report.problem(at[1], "`allOf` nested too deeply", file=at[0])])
+        result = _Object()
+        for index, part in enumerate(node.get("allOf") or ()):
+            part_node, part_at = self.resolver.follow(part, child(at, "allOf", index))
+            if isinstance(part_node, dict):
+                _merge(result, self.collect(part_node, part_at, depth + 1))
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for wire, schema in properties.items():
+                result.properties[str(wire)] = (schema, child(at, "properties", str(wire)))
+        elif properties is not None:
+            self.report.error(at[1] + "/properties", "`properties` must be an object", file=at[0])
+        required = node.get("required")
+        if isinstance(required, list):
+            result.required.extend(str(r) for r in required if str(r) not in result.required)
+        extra = node.get("additionalProperties")
+        if extra is False:
+            result.extra_forbidden = True
+        elif isinstance(extra, dict) and extra:
+            result.extra = (extra, child(at, "additionalProperties"))
+        return result
+
+    def _fill_model(self, definition: _Def, node: dict[str, Any], at: Location) -> None:
+        obj = self.collect(node, at)
+        names = NameTable(_MODEL_ATTRIBUTES)
+        fields = []
+        for wire, (schema, schema_at) in obj.properties.items():
+            target = self.resolver.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
+            target = target if isinstance(target, dict) else {}
+            source = schema if isinstance(schema, dict) else {}
+            description = _text(source.get("description")) or _text(target.get("description"))
+            default = self.default_of(schema, schema_at)
+            name = names.claim(field_name(wire))
+            fields.append(
+                ir.Field(
+                    name=name,
+                    wire_name=wire,
+                    type=self.lower(schema, schema_at, definition.name + pascal(wire)),
+                    required=wire in obj.required,
+                    description=description,
+                    default=default,
+                    read_only=bool(source.get("readOnly") or target.get("readOnly")),
+                    write_only=bool(source.get("writeOnly") or target.get("writeOnly")),
+                    deprecated=bool(source.get("deprecated") or target.get("deprecated")),
+                )
+            )
+        for wire in obj.required:
+            if wire not in obj.properties and obj.extra is None and not node.get("allOf"):
+                self.report.warn(at[1] + "/required", f"required property {wire!r} is not in `properties`", file=at[0])
+        definition.fields = tuple(fields)
+        if obj.extra is not None:
+            definition.extra = self.lower(obj.extra[0], obj.extra[1], definition.name + "Value")
+
+
+def _merge(into: _Object, other: _Object) -> None:
+    into.properties.update(other.properties)
+    into.required.extend(r for r in other.required if r not in into.required)
+    into.extra = other.extra or into.extra
+    into.extra_forbidden = into.extra_forbidden or other.extra_forbidden
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("type")
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return set()
+
+
+def _implied_type(node: dict[str, Any]) -> str | None:
+    if "properties" in node or "additionalProperties" in node or "propertyNames" in node:
+        return "object"
+    if "items" in node:
+        return "array"
+    return None
+
+
+def _is_nullable(node: dict[str, Any]) -> bool:
+    return node.get("nullable") is True or "null" in _types(node) and len(_types(node)) > 1
+
+
+def _is_null_schema(node: Any) -> bool:
+    return isinstance(node, dict) and "$ref" not in node and (_types(node) == {"null"} or node.get("enum") == [None])
+
+
+def _only_annotations(node: Any) -> bool:
+    return isinstance(node, dict) and "$ref" not in node and set(node) <= _ANNOTATIONS
+
+
+def _plain_union(node: Any) -> str | None:
+    if not isinstance(node, dict) or "properties" in node or "allOf" in node or "discriminator" in node:
+        return None
+    for keyword in ("oneOf", "anyOf"):
+        if isinstance(node.get(keyword), list) and node[keyword]:
+            return keyword
+    return None
+
+
+def _tag_of_property(node: Any) -> str | int | bool | None:
+    if not isinstance(node, dict):
+        return None
+    if "const" in node and isinstance(node["const"], (str, int, bool)):
+        return node["const"]  # type: ignore[no-any-return]
+    enum = node.get("enum")
+    if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], (str, int, bool)):
+        return enum[0]  # type: ignore[no-any-return]
+    return None
+
+
+def _tag_of(node: dict[str, Any]) -> str | int | bool | None:
+    """The constant ``type``/``event``/``object`` value an object variant is recognised by."""
+    properties = node.get("properties")
+    if not isinstance(properties, dict):
+        return None
+    for key in ("type", "event", "object", "kind"):
+        tag = _tag_of_property(properties.get(key))
+        if tag is not None:
+            return tag
+    return None
+
+
+def _constraints(node: dict[str, Any]) -> ir.Constraints:
+    def number(key: str) -> float | None:
+        value = node.get(key)
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    def integer(key: str) -> int | None:
+        value = node.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    exclusive_min, exclusive_max = number("exclusiveMinimum"), number("exclusiveMaximum")
+    minimum, maximum = number("minimum"), number("maximum")
+    # OpenAPI 3.0 writes exclusiveMinimum as a boolean modifier of minimum.
+    if node.get("exclusiveMinimum") is True and minimum is not None:
+        exclusive_min, minimum = minimum, None
+    if node.get("exclusiveMaximum") is True and maximum is not None:
+        exclusive_max, maximum = maximum, None
+    pattern = node.get("pattern")
+    return ir.Constraints(
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=exclusive_min,
+        exclusive_maximum=exclusive_max,
+        multiple_of=number("multipleOf"),
+        min_length=integer("minLength"),
+        max_length=integer("maxLength"),
+        pattern=pattern if isinstance(pattern, str) else None,
+        min_items=integer("minItems"),
+        max_items=integer("maxItems"),
+        unique_items=node.get("uniqueItems") is True,
+        min_properties=integer("minProperties"),
+        max_properties=integer("maxProperties"),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _name_from_pointer(ptr: str) -> str:
+    tokens = [t for t in ptr.split("/") if t and t not in {"components", "schemas", "properties", "items", "content"}]
+    return "".join(pascal(t) for t in tokens[-2:]) or "Model"
