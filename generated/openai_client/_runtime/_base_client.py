@@ -1,0 +1,797 @@
+"""HTTP machinery of generated clients: request building, retries, response parsing.
+
+`SyncAPIClient` and `AsyncAPIClient` share everything in `_BaseClient`; each
+adds only its I/O loop (send, read, sleep), which async syntax forces apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import email.utils
+import enum
+import functools
+import json
+import math
+import random
+import re
+import time
+import types
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar, Generic, Literal, Mapping, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import pydantic
+import pydantic_core
+from typing_extensions import Self
+
+from . import _validation
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    make_status_error,
+)
+from ._models import type_adapter
+from ._streaming import AsyncStream, Stream
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "AuthSpec",
+    "RequestOptions",
+    "SyncAPIClient",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A server-requested delay longer than this is ignored in favour of backoff.
+MAX_RETRY_AFTER = 60.0
+
+BodyKind = Literal["json", "multipart", "form", "binary", "text"]
+ResponseKind = Literal["json", "binary", "text", "none"]
+
+
+@dataclass(frozen=True)
+class AuthSpec:
+    """Where the API key goes: e.g. ("header", "Authorization", "Bearer {key}")."""
+
+    location: Literal["header", "query", "cookie"]
+    name: str
+    template: str = "{key}"
+
+    def render(self, api_key: str) -> str:
+        # Plain replace, not str.format: templates may contain other braces.
+        return self.template.replace("{key}", api_key)
+
+
+@dataclass
+class RequestOptions:
+    """Everything a generated method knows about one call."""
+
+    method: str
+    path: str
+    path_params: Mapping[str, object] = field(default_factory=dict)
+    query: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, object] = field(default_factory=dict)
+    body: object = NOT_GIVEN
+    body_kind: BodyKind = "json"
+    content_type: str | None = None
+    response_kind: ResponseKind = "json"
+    cast_to: object = None
+    stream: bool = False
+    stream_item: object = None
+    stream_envelope: bool = False
+    validation: Mapping[str, tuple[object, Mapping[str, object]]] = field(
+        default_factory=dict
+    )
+    extra_headers: Mapping[str, object] | None = None
+    extra_query: Mapping[str, object] | None = None
+    extra_body: Mapping[str, object] | None = None
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+
+
+_HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A request ready to be (re)sent: built once per call, reused by every attempt."""
+
+    method: str
+    url: str
+    params: tuple[tuple[str, str], ...]
+    headers: httpx.Headers
+    removed_headers: list[str]
+    timeout: httpx.Timeout
+    body: Mapping[str, Any]  # httpx build_request keyword arguments carrying the body
+
+
+class _BaseClient(Generic[_HttpxClientT]):
+    """Configuration and all I/O-free logic shared by the sync and async clients."""
+
+    _stream_class: ClassVar[type[Stream[Any]] | type[AsyncStream[Any]]]
+    _client: _HttpxClientT
+
+    base_url: httpx.URL
+    api_key: str | None
+    timeout: TimeoutTypes
+    max_retries: int
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        api_key: str | None,
+        auth: AuthSpec | None,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        user_agent: str,
+        validate: bool,
+    ) -> None:
+        self.base_url = httpx.URL(str(base_url))
+        self.api_key = api_key
+        self.timeout = timeout
+        self.max_retries = _checked_max_retries(max_retries)
+        self._auth = auth
+        self._default_headers = dict(default_headers or {})
+        self._user_agent = user_agent
+        self._validate = validate
+        # Copies made by with_options share the httpx client but must not close it.
+        self._owns_client = True
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None | NotGiven = NOT_GIVEN,
+        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        validate: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some settings changed, sharing this client's connection pool.
+
+        `default_headers` are merged over the current ones.  Attributes that a
+        subclass defines with `functools.cached_property` (e.g. resource
+        objects bound to the client) are dropped from the copy so that they are
+        rebuilt for it on first use instead of pointing back at this client.
+        """
+        new = copy.copy(self)
+        _drop_cached_properties(new)
+        new._owns_client = False
+        new._default_headers = dict(self._default_headers)
+        if not isinstance(api_key, NotGiven):
+            new.api_key = api_key
+        if not isinstance(base_url, NotGiven):
+            new.base_url = httpx.URL(str(base_url))
+        if not isinstance(timeout, NotGiven):
+            new.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            new.max_retries = _checked_max_retries(max_retries)
+        if not isinstance(default_headers, NotGiven):
+            new._default_headers.update(default_headers)
+        if not isinstance(validate, NotGiven):
+            new._validate = validate
+        return new
+
+    # --- request building ---------------------------------------------------------
+
+    def _prepare(self, options: RequestOptions) -> _Prepared:
+        """Check the arguments and encode the request; raises ValueError before any I/O.
+
+        Done once per call, not per attempt: a file body is read here, so a
+        retry re-sends the same bytes instead of an exhausted file.
+        """
+        if self._validate:
+            for name, (value, rule) in options.validation.items():
+                _validation.check(name, value, rule)
+        path = _format_path(options.path, options.path_params)
+        headers, removed = self._build_headers(options)
+        return _Prepared(
+            method=options.method.upper(),
+            url=str(self.base_url).rstrip("/") + "/" + path.lstrip("/"),
+            params=self._build_query(options),
+            headers=headers,
+            removed_headers=removed,
+            timeout=_to_httpx_timeout(
+                self.timeout
+                if isinstance(options.timeout, NotGiven)
+                else options.timeout
+            ),
+            body=_encode_body(options),
+        )
+
+    def _build_request(self, prepared: _Prepared) -> httpx.Request:
+        request = self._client.build_request(
+            prepared.method,
+            prepared.url,
+            params=prepared.params,
+            headers=prepared.headers,
+            timeout=prepared.timeout,
+            **prepared.body,
+        )
+        # httpx adds its own defaults (e.g. its User-Agent) for headers we dropped.
+        for name in prepared.removed_headers:
+            request.headers.pop(name, None)
+        return request
+
+    def _build_headers(
+        self, options: RequestOptions
+    ) -> tuple[httpx.Headers, list[str]]:
+        """The request headers, later sources overriding earlier ones, and the names removed."""
+        headers = httpx.Headers()
+        headers["Accept"] = _accept(options)
+        content_type = _content_type(options)
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        headers["User-Agent"] = self._user_agent
+        if self._auth is not None and self.api_key is not None:
+            if self._auth.location == "header":
+                headers[self._auth.name] = self._auth.render(self.api_key)
+            elif self._auth.location == "cookie":
+                headers["Cookie"] = (
+                    f"{self._auth.name}={self._auth.render(self.api_key)}"
+                )
+        headers.update(self._default_headers)
+        for name, value in options.headers.items():
+            if not _is_omitted(value):
+                headers[name] = _scalar_str(value)
+        removed: list[str] = []
+        for name, value in (options.extra_headers or {}).items():
+            if _is_omitted(value):
+                headers.pop(name, None)
+                removed.append(name)
+            else:
+                headers[name] = _scalar_str(value)
+        return headers, removed
+
+    def _build_query(self, options: RequestOptions) -> tuple[tuple[str, str], ...]:
+        merged: dict[str, object] = {}
+        if (
+            self._auth is not None
+            and self._auth.location == "query"
+            and self.api_key is not None
+        ):
+            merged[self._auth.name] = self._auth.render(self.api_key)
+        merged.update(options.query)
+        merged.update(options.extra_query or {})
+        return tuple(_encode_query(merged))
+
+    # --- retries ----------------------------------------------------------------
+
+    def _retry_delay(
+        self, retries_taken: int, response: httpx.Response | None
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None when not retrying.
+
+        `response` is None when the attempt failed without one (timeout, reset).
+        """
+        if retries_taken >= self.max_retries:
+            return None
+        if response is not None and not _should_retry(response):
+            return None
+        server_delay = _retry_after(response.headers) if response is not None else None
+        if server_delay is not None:
+            return server_delay
+        backoff = min(
+            INITIAL_RETRY_DELAY * 2.0 ** min(retries_taken, 100), MAX_RETRY_DELAY
+        )
+        # Jitter spreads out clients that failed together, so they do not retry together.
+        return backoff * (1 - 0.25 * random.random())
+
+    def _delay_or_raise(
+        self,
+        retries_taken: int,
+        request: httpx.Request,
+        failure: httpx.Response | httpx.TransportError,
+    ) -> float:
+        """The wait before retrying a failed attempt; raises the final error if there is no retry."""
+        response = failure if isinstance(failure, httpx.Response) else None
+        delay = self._retry_delay(retries_taken, response)
+        if delay is not None:
+            return delay
+        if isinstance(failure, httpx.Response):
+            raise make_status_error(failure)
+        if isinstance(failure, httpx.TimeoutException):
+            raise APITimeoutError(request) from failure
+        raise APIConnectionError(request=request) from failure
+
+    # --- responses --------------------------------------------------------------
+
+    def _process_response(
+        self, options: RequestOptions, response: httpx.Response
+    ) -> Any:
+        """Turn a 2xx response into the method's return value."""
+        if options.stream:
+            return self._stream_class(
+                response=response,
+                item_type=options.stream_item,
+                envelope=options.stream_envelope,
+                client=self,
+            )
+        if options.response_kind == "none":
+            return None
+        if options.response_kind == "binary":
+            return response.content
+        if options.response_kind == "text":
+            return response.text
+        return _parse_json(response, options.cast_to)
+
+
+class SyncAPIClient(_BaseClient[httpx.Client]):
+    _stream_class = Stream
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        api_key: str | None,
+        auth: AuthSpec | None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        user_agent: str,
+        validate: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            user_agent=user_agent,
+            validate=validate,
+        )
+        self._client = http_client or httpx.Client(
+            timeout=_to_httpx_timeout(timeout), follow_redirects=True
+        )
+
+    def request(self, options: RequestOptions) -> Any:
+        """Make the call, retrying as configured; returns the parsed body or a Stream."""
+        prepared = self._prepare(options)
+        retries_taken = 0
+        while True:
+            request = self._build_request(prepared)
+            failure: httpx.Response | httpx.TransportError
+            try:
+                response = self._send(request, stream=options.stream)
+            except httpx.TransportError as exc:
+                failure = exc
+            else:
+                if response.is_success:
+                    return self._process_response(options, response)
+                failure = response
+            self._sleep(self._delay_or_raise(retries_taken, request, failure))
+            retries_taken += 1
+
+    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """Send; read and close the response unless it is a stream to hand over."""
+        response = self._client.send(request, stream=True)
+        if stream and response.is_success:
+            return response
+        try:
+            response.read()
+        finally:
+            response.close()
+        return response
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
+    _stream_class = AsyncStream
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        api_key: str | None,
+        auth: AuthSpec | None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        user_agent: str,
+        validate: bool = True,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            user_agent=user_agent,
+            validate=validate,
+        )
+        self._client = http_client or httpx.AsyncClient(
+            timeout=_to_httpx_timeout(timeout), follow_redirects=True
+        )
+
+    async def request(self, options: RequestOptions) -> Any:
+        """Make the call, retrying as configured; returns the parsed body or an AsyncStream."""
+        prepared = self._prepare(options)
+        retries_taken = 0
+        while True:
+            request = self._build_request(prepared)
+            failure: httpx.Response | httpx.TransportError
+            try:
+                response = await self._send(request, stream=options.stream)
+            except httpx.TransportError as exc:
+                failure = exc
+            else:
+                if response.is_success:
+                    return self._process_response(options, response)
+                failure = response
+            await self._sleep(self._delay_or_raise(retries_taken, request, failure))
+            retries_taken += 1
+
+    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """Send; read and close the response unless it is a stream to hand over."""
+        response = await self._client.send(request, stream=True)
+        if stream and response.is_success:
+            return response
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
+
+    async def _sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+# --- helpers: plain functions, no client state ---------------------------------------
+
+
+def _is_omitted(value: object) -> bool:
+    return value is None or isinstance(value, NotGiven)
+
+
+def _checked_max_retries(value: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"max_retries must be a non-negative integer (got {value!r})")
+    return value
+
+
+def _drop_cached_properties(obj: object) -> None:
+    for klass in type(obj).__mro__:
+        for name, attr in vars(klass).items():
+            if isinstance(attr, functools.cached_property):
+                vars(obj).pop(attr.attrname or name, None)
+
+
+def _to_httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+def _scalar_str(value: object) -> str:
+    """How a scalar appears in a URL, header or form field."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def _format_path(template: str, params: Mapping[str, object]) -> str:
+    for name, value in params.items():
+        if value is None or value == "":
+            raise ValueError(
+                f"Expected a non-empty value for `{name}` but received {value!r}"
+            )
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = params.get(name, NOT_GIVEN)
+        if isinstance(value, NotGiven):
+            raise ValueError(f"Missing path parameter `{name}` for {template!r}")
+        segment = quote(_scalar_str(value), safe="")
+        # "." and ".." would be dot-segments and move the request elsewhere.
+        return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+    return _PLACEHOLDER.sub(substitute, template)
+
+
+def _encode_query(query: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Query pairs: lists repeat the key, objects become key[sub]=..., omitted values vanish."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.items():
+        if _is_omitted(value):
+            continue
+        if isinstance(value, (list, tuple)):
+            pairs.extend(
+                (key, _scalar_str(item)) for item in value if not _is_omitted(item)
+            )
+        elif isinstance(value, Mapping):
+            pairs.extend(
+                _encode_query({f"{key}[{sub}]": item for sub, item in value.items()})
+            )
+        else:
+            pairs.append((key, _scalar_str(value)))
+    return pairs
+
+
+def _accept(options: RequestOptions) -> str:
+    if options.stream:
+        return "text/event-stream"
+    if options.response_kind in ("binary", "text"):
+        # A JSON-only Accept could make a server refuse (406) a file download.
+        return "*/*"
+    return "application/json"
+
+
+def _has_body(options: RequestOptions) -> bool:
+    return not isinstance(options.body, NotGiven) or bool(options.extra_body)
+
+
+def _content_type(options: RequestOptions) -> str | None:
+    if not _has_body(options):
+        return None
+    kind = options.body_kind
+    if kind == "json":
+        return "application/json"
+    if kind == "multipart":
+        return None  # httpx writes it, with the boundary
+    if kind == "form":
+        return "application/x-www-form-urlencoded"
+    if options.content_type is not None:
+        return options.content_type
+    return (
+        "application/octet-stream" if kind == "binary" else "text/plain; charset=utf-8"
+    )
+
+
+def _strip_not_given(value: object) -> object:
+    """Drop NOT_GIVEN entries from nested dicts and lists (they mean "not sent")."""
+    if isinstance(value, Mapping):
+        return {
+            k: _strip_not_given(v)
+            for k, v in value.items()
+            if not isinstance(v, NotGiven)
+        }
+    if isinstance(value, list):
+        return [_strip_not_given(v) for v in value if not isinstance(v, NotGiven)]
+    return value
+
+
+def _merged_body(options: RequestOptions) -> object:
+    body = _strip_not_given(options.body)
+    extra = options.extra_body
+    if not extra:
+        return body
+    if isinstance(body, NotGiven):
+        body = {}
+    if not isinstance(body, Mapping):
+        raise TypeError(f"extra_body needs an object body, not {type(body).__name__}")
+    merged = {**body, **extra}
+    # NOT_GIVEN in extra_body removes a field; None is sent as null.
+    return {k: v for k, v in merged.items() if not isinstance(v, NotGiven)}
+
+
+def _encode_body(options: RequestOptions) -> dict[str, Any]:
+    """Keyword arguments for httpx's build_request carrying the body."""
+    body = _merged_body(options)
+    if isinstance(body, NotGiven):
+        return {}
+    kind = options.body_kind
+    if kind == "json":
+        return {"content": _json_bytes(body)}
+    if kind == "multipart":
+        return _multipart(body)
+    if kind == "form":
+        return {"data": _form_fields(body)}
+    if kind == "binary":
+        return {"content": _binary(body)}
+    return {"content": body.encode("utf-8") if isinstance(body, str) else _binary(body)}
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    # Dates, enums, UUIDs, decimals, dataclasses...
+    return pydantic_core.to_jsonable_python(value)
+
+
+def _json_bytes(value: object) -> bytes:
+    return json.dumps(
+        value, default=_json_default, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _binary(body: object) -> bytes:
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if _is_readable(body):
+        # Read once up front so that a retry re-sends the same bytes.
+        return bytes(cast(IO[bytes], body).read())
+    raise TypeError(
+        f"Expected bytes or a binary file for the request body, not {type(body).__name__}"
+    )
+
+
+def _is_readable(value: object) -> bool:
+    return callable(getattr(value, "read", None))
+
+
+def _is_file(value: object) -> bool:
+    if isinstance(value, (bytes, bytearray)) or _is_readable(value):
+        return True
+    return (
+        isinstance(value, tuple)
+        and len(value) in (2, 3)
+        and (isinstance(value[1], (bytes, bytearray)) or _is_readable(value[1]))
+    )
+
+
+def _form_value(value: object) -> str:
+    if isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
+        return _json_bytes(value).decode("utf-8")
+    return _scalar_str(value)
+
+
+def _form_fields(body: object) -> dict[str, str | list[str]]:
+    """Fields of a url-encoded form: lists of scalars repeat the key, objects are JSON."""
+    if not isinstance(body, Mapping):
+        raise TypeError(f"A form body must be an object, not {type(body).__name__}")
+    fields: dict[str, str | list[str]] = {}
+    for key, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)) and not any(
+            isinstance(item, (Mapping, list, tuple)) for item in value
+        ):
+            fields[key] = [_scalar_str(item) for item in value if item is not None]
+        else:
+            fields[key] = _form_value(value)
+    return fields
+
+
+class _AlwaysMultipart(dict[str, Any]):
+    """An empty `files` argument that is truthy.
+
+    httpx only uses multipart encoding when `files` is truthy; without this a
+    multipart body with no file in it would go out url-encoded.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _multipart(body: object) -> dict[str, Any]:
+    """Split a body into httpx `files` (bytes, file objects, file tuples) and `data`."""
+    if not isinstance(body, Mapping):
+        raise TypeError(
+            f"A multipart body must be an object, not {type(body).__name__}"
+        )
+    data: dict[str, str] = {}
+    files: list[tuple[str, Any]] = []
+    for key, value in body.items():
+        if value is None:
+            continue
+        if _is_file(value):
+            files.append((key, value))
+        elif (
+            isinstance(value, list) and value and all(_is_file(item) for item in value)
+        ):
+            files.extend((key, item) for item in value)
+        else:
+            data[key] = _form_value(value)
+    return {"data": data, "files": files or _AlwaysMultipart()}
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    # A non-standard header some servers use to say explicitly; it wins.
+    explicit = response.headers.get("x-should-retry")
+    if explicit == "true":
+        return True
+    if explicit == "false":
+        return False
+    status = response.status_code
+    # 408 request timeout, 409 lock conflict, 429 rate limit, 5xx server trouble.
+    return status in (408, 409, 429) or status >= 500
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """The server-requested delay in seconds, if usable (0 < delay <= MAX_RETRY_AFTER)."""
+    delay: float | None = None
+    retry_after_ms = headers.get("retry-after-ms")
+    retry_after = headers.get("retry-after")
+    if retry_after_ms is not None:
+        delay = _to_float(retry_after_ms)
+        delay = None if delay is None else delay / 1000
+    if delay is None and retry_after is not None:
+        delay = _to_float(retry_after)
+        if delay is None:
+            delay = _seconds_until_http_date(retry_after)
+    if delay is None or not (0 < delay <= MAX_RETRY_AFTER):  # also rejects NaN
+        return None
+    return delay
+
+
+def _to_float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _seconds_until_http_date(text: str) -> float | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.timestamp() - time.time()
+
+
+def _parse_json(response: httpx.Response, cast_to: object) -> Any:
+    content = response.content
+    if cast_to is None or cast_to is object:
+        return None if not content.strip() else _load_json(response)
+    adapter = type_adapter(cast_to)
+    try:
+        # Parsing and validating in one step (in pydantic's core) is much
+        # faster than json.loads followed by validate_python.
+        return adapter.validate_json(content)
+    except pydantic.ValidationError as exc:
+        data = _load_json(response)  # raises if the failure was bad JSON
+        raise APIResponseValidationError(
+            response,
+            data,
+            message=f"Response does not match the expected schema: {exc}",
+        ) from exc
+
+
+def _load_json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError as exc:
+        raise APIResponseValidationError(
+            response, response.text, message=f"Response body is not valid JSON: {exc}"
+        ) from exc

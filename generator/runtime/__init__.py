@@ -1,0 +1,1 @@
+"""Spec-independent runtime shared by every generated client package."""

@@ -1,0 +1,215 @@
+"""Client-side checks of parameter constraints declared in the spec.
+
+Only value constraints are checked here; whether a value has the right type is
+the type checker's (and the server's) business, so a rule whose value has the
+wrong Python type is skipped rather than reported.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import math
+import re
+from typing import Callable, Mapping, Sequence, TypeGuard
+
+from ._types import NotGiven
+
+__all__ = ["check"]
+
+# Long map keys are cut in messages so that an error stays one readable line.
+_MAX_KEY_IN_MESSAGE = 16
+
+
+def check(name: str, value: object, rule: Mapping[str, object]) -> None:
+    """Raise ValueError("<path>: <what is wrong>") if `value` breaks `rule`."""
+    if value is None or isinstance(value, NotGiven):
+        return
+    if isinstance(value, enum.Enum):
+        value = value.value
+    problem = _first_problem(value, rule)
+    if problem is not None:
+        raise ValueError(f"{name}: {problem}")
+    _check_children(name, value, rule)
+
+
+def _first_problem(value: object, rule: Mapping[str, object]) -> str | None:
+    for checker in _CHECKERS:
+        problem = checker(value, rule)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _check_children(name: str, value: object, rule: Mapping[str, object]) -> None:
+    items, values, keys, properties = (
+        rule.get("items"),
+        rule.get("values"),
+        rule.get("keys"),
+        rule.get("properties"),
+    )
+    if isinstance(items, Mapping) and _is_array(value):
+        for index, item in enumerate(value):
+            check(f"{name}[{index}]", item, items)
+    if not isinstance(value, Mapping):
+        return
+    if isinstance(keys, Mapping):
+        for key in value:
+            problem = _first_problem(key, keys)
+            if problem is not None:
+                raise ValueError(f"{name}[{_short_key(key)}]: key {problem}")
+    if isinstance(values, Mapping):
+        for key, item in value.items():
+            check(f"{name}[{key!r}]", item, values)
+    if isinstance(properties, Mapping):
+        for prop, prop_rule in properties.items():
+            if prop in value and isinstance(prop_rule, Mapping):
+                check(f"{name}.{prop}", value[prop], prop_rule)
+
+
+def _short_key(key: object) -> str:
+    if isinstance(key, str) and len(key) > _MAX_KEY_IN_MESSAGE:
+        return repr(key[:_MAX_KEY_IN_MESSAGE] + "…")
+    return repr(key)
+
+
+# --- type tests -----------------------------------------------------------------
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    # bool is an int subclass in Python but never a number in JSON Schema.
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_array(value: object) -> TypeGuard[Sequence[object]]:
+    return isinstance(value, Sequence) and not isinstance(
+        value, (str, bytes, bytearray)
+    )
+
+
+def _number(rule: Mapping[str, object], key: str) -> int | float | None:
+    bound = rule.get(key)
+    return (
+        bound
+        if isinstance(bound, (int, float)) and not isinstance(bound, bool)
+        else None
+    )
+
+
+def _int(rule: Mapping[str, object], key: str) -> int | None:
+    bound = rule.get(key)
+    return bound if isinstance(bound, int) and not isinstance(bound, bool) else None
+
+
+# --- individual rules: each returns a problem description or None ----------------
+
+
+def _check_number(value: object, rule: Mapping[str, object]) -> str | None:
+    if not _is_number(value):
+        return None
+    bound = _number(rule, "minimum")
+    if bound is not None and value < bound:
+        return f"must be >= {bound} (got {value})"
+    bound = _number(rule, "maximum")
+    if bound is not None and value > bound:
+        return f"must be <= {bound} (got {value})"
+    bound = _number(rule, "exclusiveMinimum")
+    if bound is not None and value <= bound:
+        return f"must be > {bound} (got {value})"
+    bound = _number(rule, "exclusiveMaximum")
+    if bound is not None and value >= bound:
+        return f"must be < {bound} (got {value})"
+    bound = _number(rule, "multipleOf")
+    if bound is not None and bound > 0 and not _is_multiple(value, bound):
+        return f"must be a multiple of {bound} (got {value})"
+    return None
+
+
+def _is_multiple(value: int | float, divisor: int | float) -> bool:
+    if isinstance(value, int) and isinstance(divisor, int):
+        return value % divisor == 0
+    # Float division is inexact (0.3 / 0.1 == 2.9999999999999996): accept
+    # quotients within a relative epsilon of an integer.
+    quotient = value / divisor
+    return math.isclose(quotient, round(quotient), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _check_string(value: object, rule: Mapping[str, object]) -> str | None:
+    if not isinstance(value, str):
+        return None
+    bound = _int(rule, "minLength")
+    if bound is not None and len(value) < bound:
+        return f"must be at least {bound} characters"
+    bound = _int(rule, "maxLength")
+    if bound is not None and len(value) > bound:
+        return f"must be at most {bound} characters"
+    pattern = rule.get("pattern")
+    if isinstance(pattern, str) and _compiled(pattern).search(value) is None:
+        return f"must match pattern {pattern!r}"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _check_array(value: object, rule: Mapping[str, object]) -> str | None:
+    if not _is_array(value):
+        return None
+    bound = _int(rule, "minItems")
+    if bound is not None and len(value) < bound:
+        return f"must have at least {bound} items (got {len(value)})"
+    bound = _int(rule, "maxItems")
+    if bound is not None and len(value) > bound:
+        return f"must have at most {bound} items (got {len(value)})"
+    if rule.get("uniqueItems") is True and not _all_unique(value):
+        return "must not contain duplicate items"
+    return None
+
+
+def _all_unique(items: Sequence[object]) -> bool:
+    # Items may be unhashable (dicts); a quadratic scan keeps this general, and
+    # arrays with a uniqueItems rule are small in practice.
+    seen: list[object] = []
+    for item in items:
+        if any(_same_json(item, other) for other in seen):
+            return False
+        seen.append(item)
+    return True
+
+
+def _same_json(a: object, b: object) -> bool:
+    # JSON equality: 1 == True in Python, but true is not 1 in JSON.
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
+def _check_object(value: object, rule: Mapping[str, object]) -> str | None:
+    if not isinstance(value, Mapping):
+        return None
+    bound = _int(rule, "minProperties")
+    if bound is not None and len(value) < bound:
+        return f"must have at least {bound} keys (got {len(value)})"
+    bound = _int(rule, "maxProperties")
+    if bound is not None and len(value) > bound:
+        return f"must have at most {bound} keys (got {len(value)})"
+    return None
+
+
+def _check_enum(value: object, rule: Mapping[str, object]) -> str | None:
+    allowed = rule.get("enum")
+    if not _is_array(allowed):
+        return None
+    if any(_same_json(value, option) for option in allowed):
+        return None
+    options = ", ".join(repr(option) for option in allowed)
+    return f"must be one of {options} (got {value!r})"
+
+
+_CHECKERS: tuple[Callable[[object, Mapping[str, object]], str | None], ...] = (
+    _check_enum,
+    _check_number,
+    _check_string,
+    _check_array,
+    _check_object,
+)
