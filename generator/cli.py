@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from .config import Target, load_targets
-from .diagnostics import SpecError
+from .diagnostics import Problem, SpecError
 from .format import FormatError
 from .pipeline import Result, display_path, generate
 from .write import compare, write_tree
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args, parser)
     except SpecError as exc:
-        for problem in exc.problems:
+        for problem in _in_file_order(exc.problems):
             print(problem.render(), file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         print(f"failed: {errors} error(s); nothing was written", file=sys.stderr)
@@ -113,15 +113,26 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Files in the order their first problem was found; within a file, by line and column."""
+    files = list(dict.fromkeys(p.file for p in problems))
+    return sorted(problems, key=lambda p: (files.index(p.file), p.line, p.column))
+
+
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     status = 0
+    # Every target is generated before any is written: one bad spec leaves every package as it was.
+    results = []
     for target in _targets(args, parser):
         result = generate(target, cache_dir=_cache_dir(args), jobs=args.jobs)
-        for warning in result.warnings:
+        for warning in _in_file_order(list(result.warnings)):
             print(warning.render(), file=sys.stderr)
         if args.strict and result.warnings:
             print(f"failed: {len(result.warnings)} warning(s) with --strict; nothing was written", file=sys.stderr)
             return 1
+        results.append(result)
+    for result in results:
+        target = result.target
         out = display_path(target.out)
         if args.command == "check":
             diff = compare(target.out, result.files, out)
@@ -130,7 +141,12 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 status = 1
             print(diff.summary(out), file=sys.stderr)
             continue
-        write_tree(target.out, result.files)
+        try:
+            write_tree(target.out, result.files)
+        except OSError as exc:
+            # The package on disk is left as it was; the disk or permissions are at fault, not the spec.
+            print(f"{out}: cannot write the package: {exc.strerror or exc}; it was left as it was", file=sys.stderr)
+            return 1
         if not args.quiet:
             print(_summary(result, f"generated {out}:"), file=sys.stderr)
     return status

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Problem, SpecError
+from .load import kind_of
 
 
 @dataclass(frozen=True)
@@ -27,18 +29,35 @@ class Target:
 
 
 _KEYS = {f.name for f in fields(Target)}
+_TYPES: dict[str, tuple[type, ...]] = {"line_length": (int,), "default_headers": (dict,), "method_names": (dict,), "operations": (list,)}
+_TYPE_NAMES = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings"}
 
 
 def load_targets(pyproject: Path) -> list[Target]:
     """Every ``[[tool.generator.targets]]``, with ``[tool.generator]`` keys as their defaults."""
     file = str(pyproject)
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise SpecError([Problem(file, "", "no pyproject.toml here", "run from the project root or pass SPEC --out DIR --package NAME")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError([Problem(file, "", f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError([Problem(file, "", f"invalid TOML: {exc}")]) from None
-    section = data.get("tool", {}).get("generator")
+        found = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        message = str(exc)[: found.start()].strip() if found else str(exc)
+        line, column = (int(found[1]), int(found[2])) if found else (1, 1)
+        raise SpecError([Problem(file, "", f"invalid TOML: {message}", line=line, column=column)]) from None
+    try:
+        return _targets(data, pyproject)
+    except SpecError as exc:
+        raise SpecError([_locate(text, problem) for problem in exc.problems]) from None
+
+
+def _targets(data: dict[str, Any], pyproject: Path) -> list[Target]:
+    file = str(pyproject)
+    tool = data.get("tool")
+    section = tool.get("generator") if isinstance(tool, dict) else None
     if not isinstance(section, dict):
         raise SpecError([Problem(file, "/tool/generator", "no [tool.generator] section", "add one with [[tool.generator.targets]] entries")])
     defaults = {k: v for k, v in section.items() if k != "targets"}
@@ -46,7 +65,33 @@ def load_targets(pyproject: Path) -> list[Target]:
     if not isinstance(targets, list) or not targets:
         raise SpecError([Problem(file, "/tool/generator/targets", "no [[tool.generator.targets]] configured")])
     root = pyproject.parent
+    for i, entry in enumerate(targets):
+        if not isinstance(entry, dict):
+            raise SpecError([Problem(file, f"/tool/generator/targets/{i}", "a target must be a table", "write it as [[tool.generator.targets]]")])
     return [_target({**defaults, **entry}, root, file, f"/tool/generator/targets/{i}") for i, entry in enumerate(targets)]
+
+
+def _locate(text: str, problem: Problem) -> Problem:
+    """A line for a problem in pyproject.toml: the key's line in the target's table, else the table's."""
+    lines = text.splitlines()
+    tokens = problem.pointer.split("/")[1:]
+    start, line = 0, 1
+    if tokens[:3] == ["tool", "generator", "targets"] and len(tokens) > 3 and tokens[3].isdigit():
+        headers = [i for i, text_line in enumerate(lines) if text_line.strip().replace(" ", "") == "[[tool.generator.targets]]"]
+        if int(tokens[3]) < len(headers):
+            start = headers[int(tokens[3])]
+            line = start + 1
+    elif tokens[:2] == ["tool", "generator"]:
+        start = next((i for i, text_line in enumerate(lines) if text_line.strip().startswith("[tool.generator")), 0)
+        line = start + 1
+    key = tokens[-1] if len(tokens) > 4 or (len(tokens) == 3 and tokens[2] != "targets") else None
+    if key is not None:
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for i in [*range(start, len(lines)), *range(0, start)]:
+            if pattern.match(lines[i]):
+                line = i + 1
+                break
+    return Problem(problem.file, problem.pointer, problem.message, problem.hint, problem.severity, line, 1)
 
 
 def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
@@ -56,6 +101,13 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     for key in ("spec", "out", "package"):
         if not isinstance(entry.get(key), str):
             raise SpecError([Problem(file, f"{at}/{key}", f"`{key}` is required and must be a string")])
+    for key, value in entry.items():
+        expected = _TYPES.get(key, (str,))
+        wrong = not isinstance(value, expected) or isinstance(value, bool) and bool not in expected
+        if key == "operations" and not wrong:
+            wrong = not all(isinstance(item, str) for item in value)
+        if wrong:
+            raise SpecError([Problem(file, f"{at}/{key}", f"`{key}` must be {_TYPE_NAMES[expected]}, not {kind_of(value)}")])
     values = dict(entry)
     values["spec"] = root / entry["spec"]
     values["out"] = root / entry["out"]

@@ -69,6 +69,10 @@ class Report:
     def warn(self, at: str, message: str, hint: str | None = None, *, file: str | None = None) -> None:
         self._add(Problem(file or self.file, at, message, hint, severity="warning"))
 
+    def add(self, problem: Problem) -> None:
+        """Record a problem made elsewhere (a resolver's, a file's), once."""
+        self._add(problem)
+
     def _add(self, problem: Problem) -> None:
         # The same schema is reached from many places; say each thing once.
         key = (problem.file, problem.pointer, problem.message)

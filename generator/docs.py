@@ -24,7 +24,14 @@ def docstring_text(text: str | None, docs_base_url: str | None) -> str:
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if text.endswith('"'):
         text = text[:-1] + '\\"'
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def comment_text(text: str | None) -> str:
@@ -58,7 +65,14 @@ def constraint_notes(t: ir.Type, defs: dict[str, ir.NamedDef]) -> list[str]:
 
 
 def _constraint_sentences(c: ir.Constraints, subject: str = "") -> list[str]:
-    prefix = f"{subject.capitalize()} " if subject else ""
+    sentences = _plain_constraint_sentences(c)
+    if not subject:
+        return sentences
+    return [f"{subject.capitalize()}: {s[0].lower()}{s[1:]}" for s in sentences]
+
+
+def _plain_constraint_sentences(c: ir.Constraints) -> list[str]:
+    prefix = ""
     out = []
     low = c.minimum if c.minimum is not None else c.exclusive_minimum
     high = c.maximum if c.maximum is not None else c.exclusive_maximum

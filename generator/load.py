@@ -21,7 +21,14 @@ from pydantic import ValidationError
 
 from .diagnostics import Problem, SpecError, pointer, unescape_pointer_token
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML as OpenAPI reads it: JSON's data model, so `2024-01-01` is a string, not a date."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 _SUPPORTED = re.compile(r"^3\.[01]\.\d+$")
 # Errors past this many are summarised: a broken spec can produce thousands.
 MAX_PROBLEMS = 50
@@ -50,18 +57,46 @@ def read(path: Path, display: str | None = None) -> Document:
     return parse(data, file)
 
 
-def parse(data: bytes, file: str) -> Document:
+def decode(data: bytes, file: str) -> str:
+    """``data`` as text; a located SpecError at the first byte that is not UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError([Problem(file, "", f"not UTF-8 text (byte {exc.start})")]) from None
+        start = exc.start + len(data) - len(exc.object)  # the codec reports offsets past a BOM
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        raise SpecError([Problem(file, "", f"not UTF-8 text (byte {start} is {data[start:start + 1]!r})", "save the file as UTF-8", line=line, column=column)]) from None
+
+
+def kind_of(value: Any) -> str:
+    """How a message names the JSON type of ``value``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def parse(data: bytes, file: str) -> Document:
+    text = decode(data, file)
     if not text.strip():
-        raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected")])
+        raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected", line=1, column=1)])
     raw = _parse_text(text, file)
     if not isinstance(raw, dict):
-        kind = type(raw).__name__ if raw is not None else "null"
-        raise SpecError([Problem(file, "", f"the document is a {kind}, not a mapping", "an OpenAPI document is an object with an `openapi` key")])
-    version = _check_version(raw, file)
+        problem = Problem(file, "", f"the document is {kind_of(raw)}, not an object", "an OpenAPI document is an object with an `openapi` key")
+        raise SpecError(locate_all(Document(file, {}, text, ""), [problem]))
+    try:
+        version = _check_version(raw, file)
+    except SpecError as exc:
+        raise SpecError(locate_all(Document(file, raw, text, ""), exc.problems)) from None
     document = Document(file, raw, text, version)
     _validate_structure(document)
     return document
@@ -76,13 +111,24 @@ def _parse_text(text: str, file: str) -> Any:
         raise SpecError([Problem(file, "", f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise SpecError([Problem(file, "", f"invalid YAML: {message}", line=line, column=column)]) from None
+        message = exc.problem or exc.context or "invalid YAML"
+        hint = None
+        if exc.problem and exc.context:
+            hint = exc.context
+            if exc.context_mark is not None and (exc.context_mark.line, exc.context_mark.column) != (mark.line, mark.column):
+                hint += f" that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SpecError([Problem(file, "", f"invalid YAML: {message}", hint, line=line, column=column)]) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Problem(file, "", f"invalid YAML: {exc}")]) from None
+        raise SpecError([Problem(file, "", f"invalid YAML: {exc}", line=1, column=1)]) from None
     except RecursionError:
-        raise SpecError([Problem(file, "", "the document is nested too deeply to read")]) from None
+        pass
+    # json's decoder recurses once per level; YAML's C parser reads any JSON nesting, and then
+    # validation says where the document is too deep.
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        raise SpecError([Problem(file, "", "the document is nested too deeply to read", line=1, column=1)]) from None
 
 
 def _check_version(raw: dict[str, Any], file: str) -> str:
@@ -92,7 +138,8 @@ def _check_version(raw: dict[str, Any], file: str) -> str:
     if version is None:
         raise SpecError([Problem(file, "", "missing `openapi` version field", "add e.g. `openapi: 3.1.0`")])
     if not isinstance(version, str) or not _SUPPORTED.match(version):
-        raise SpecError([Problem(file, "/openapi", f"unsupported OpenAPI version {version!r}", "3.0.x and 3.1.x are supported; quote the version so YAML reads it as a string")])
+        hint = "3.0.x and 3.1.x are supported" + ("" if isinstance(version, str) else "; quote the version so YAML reads it as a string")
+        raise SpecError([Problem(file, "/openapi", f"unsupported OpenAPI version {version!r}", hint)])
     return version
 
 
@@ -117,7 +164,7 @@ def _translate(document: Document, exc: ValidationError) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     for error in exc.errors():
-        tokens, node, branch = [], document.raw, None
+        tokens, node, wrong_branch = [], document.raw, False
         loc = list(error["loc"])[1:]  # the first item is the version tag pydantic dispatched on
         for item in loc:
             if isinstance(node, dict) and item in node:
@@ -127,20 +174,61 @@ def _translate(document: Document, exc: ValidationError) -> list[Problem]:
                 tokens.append(item)
                 node = node[item]
             elif isinstance(item, str) and item[:1].isupper():
-                branch = item
-        if branch == "Reference" and not (isinstance(node, dict) and "$ref" in node) and error["type"] == "missing":
+                # A union branch: a `$ref` object is only a Reference, anything else never is.
+                is_ref = isinstance(node, dict) and "$ref" in node
+                wrong_branch = wrong_branch or (item == "Reference") != is_ref
+        if wrong_branch:
             continue
+        if error["type"] in {"recursion_loop", "recursion_depth_exceeded"}:
+            # Name the schema the nesting starts in, not a pointer thousands of tokens long.
+            depth = len(tokens)
+            tokens = tokens[:3] if tokens[:2] == ["components", "schemas"] else tokens[:_DEEP_POINTER_TOKENS]
+            message = f"nested too deeply to validate: a value more than {depth - len(tokens)} keys below here"
+        elif loc and loc[-1] == "[key]":
+            message = f"the key {error.get('input')!r} must be a string, not {kind_of(error.get('input'))}"
+        else:
+            message = _message(error)
         at = pointer(*tokens)
         if at in seen:
             continue
         seen.add(at)
-        missing = error["type"] == "missing"
-        field = str(error["loc"][-1])
-        message = f"missing required field `{field}`" if missing else error["msg"]
-        if error["type"] in {"enum", "literal_error"} and "input" in error:
-            message = f"{error['msg']} (got {error['input']!r})"
         problems.append(Problem(document.file, at, message))
     return problems[:MAX_PROBLEMS]
+
+
+_DEEP_POINTER_TOKENS = 8
+_EXPECTED = {
+    "list_type": "a list",
+    "string_type": "a string",
+    "bool_type": "a boolean",
+    "bool_parsing": "a boolean",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "dict_type": "an object",
+}
+
+
+def _message(error: Any) -> str:
+    """A pydantic error as the spec's author would say it: what was expected, what was found."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    got = kind_of(error.get("input"))
+    if kind == "missing":
+        return f"missing required field `{error['loc'][-1]}`"
+    if kind in {"model_type", "model_attributes_type"}:
+        name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(ctx.get("class_name", "")))
+        article = "an" if name[:1] in set("AEIOU") else "a"
+        return f"expected {article} {name} object, got {got}" if name else f"expected an object, got {got}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {got}"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind in {"enum", "literal_error"} and "expected" in ctx:
+        return f"must be one of {ctx['expected']}, got {error.get('input')!r}"
+    return str(error["msg"])
 
 
 def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:

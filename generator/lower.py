@@ -9,12 +9,12 @@ from typing import Any
 
 from . import ir, resources
 from .config import Target
-from .diagnostics import Problem, Report, SpecError
-from .load import Document
-from .naming import NameTable, snake
-from .operations import HTTP_METHODS, OperationLowerer
+from .diagnostics import Problem, Report, SpecError, escape_pointer_token
+from .load import Document, locate_all
+from .naming import NameTable, pascal, snake
+from .operations import HTTP_METHODS, OperationLowerer, media_kind
 from .refs import Resolver
-from .schemas import SchemaLowerer, _Def
+from .schemas import SchemaLowerer, _Def, child
 
 _RESERVED_MODULES = frozenset({"__init__", "_runtime", "types", "resources"})
 
@@ -27,17 +27,23 @@ class Lowered:
 
 
 def lower(document: Document, target: Target, spec_path: Path | None = None) -> Lowered:
-    resolver = Resolver(document, spec_path)
     report = Report(document.file)
+    resolver = Resolver(document, spec_path, report)
     try:
         schemas = SchemaLowerer(resolver, report, NameTable())
         operations = OperationLowerer(schemas, report, target).lower_all()
+        webhook_types = _webhook_types(document.raw, schemas, resolver)
     except RecursionError:
-        raise SpecError([Problem(document.file, "", "schemas are nested too deeply to lower")]) from None
+        raise SpecError([Problem(document.file, "", "schemas are nested too deeply to lower", line=1, column=1)]) from None
+    except SpecError as exc:
+        raise SpecError(_locate_elsewhere(report.problems + exc.problems, document, resolver)) from None
     if report.errors:
-        raise SpecError(report.errors)
-    tree = resources.build(operations, dict(target.method_names), _spec_paths(document.raw))
-    types = _finish_types(schemas.defs.values(), operations)
+        # Warnings too: the run fails either way, and one run should say everything it found.
+        raise SpecError(_locate_elsewhere(report.problems, document, resolver))
+    types = _finish_types(schemas.defs.values(), operations, webhook_types)
+    # Resource modules import the types their methods use: a resource class must not take a type's name.
+    type_names = frozenset(name for t in types for name in (t.name, t.param_name))
+    tree = resources.build(operations, dict(target.method_names), _spec_paths(document.raw), type_names)
     raw = document.raw
     info = raw.get("info") if isinstance(raw.get("info"), dict) else {}
     api = ir.Api(
@@ -53,7 +59,35 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
         resources=tree,
         types=types,
     )
-    return Lowered(api, tuple(report.warnings), resolver)
+    return Lowered(api, tuple(_locate_elsewhere(report.warnings, document, resolver)), resolver)
+
+
+def _locate_elsewhere(problems: list[Problem], document: Document, resolver: Resolver) -> list[Problem]:
+    """Line numbers for problems in referenced files; the caller locates the ones in ``document``."""
+    out = []
+    for problem in problems:
+        source = resolver.loaded(problem.file) if problem.file != document.file else None
+        out.append(locate_all(source, [problem])[0] if source is not None else problem)
+    return out
+
+
+def _webhook_types(raw: dict[str, Any], schemas: SchemaLowerer, resolver: Resolver) -> list[ir.Type]:
+    """The JSON payloads of OpenAPI 3.1 ``webhooks``: types to parse incoming events with, never methods."""
+    webhooks = raw.get("webhooks")
+    out: list[ir.Type] = []
+    for name, item in webhooks.items() if isinstance(webhooks, dict) else ():
+        item, item_at = resolver.follow(item, (resolver.root.file, "/webhooks/" + escape_pointer_token(str(name))))
+        for method in HTTP_METHODS if isinstance(item, dict) else ():
+            if not isinstance(item.get(method), dict) or "requestBody" not in item[method]:
+                continue
+            body, body_at = resolver.follow(item[method]["requestBody"], child(item_at, method, "requestBody"))
+            content = body.get("content") if isinstance(body, dict) else None
+            for media, media_node in content.items() if isinstance(content, dict) else ():
+                if media_kind(str(media)) == "json" and isinstance(media_node, dict) and "schema" in media_node:
+                    hint = pascal(str(name)) + "Webhook"
+                    out.append(schemas.lower(media_node["schema"], child(body_at, "content", str(media), "schema"), hint))
+                    break
+    return out
 
 
 def _spec_paths(raw: dict[str, Any]) -> dict[str, set[str]]:
@@ -134,10 +168,12 @@ def _reach(roots: list[str], by_name: dict[str, _Def], side: str) -> set[str]:
     return seen
 
 
-def _finish_types(defs: Any, operations: list[ir.Operation]) -> tuple[ir.NamedDef, ...]:
+def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list[ir.Type] | None = None) -> tuple[ir.NamedDef, ...]:
     by_name: dict[str, _Def] = {d.name: d for d in defs}
     request_roots = [n for op in operations for p in op.parameters for n in _named(p.type)]
     response_roots = [n for op in operations for n in [*_named(op.response.type), *(_named(op.stream.item) if op.stream else ())]]
+    # What the API sends to webhooks is parsed like a response.
+    response_roots += [n for t in webhook_types or () for n in _named(t)]
     in_request = _reach(request_roots, by_name, "request")
     in_response = _reach(response_roots, by_name, "response")
 

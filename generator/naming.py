@@ -32,14 +32,27 @@ _RESERVED_CLASS_NAMES = frozenset(
         "NotGiven",
         "Client",
         "AsyncClient",
+        # Imported by resource modules from the runtime.
+        "Body",
+        "Headers",
+        "Query",
+        "FileTypes",
+        "RequestOptions",
+        "SyncAPIClient",
+        "AsyncAPIClient",
+        "UnknownEvent",
+        "TypeAlias",
     }
     | {name for name in dir(builtins) if name[:1].isupper()}
 )
 # Method and argument names the generated resources use themselves.
-RESERVED_ARGUMENTS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+# The method body calls `cast(...)` and `dict(...)`: an argument must not shadow them either.
+RESERVED_ARGUMENTS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout", "cast", "dict"})
 
 
 def _ascii(text: str) -> str:
+    # NFKD splits accents off letters (é → e); ß has no decomposition but a usual spelling.
+    text = text.replace("ß", "ss").replace("ẞ", "SS")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -9,7 +10,8 @@ from . import ir
 from .config import Target
 from .diagnostics import Report, escape_pointer_token
 from .naming import RESERVED_ARGUMENTS, NameTable, pascal, snake, words
-from .refs import Location
+from .load import kind_of
+from .refs import BROKEN, Location
 from .schemas import SchemaLowerer, child
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -57,10 +59,14 @@ class OperationLowerer:
         operations = []
         for path, item in paths.items():
             at: Location = (self.root.file, "/paths/" + escape_pointer_token(str(path)))
+            if not str(path).startswith("/"):
+                self.report.error(at[1], f"path {str(path)!r} does not start with `/`", "paths are relative to the server URL and start with `/`")
             if isinstance(item, dict) and "$ref" in item:
                 item, at = self.resolver.follow(item, at)
+            if item is BROKEN or self._wrong_target(paths[path], (self.root.file, "/paths/" + escape_pointer_token(str(path))), at, "pathItems"):
+                continue  # reported
             if not isinstance(item, dict):
-                self.report.error(at[1], "a path item must be an object")
+                self.report.error(at[1], f"a path item must be an object, not {kind_of(item)}", file=at[0])
                 continue
             for method in HTTP_METHODS:
                 if method not in item:
@@ -68,7 +74,7 @@ class OperationLowerer:
                 op_at = child(at, method)
                 node = item[method]
                 if not isinstance(node, dict):
-                    self.report.error(op_at[1], "an operation must be an object")
+                    self.report.error(op_at[1], f"an operation must be an object, not {kind_of(node)}", file=at[0])
                     continue
                 operation_id = node.get("operationId")
                 if not isinstance(operation_id, str) or not operation_id.strip():
@@ -76,7 +82,7 @@ class OperationLowerer:
                 if wanted and operation_id not in wanted:
                     continue
                 if operation_id in seen_ids:
-                    self.report.error(op_at[1] + "/operationId", f"duplicate operationId {operation_id!r}", f"also used at {seen_ids[operation_id]}")
+                    self.report.error(op_at[1] + "/operationId", f"duplicate operationId {operation_id!r}", f"also used at {seen_ids[operation_id]}", file=at[0])
                     continue
                 seen_ids[operation_id] = op_at[1]
                 operations.append(self._operation(str(path), method, node, item, op_at, at, operation_id))
@@ -114,28 +120,41 @@ class OperationLowerer:
         for owner, owner_at in ((item, item_at), (node, at)):
             raw = owner.get("parameters", [])
             if not isinstance(raw, list):
-                self.report.error(owner_at[1] + "/parameters", "`parameters` must be a list")
+                self.report.error(owner_at[1] + "/parameters", f"`parameters` must be a list, not {kind_of(raw)}", file=owner_at[0])
                 continue
+            in_this_list: dict[tuple[str, str], str] = {}
             for index, param in enumerate(raw):
-                param, param_at = self.resolver.follow(param, child(owner_at, "parameters", index))
+                used_at = child(owner_at, "parameters", index)
+                param, param_at = self.resolver.follow(param, used_at)
+                if param is BROKEN or self._wrong_target(raw[index], used_at, param_at, "parameters"):
+                    continue  # reported
                 if not isinstance(param, dict) or not isinstance(param.get("name"), str):
-                    self.report.error(param_at[1], "a parameter needs a string `name`")
+                    if param_at != used_at:
+                        what = kind_of(param) if not isinstance(param, dict) else "an object with no string `name`"
+                        self.report.error(used_at[1] + "/$ref", f"`$ref` {raw[index]['$ref']!r} points to {what}, not to a parameter", file=used_at[0])
+                    else:
+                        self.report.error(param_at[1], "a parameter needs a string `name`", file=param_at[0])
                     continue
                 location = param.get("in")
                 if location not in {"path", "query", "header", "cookie"}:
-                    self.report.error(param_at[1] + "/in", f"unknown parameter location {location!r}", "one of path, query, header, cookie")
+                    self.report.error(param_at[1] + "/in", f"unknown parameter location {location!r}", "one of path, query, header, cookie", file=param_at[0])
                     continue
-                declared[(param["name"], location)] = (param, param_at)
+                key = (param["name"], location)
+                if key in in_this_list:
+                    self.report.error(used_at[1], f"duplicate {location} parameter {param['name']!r}", f"also declared at {in_this_list[key]}", file=used_at[0])
+                    continue
+                in_this_list[key] = used_at[1]
+                declared[key] = (param, param_at)
         in_template = _TEMPLATE.findall(path)
         for name in in_template:
             if (name, "path") not in declared:
-                self.report.error(at[1], f"path parameter {name!r} is in the path but not declared", f"add a parameter with `in: path` and `name: {name}`")
+                self.report.error(at[1], f"path parameter {name!r} is in the path but not declared", f"add a parameter with `in: path` and `name: {name}`", file=at[0])
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         result = []
         ordered = sorted(declared.items(), key=lambda kv: (order[kv[0][1]], in_template.index(kv[0][0]) if kv[0][1] == "path" and kv[0][0] in in_template else 0))
         for (wire, location), (param, param_at) in ordered:
             if location == "path" and wire not in in_template:
-                self.report.error(param_at[1], f"path parameter {wire!r} is declared but not in the path {path!r}")
+                self.report.error(param_at[1], f"path parameter {wire!r} is declared but not in the path {path!r}", file=param_at[0])
                 continue
             if location == "header" and wire.lower() in _IGNORED_HEADERS:
                 continue
@@ -152,7 +171,7 @@ class OperationLowerer:
                     location=location,
                     type=self.schemas.lower(schema, schema_at, hint + pascal(wire)),
                     required=location == "path" or param.get("required") is True,
-                    description=_text(param.get("description")) or _text(target.get("description")),
+                    description=_text(param.get("description")) or self.schemas.description_of(schema, schema_at),
                     default=self.schemas.default_of(schema, schema_at),
                     deprecated=param.get("deprecated") is True,
                     style=style,
@@ -176,12 +195,14 @@ class OperationLowerer:
         if "requestBody" not in node:
             return None, []
         body, body_at = self.resolver.follow(node["requestBody"], child(at, "requestBody"))
+        if body is BROKEN or self._wrong_target(node["requestBody"], child(at, "requestBody"), body_at, "requestBodies"):
+            return None, []  # reported
         if not isinstance(body, dict):
-            self.report.error(body_at[1], "`requestBody` must be an object")
+            self.report.error(body_at[1], f"`requestBody` must be an object, not {kind_of(body)}", file=body_at[0])
             return None, []
         content = body.get("content")
         if not isinstance(content, dict) or not content:
-            self.report.error(body_at[1], "`requestBody` needs a `content` object")
+            self.report.error(body_at[1], "`requestBody` needs a `content` object", file=body_at[0])
             return None, []
         choice = self._choose(content, body_at, _BODY_PREFERENCE, "request body")
         if choice is None:
@@ -218,7 +239,7 @@ class OperationLowerer:
                     location="body",
                     type=lowered,
                     required=body_required and wire in obj.required,
-                    description=_text(source.get("description")) or _text(prop.get("description")),
+                    description=self.schemas.description_of(schema, schema_at),
                     default=self.schemas.default_of(schema, schema_at),
                     deprecated=bool(source.get("deprecated") or prop.get("deprecated")),
                 )
@@ -228,7 +249,7 @@ class OperationLowerer:
     def _responses(self, node: dict[str, Any], at: Location, hint: str, body_parameters: list[ir.Parameter]) -> tuple[ir.Response, ir.Stream | None]:
         responses = node.get("responses")
         if not isinstance(responses, dict) or not responses:
-            self.report.error(at[1], "the operation has no `responses`", "add at least one response, e.g. `'200': {description: OK}`")
+            self.report.error(at[1], "the operation has no `responses`", "add at least one response, e.g. `'200': {description: OK}`", file=at[0])
             return ir.Response("none", None), None
         codes = sorted((str(c) for c in responses if str(c).startswith("2")), key=lambda c: (c.upper() == "2XX", c))
         code = codes[0] if codes else ("default" if "default" in responses else None)
@@ -236,6 +257,8 @@ class OperationLowerer:
             return ir.Response("none", None), None
         key = code if code in responses else int(code)
         response, response_at = self.resolver.follow(responses[key], child(at, "responses", code))
+        if self._wrong_target(responses[key], child(at, "responses", code), response_at, "responses"):
+            return ir.Response("none", None), None
         content = response.get("content") if isinstance(response, dict) else None
         if not isinstance(content, dict) or not content:
             return ir.Response("none", None), None
@@ -263,6 +286,16 @@ class OperationLowerer:
         flag = next((p.name for p in body_parameters if p.wire_name == self.target.stream_flag and _is_bool(p.type)), None)
         return ir.Stream(item=item, envelope=self._is_envelope(item), flag=flag)
 
+    def _wrong_target(self, node: Any, used_at: Location, target_at: Location, expected: str) -> bool:
+        """Report a ``$ref`` that points into another section of ``components`` than ``expected``."""
+        tokens = target_at[1].split("/")[1:]
+        if target_at == used_at or len(tokens) != 3 or tokens[0] != "components" or tokens[1] == expected:
+            return False
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        found = _COMPONENT_KINDS.get(tokens[1], f"`components/{tokens[1]}`")
+        self.report.error(used_at[1] + "/$ref", f"`$ref` {ref!r} points to {found}, not to {_COMPONENT_KINDS[expected]}", file=used_at[0])
+        return True
+
     def _is_envelope(self, item: ir.Type) -> bool:
         """Events whose JSON is ``{"event": ..., "data": ...}``: the SSE event name is the tag."""
         by_name = {d.name: d for d in self.schemas.defs.values()}
@@ -281,8 +314,22 @@ class OperationLowerer:
             for media, kind in kinds.items():
                 if kind == wanted:
                     return media, kind
-        self.report.warn(at[1] + "/content", f"cannot generate {what} content type(s) {', '.join(map(repr, content))}; skipped")
+        self.report.warn(at[1] + "/content", f"cannot generate {what} content type(s) {', '.join(map(repr, content))}; skipped", file=at[0])
         return None
+
+
+_COMPONENT_KINDS = {
+    "schemas": "a schema",
+    "parameters": "a parameter",
+    "responses": "a response",
+    "requestBodies": "a request body",
+    "headers": "a header",
+    "examples": "an example",
+    "securitySchemes": "a security scheme",
+    "links": "a link",
+    "callbacks": "a callback",
+    "pathItems": "a path item",
+}
 
 
 def _is_bool(t: ir.Type) -> bool:
@@ -293,7 +340,8 @@ def _is_bool(t: ir.Type) -> bool:
 
 def _argument_name(wire: str) -> str:
     candidate = wire.rstrip("[]")
-    return candidate if candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_") else snake(wire)
+    usable = candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_")
+    return candidate if usable and not keyword.iskeyword(candidate) else snake(wire)
 
 
 def _text(value: Any) -> str | None:

@@ -62,7 +62,7 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
         raise SpecError(_locate(exc.problems, document, None)) from None
     warnings = tuple(_locate(list(lowered.warnings), document, lowered.resolver))
     # Generated files name the spec by file name only: output must not depend on where it ran.
-    files = render(lowered.api, RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url))
+    files = render(lowered.api, RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length))
     formatter = Formatter(target.line_length, cache_dir, jobs)
     files = formatter.format_all(files)
     return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, time.perf_counter() - started)

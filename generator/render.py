@@ -6,6 +6,7 @@ are written is up to the templates and the filters registered here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
@@ -15,6 +16,7 @@ from typing import Any
 import jinja2
 
 from . import docs, ir
+from .literals import py_literal, py_str
 from .typing_render import TypeWriter
 
 RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "_sse.py", "_streaming.py", "_types.py", "_validation.py")
@@ -61,6 +63,7 @@ class TypesModule:
 class RenderOptions:
     source: str
     docs_base_url: str | None = None
+    line_length: int = 100
 
 
 class Renderer:
@@ -80,7 +83,7 @@ class Renderer:
             annotation=self.types.annotation,
             doc=lambda text: docs.docstring_text(text, options.docs_base_url),
             comment=docs.comment_text,
-            pyrepr=repr,
+            pyrepr=py_literal,
             rule=self._rule,
             param_doc=self._param_doc,
             field_doc=_field_doc,
@@ -88,7 +91,11 @@ class Renderer:
             is_identifier=lambda s: s.isidentifier() and not _is_keyword(s),
             type_imports=self._type_imports,
             quote_forward=_quote_forward,
-            quote_all=repr,
+            unshadow=_unshadow,
+            import_line=lambda item: self._from_import("." + item[0], list(item[1])),
+            from_import=self._from_import,
+            format_as=lambda name: f"{name} as {name}",
+            quote_all=py_str,
         )
         self.env.tests["in_code"] = lambda name, code: _uses(code, name)
         self.env.tests["is_identifier"] = lambda s: s.isidentifier() and not _is_keyword(s)
@@ -177,9 +184,17 @@ class Renderer:
 
     # --- filters ------------------------------------------------------------------------
 
+    def _from_import(self, module: str, names: list[str], indent: int = 0) -> str:
+        """A from-import as black writes it: on one line when it fits, else one name a line."""
+        line = f"from {module} import {', '.join(names)}"
+        if indent + len(line) <= self.options.line_length:
+            return line
+        pad = " " * indent
+        return f"from {module} import (\n" + "".join(f"{pad}    {name},\n" for name in names) + f"{pad})"
+
     def _rule(self, t: ir.Type) -> str | None:
         rule = self.types.rule(t)
-        return repr(rule) if rule else None
+        return py_literal(rule) if rule else None
 
     def _param_doc(self, param: ir.Parameter | ir.Field) -> str:
         """A parameter's or field's documentation, as plain text (the ``doc`` filter escapes it)."""
@@ -220,15 +235,38 @@ def _walk(resources: tuple[ir.Resource, ...]) -> Any:
         yield from _walk(resource.children)
 
 
+_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+
+
+@functools.lru_cache(maxsize=64)
+def _names_in(text: str) -> frozenset[str]:
+    return frozenset(_NAME.findall(text))
+
+
 def _uses(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+    """Whether ``text`` (generated code) uses the bare name ``name``, e.g. to decide an import."""
+    return name in _names_in(text)
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:
     """Quote names an alias uses before its module defines them (mutually recursive types)."""
     for name in sorted(forward):
-        text = re.sub(rf"(?<![\w.\"']){re.escape(name)}\b", repr(name), text)
+        text = re.sub(rf"(?<![\w.\"']){re.escape(name)}\b", py_str(name), text)
     return text
+
+
+_BUILTIN_TYPES = frozenset({"object", "str", "int", "float", "bool", "bytes", "list", "dict"})
+_STRING_LITERAL = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')")
+
+
+def _unshadow(annotation: str, field_names: list[str]) -> str:
+    """``builtins.object`` where a class has a field named ``object`` (annotations resolve in the class body)."""
+    shadowed = _BUILTIN_TYPES.intersection(field_names)
+    if not shadowed:
+        return annotation
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
+    parts = _STRING_LITERAL.split(annotation)
+    return "".join(part if i % 2 else pattern.sub(r"builtins.\1", part) for i, part in enumerate(parts))
 
 
 def _is_keyword(name: str) -> bool:

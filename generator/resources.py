@@ -65,7 +65,7 @@ def place(operation: ir.Operation, all_paths: dict[str, set[str]]) -> tuple[tupl
     return tuple(literals), _COLLECTION[operation.http_method]
 
 
-def build(operations: list[ir.Operation], overrides: dict[str, str], spec_paths: dict[str, set[str]]) -> tuple[ir.Resource, ...]:
+def build(operations: list[ir.Operation], overrides: dict[str, str], spec_paths: dict[str, set[str]], type_names: frozenset[str] = frozenset()) -> tuple[ir.Resource, ...]:
     """The resource tree; ``spec_paths`` (every path of the spec with its methods) keeps placement
     the same whether or not ``--operation`` picked a subset."""
     all_paths: dict[str, set[str]] = defaultdict(set, spec_paths)
@@ -88,7 +88,8 @@ def build(operations: list[ir.Operation], overrides: dict[str, str], spec_paths:
             node = node.children.setdefault(name, _Node(chain[: depth + 1]))
         node.operations.append(replace(operation, method_name=method))
 
-    class_names = NameTable(fold_case=False)
+    # `Foo` is taken by a type `Foo`, and also by `AsyncFoo` (the async class would collide).
+    class_names = NameTable(type_names | {n[len("Async") :] for n in type_names if n.startswith("Async")}, fold_case=False)
     modules = NameTable(fold_case=True)
     return tuple(_freeze(name, node, class_names, modules) for name, node in _rename_children(root).children.items())
 
@@ -132,6 +133,8 @@ def _freeze(name: str, node: _Node, class_names: NameTable, modules: NameTable) 
     class_name = pascal(name)
     if class_name in class_names:
         class_name = pascal("_".join(node.chain))
+    if class_name in class_names:
+        class_name = pascal(name) + "Resource"
     class_name = class_names.claim(class_name, sep="")
     module = modules.claim("_".join(node.chain))
     return ir.Resource(

@@ -11,13 +11,14 @@ is lowered once whatever path reaches it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import ir
-from .diagnostics import Report, SpecError, escape_pointer_token
+from .diagnostics import Report, SpecError, escape_pointer_token, unescape_pointer_token
 from .naming import NameTable, field_name, pascal
-from .refs import Location, Resolver
+from .load import kind_of
+from .refs import BROKEN, Location, Resolver
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none"}
 _KNOWN_TYPES = frozenset(_PRIMITIVES) | {"array", "object"}
@@ -42,6 +43,7 @@ class _Def:
     fields: tuple[ir.Field, ...] = ()
     extra: ir.Type | None = None
     type: ir.Type | None = None
+    filled: bool = False
 
 
 @dataclass
@@ -69,7 +71,10 @@ class SchemaLowerer:
         # What a $ref target lowers to when it is used in place: NamedType, or an inlined primitive.
         self._targets: dict[Location, ir.Type] = {}
         self._inline: dict[Location, ir.Type] = {}
+        self._depth = 0  # nested lower() calls: a located error past MAX_SCHEMA_DEPTH, never a RecursionError
         self._component_names = self._claim_component_names()
+        # Discriminator values a model's tag property takes, from the unions that list the model.
+        self._tags: dict[Location, dict[str, list[str | int | bool]]] = {}
 
     def _claim_component_names(self) -> dict[Location, str]:
         schemas = self.resolver.root.raw.get("components", {}) or {}
@@ -83,10 +88,20 @@ class SchemaLowerer:
 
     def lower(self, node: Any, at: Location, hint: str) -> ir.Type:
         """The IR type of the schema ``node`` found at ``at``; ``hint`` names inline objects."""
+        if self._depth >= MAX_SCHEMA_DEPTH:
+            self.report.error(at[1], f"schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here", "through properties, items, unions and `$ref`s", file=at[0])
+            return ir.Primitive("any")
+        self._depth += 1
+        try:
+            return self._lower_node(node, at, hint)
+        finally:
+            self._depth -= 1
+
+    def _lower_node(self, node: Any, at: Location, hint: str) -> ir.Type:
         if isinstance(node, bool):
             return ir.Primitive("any") if node else ir.Primitive("none")
         if not isinstance(node, dict):
-            self.report.error(at[1], f"a schema must be an object, not {type(node).__name__}", file=at[0])
+            self.report.error(at[1], f"a schema must be an object, not {kind_of(node)}", file=at[0])
             return ir.Primitive("any")
         if "$ref" in node:
             return self._reference(node, at)
@@ -102,21 +117,31 @@ class SchemaLowerer:
 
     def default_of(self, node: Any, at: Location) -> str | None:
         """A schema's default as JSON text: its own, its target's, or its one non-null variant's."""
+        found = self._look_through(node, at, lambda n: "default" in n)
+        return json_default(found) if found is not None else None
+
+    def description_of(self, node: Any, at: Location) -> str | None:
+        """A schema's description: its own, its target's, or its one non-null variant's."""
+        found = self._look_through(node, at, lambda n: _text(n.get("description")) is not None)
+        return _text(found.get("description")) if found is not None else None
+
+    def _look_through(self, node: Any, at: Location, wanted: Any) -> dict[str, Any] | None:
+        """The first schema along refs, one-part ``allOf``s and nullable unions that has what is ``wanted``."""
         for _ in range(16):
             if not isinstance(node, dict):
                 return None
-            if "default" in node:
-                return json_default(node)
+            if wanted(node):
+                return node
             if "$ref" in node:
                 node, at = self.resolver.follow(node, at)
                 continue
-            keyword = "anyOf" if isinstance(node.get("anyOf"), list) else "oneOf" if isinstance(node.get("oneOf"), list) else None
+            keyword = next((k for k in ("anyOf", "oneOf", "allOf") if isinstance(node.get(k), list)), None)
             if keyword is None:
                 return None
-            non_null = [(i, v) for i, v in enumerate(node[keyword]) if not _is_null_schema(v)]
-            if len(non_null) != 1:
+            parts = [(i, v) for i, v in enumerate(node[keyword]) if not _is_null_schema(v) and not (keyword == "allOf" and _only_annotations(v))]
+            if len(parts) != 1:
                 return None
-            node, at = non_null[0][1], child(at, keyword, non_null[0][0])
+            node, at = parts[0][1], child(at, keyword, parts[0][0])
         return None
 
     def component_name(self, at: Location) -> str | None:
@@ -126,6 +151,12 @@ class SchemaLowerer:
 
     def _reference(self, node: dict[str, Any], at: Location) -> ir.Type:
         target_node, target = self.resolver.follow(node, at)
+        if target_node is BROKEN:
+            return ir.Primitive("any")  # reported by the resolver
+        wrong = _not_a_schema(target_node, target[1])
+        if wrong is not None:
+            self.report.error(at[1] + "/$ref", f"`$ref` {node['$ref']!r} points to {wrong}, not to a schema", file=at[0])
+            return ir.Primitive("any")
         result = self._targets.get(target)
         if result is None:
             result = self._define(target_node, target)
@@ -300,7 +331,7 @@ class SchemaLowerer:
                 variants.append(lowered)
         if not variants:
             return ir.Primitive("none")
-        discriminator = self._discriminator(node, flat)
+        discriminator = self._discriminator(node, flat, at)
         result: ir.Type = variants[0] if len(variants) == 1 else ir.UnionType(tuple(variants), discriminator)
         return ir.NullableType(result) if nullable else result
 
@@ -327,7 +358,11 @@ class SchemaLowerer:
                 return pascal(node["title"])
         return f"Variant{index + 1}"
 
-    def _discriminator(self, node: dict[str, Any], flat: list[tuple[Any, Location, str]]) -> str | None:
+    def _discriminator(self, node: dict[str, Any], flat: list[tuple[Any, Location, str]], at: Location) -> str | None:
+        explicit = node.get("discriminator")
+        if isinstance(explicit, dict) and isinstance(explicit.get("propertyName"), str):
+            if self._explicit_discriminator(explicit["propertyName"], explicit.get("mapping"), flat, child(at, "discriminator", "mapping")):
+                return str(explicit["propertyName"])
         objects = []
         for variant, variant_at, _ in flat:
             target, target_at = self.resolver.follow(variant, variant_at)
@@ -350,6 +385,59 @@ class SchemaLowerer:
                 if len(set(tags)) == len(tags):
                     return name
         return None
+
+    def _explicit_discriminator(self, name: str, mapping: Any, flat: list[tuple[Any, Location, str]], at: Location) -> bool:
+        """Tag every variant model of a union with a ``discriminator`` keyword; False if one cannot be.
+
+        A variant's values are the ``mapping`` keys that point to it, else its own ``const``/``enum``
+        for the property, else (the OpenAPI default) its component name. The property's type in
+        the model becomes a ``Literal`` of them, which is what a tagged union needs to dispatch on.
+        """
+        mapped: dict[Location, list[str | int | bool]] = {}
+        for tag, ref in mapping.items() if isinstance(mapping, dict) else ():
+            if not isinstance(ref, str):
+                continue
+            if "#" not in ref and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
+                ref = "#/components/schemas/" + escape_pointer_token(ref)  # a bare schema name
+            target_at = self.resolver.follow({"$ref": ref}, child(at, str(tag)))[1]
+            mapped.setdefault(target_at, []).append(str(tag))
+        plan: dict[Location, list[str | int | bool]] = {}
+        for variant, variant_at, _ in flat:
+            if _is_null_schema(variant):
+                continue
+            target, target_at = self.resolver.follow(variant, variant_at)
+            definition = self.defs.get(target_at)
+            if not isinstance(target, dict) or definition is None or definition.kind != "model":
+                return False
+            prop = self.collect(target, target_at).properties.get(name)
+            own = _tag_values(self.resolver.follow(*prop)[0]) if prop else None
+            implicit = _component_key(target_at[1])
+            tags = mapped.get(target_at) or own or ([implicit] if implicit is not None else None)
+            if not tags:
+                return False
+            plan[target_at] = list(tags)
+        every = [tag for tags in plan.values() for tag in tags]
+        if len(plan) < 2 or len(set(every)) != len(every):
+            return False
+        for target_at, tags in plan.items():
+            known = self._tags.setdefault(target_at, {}).setdefault(name, [])
+            known.extend(tag for tag in tags if tag not in known)
+            if self.defs[target_at].filled:
+                self._apply_tags(self.defs[target_at])
+        return True
+
+    def _apply_tags(self, definition: _Def) -> None:
+        """Give a model's discriminator properties the ``Literal`` type of their tag values."""
+        fields = list(definition.fields)
+        for wire, tags in self._tags.get(definition.location, {}).items():
+            tag_type = ir.LiteralType(tuple(tags))
+            index = next((i for i, f in enumerate(fields) if f.wire_name == wire), None)
+            if index is None:
+                taken = NameTable(_MODEL_ATTRIBUTES | {f.name for f in fields})
+                fields.append(ir.Field(name=taken.claim(field_name(wire)), wire_name=wire, type=tag_type, required=True))
+            else:
+                fields[index] = replace(fields[index], type=tag_type, required=True)
+        definition.fields = tuple(fields)
 
     # --- objects ----------------------------------------------------------------------
 
@@ -386,7 +474,7 @@ class SchemaLowerer:
             target = self.resolver.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
             target = target if isinstance(target, dict) else {}
             source = schema if isinstance(schema, dict) else {}
-            description = _text(source.get("description")) or _text(target.get("description"))
+            description = self.description_of(schema, schema_at)
             default = self.default_of(schema, schema_at)
             name = names.claim(field_name(wire))
             fields.append(
@@ -406,8 +494,42 @@ class SchemaLowerer:
             if wire not in obj.properties and obj.extra is None and not node.get("allOf"):
                 self.report.warn(at[1] + "/required", f"required property {wire!r} is not in `properties`", file=at[0])
         definition.fields = tuple(fields)
+        definition.filled = True
+        self._apply_tags(definition)
         if obj.extra is not None:
             definition.extra = self.lower(obj.extra[0], obj.extra[1], definition.name + "Value")
+
+
+# Below MAX_SCHEMA_DEPTH nested schemas (about six Python frames each) lowering stays well
+# inside Python's default recursion limit; real specs nest fewer than 20.
+MAX_SCHEMA_DEPTH = 100
+_NOT_SCHEMAS = {
+    "parameters": "a parameter",
+    "responses": "a response",
+    "requestBodies": "a request body",
+    "headers": "a header",
+    "examples": "an example",
+    "securitySchemes": "a security scheme",
+    "links": "a link",
+    "callbacks": "a callback",
+    "pathItems": "a path item",
+}
+
+
+def _not_a_schema(node: Any, ptr: str) -> str | None:
+    """What a ``$ref`` target is when it plainly is not a schema (for the error), else None."""
+    if isinstance(node, bool):
+        return None
+    if not isinstance(node, dict):
+        return kind_of(node)
+    tokens = ptr.split("/")[1:]
+    if len(tokens) == 3 and tokens[0] == "components" and tokens[1] in _NOT_SCHEMAS:
+        return _NOT_SCHEMAS[tokens[1]]
+    if len(tokens) in {2, 3} and tokens[0] == "paths":
+        return "a path item" if len(tokens) == 2 else "an operation"
+    if tokens and tokens[0] in {"info", "servers", "security", "tags", "externalDocs"}:
+        return f"`/{tokens[0]}`"
+    return None
 
 
 def _merge(into: _Object, other: _Object) -> None:
@@ -464,6 +586,29 @@ def _tag_of_property(node: Any) -> str | int | bool | None:
     if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], (str, int, bool)):
         return enum[0]  # type: ignore[no-any-return]
     return None
+
+
+def _tag_values(node: Any) -> list[str | int | bool] | None:
+    """The values a discriminator property allows by its own ``const`` or ``enum``."""
+    if not isinstance(node, dict):
+        return None
+    if "const" in node:
+        values = [node["const"]]
+    elif isinstance(node.get("enum"), list):
+        values = node["enum"]
+    else:
+        return None
+    if not values or not all(isinstance(v, (str, int, bool)) for v in values):
+        return None
+    return list(dict.fromkeys(values))
+
+
+def _component_key(ptr: str) -> str | None:
+    """``Cat`` for ``/components/schemas/Cat``: the implicit discriminator value of a component."""
+    prefix = "/components/schemas/"
+    if not ptr.startswith(prefix) or "/" in ptr[len(prefix) :]:
+        return None
+    return unescape_pointer_token(ptr[len(prefix) :])
 
 
 def _tag_of(node: dict[str, Any]) -> str | int | bool | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ir
+from .literals import py_literal
 
 
 class TypeWriter:
@@ -35,10 +36,14 @@ class TypeWriter:
             inner = self._write(t.value, side, runtime)
             return f"Mapping[str, {inner}]" if side == "request" else f"dict[str, {inner}]"
         if isinstance(t, ir.LiteralType):
-            literal = "Literal[" + ", ".join(_literal(v) for v in t.values) + "]"
-            if t.open and side == "response":
-                return self._join([literal, _base_of(t.values)], runtime)
-            return literal
+            # Floats cannot be Literal members: a number enum is typed `float` (its rule still checks it).
+            exact = [v for v in t.values if not isinstance(v, float)]
+            members = ["Literal[" + ", ".join(_literal(v) for v in exact) + "]"] if exact else []
+            if len(exact) < len(t.values):
+                members.append("float")
+            if t.open and side == "response" and _base_of(t.values) not in members:
+                members.append(_base_of(t.values))
+            return self._join(members, runtime)
         if isinstance(t, ir.NullableType):
             inner = self._write(t.inner, side, runtime)
             return f"Optional[{inner}]" if runtime else f"{inner} | None"
@@ -46,7 +51,7 @@ class TypeWriter:
             members = [self._write(v, side, runtime) for v in t.variants]
             union = self._join(members, runtime)
             if t.discriminator and side == "response":
-                return f"Annotated[{union if runtime else 'Union[' + ', '.join(members) + ']'}, Field(discriminator={t.discriminator!r})]"
+                return f"Annotated[{union if runtime else 'Union[' + ', '.join(members) + ']'}, Field(discriminator={py_literal(t.discriminator)})]"
             return union
         if isinstance(t, ir.NamedType):
             return self._named(t.name, side, runtime)
@@ -57,7 +62,7 @@ class TypeWriter:
         written = definition.param_name if side == "request" else definition.name
         if side == "response" and isinstance(definition, ir.Alias) and definition.in_request and _open(definition.type):
             # A shared enum alias is closed (requests must be exact); responses may carry new values.
-            return self._join([written, "str"], runtime)
+            return self._join([written, _open_base(definition.type)], runtime)
         return written
 
     @staticmethod
@@ -78,13 +83,47 @@ class TypeWriter:
         _collect_names(t, out)
         return out
 
+    def wire_styles(self, parameters: tuple[ir.Parameter, ...]) -> str:
+        """``RequestOptions.styles`` as source: the parameters the runtime's default encoding misses.
+
+        The runtime sends path and header values in the ``simple`` style, query arrays exploded
+        (``ids=1&ids=2``) and query objects as ``name[key]=value``; a query parameter whose spec
+        states no style keeps that convention. Everything else is passed on as ``(style, explode)``.
+        """
+        entries = []
+        for p in parameters:
+            if p.location == "body":
+                continue
+            default = "simple" if p.location in {"path", "header"} else "form"
+            style = p.style or default
+            explode = p.explode
+            if p.location == "query" and p.style is None and explode:
+                continue
+            if p.location == "query" and style == "form" and explode and not self._is_object(p.type):
+                continue
+            if p.location != "query" and (style, explode) == (default, default == "form"):
+                continue
+            entries.append(f"({py_literal(p.location)}, {py_literal(p.wire_name)}): ({py_literal(style)}, {explode})")
+        return "{" + ", ".join(entries) + "}" if entries else ""
+
+    def _is_object(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> bool:
+        while isinstance(t, ir.NullableType):
+            t = t.inner
+        if isinstance(t, ir.MapType):
+            return True
+        if isinstance(t, ir.NamedType) and t.name not in seen:
+            definition = self.defs[t.name]
+            return isinstance(definition, ir.Model) or self._is_object(definition.type, seen | {t.name})
+        return False
+
     def is_bool(self, t: ir.Type) -> bool:
         while isinstance(t, ir.NullableType):
             t = t.inner
         return isinstance(t, ir.Primitive) and t.kind == "bool"
 
     def nullable(self, t: ir.Type) -> bool:
-        return isinstance(t, ir.NullableType)
+        """Whether an annotation of ``t`` already admits None (`X | None`, or `None` itself)."""
+        return isinstance(t, ir.NullableType) or t == ir.Primitive("none")
 
     # --- validation rules ---------------------------------------------------------------
 
@@ -125,8 +164,83 @@ class TypeWriter:
             values = self._rule(t.value, visiting)
             if values:
                 rule["values"] = values
-        # Unions are not checked: which variant a value means is the server's call.
+        elif isinstance(t, ir.UnionType):
+            variants = self._variant_rules(t, visiting)
+            if variants:
+                rule["variants"] = variants
         return rule or None
+
+    def _variant_rules(self, union: ir.UnionType, visiting: frozenset[str]) -> list[dict[str, Any]]:
+        """Each member's rule, with the JSON kind (and tag) the runtime tells members apart by."""
+        out = []
+        discriminator = union.discriminator or self._implied_tag(union)
+        for variant in union.variants:
+            kind, tag = self._kind_and_tag(variant, discriminator)
+            if kind is None:
+                return []
+            entry: dict[str, Any] = {"kind": kind}
+            if tag is not None:
+                entry["tag"] = [discriminator, tag]
+            sub = self._rule(variant, visiting)
+            if sub:
+                entry["rule"] = sub
+            out.append(entry)
+        # Untagged members of the same JSON kind cannot be told apart: the runtime would skip them anyway.
+        kinds = [e["kind"] for e in out if "tag" not in e]
+        out = [e for e in out if "tag" in e or kinds.count(e["kind"]) == 1]
+        return out if any("rule" in e for e in out) else []
+
+    def _implied_tag(self, union: ir.UnionType) -> str | None:
+        """A property every object member has as a distinct constant (``type`` in a mixed union)."""
+        models = []
+        for variant in union.variants:
+            while isinstance(variant, ir.NamedType) and isinstance(self.defs.get(variant.name), ir.Alias):
+                variant = self.defs[variant.name].type  # type: ignore[union-attr]
+            if isinstance(variant, ir.NamedType) and isinstance(self.defs.get(variant.name), ir.Model):
+                models.append(self.defs[variant.name])
+        if len(models) < 2:
+            return None
+        for candidate in models[0].fields:  # type: ignore[union-attr]
+            tags = []
+            for model in models:
+                field = next((f for f in model.fields if f.wire_name == candidate.wire_name), None)  # type: ignore[union-attr]
+                if field is None or not (isinstance(field.type, ir.LiteralType) and len(field.type.values) == 1):
+                    break
+                tags.append(field.type.values[0])
+            else:
+                if len(set(tags)) == len(tags):
+                    return candidate.wire_name
+        return None
+
+    def _kind_and_tag(self, t: ir.Type, discriminator: str | None) -> tuple[str | None, object]:
+        while isinstance(t, ir.NamedType) and isinstance(self.defs.get(t.name), ir.Alias):
+            t = self.defs[t.name].type  # type: ignore[union-attr]
+        if isinstance(t, ir.NamedType):
+            model = self.defs[t.name]
+            tag = None
+            if discriminator and isinstance(model, ir.Model):
+                field = next((f for f in model.fields if f.wire_name == discriminator), None)
+                if field is not None and isinstance(field.type, ir.LiteralType) and len(field.type.values) == 1:
+                    tag = field.type.values[0]
+            return "object", tag
+        if isinstance(t, ir.Primitive):
+            return {"str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(t.kind), None
+        if isinstance(t, ir.LiteralType):
+            kinds = {_literal_kind(v) for v in t.values}
+            return (kinds.pop() if len(kinds) == 1 else None), None
+        if isinstance(t, ir.ListType):
+            return "array", None
+        if isinstance(t, ir.MapType):
+            return "object", None
+        return None, None
+
+
+def _literal_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string" if isinstance(value, str) else "null"
 
 
 def _collect_names(t: ir.Type | None, out: list[str]) -> None:
@@ -153,7 +267,7 @@ def _open(t: ir.Type) -> bool:
 
 
 def _literal(value: object) -> str:
-    return repr(value)
+    return py_literal(value)
 
 
 def _base_of(values: tuple[object, ...]) -> str:
@@ -161,7 +275,16 @@ def _base_of(values: tuple[object, ...]) -> str:
         return "str"
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return "int"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "float"
     return "object"
+
+
+def _open_base(t: ir.Type) -> str:
+    """The type an open enum falls back to for values it does not list."""
+    while isinstance(t, ir.NullableType):
+        t = t.inner
+    return _base_of(t.values) if isinstance(t, ir.LiteralType) else "str"
 
 
 _RULE_KEYS = {

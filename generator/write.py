@@ -42,6 +42,8 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
     backup: Path | None = None
     try:
+        # mkdtemp makes a private (0700) directory; the package gets the mode any new directory would.
+        os.chmod(staging, 0o777 & ~_umask())
         for rel, text in files.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,6 +63,12 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
     finally:
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @dataclass
@@ -84,6 +92,7 @@ def compare(root: Path, files: dict[str, str], label: str) -> Diff:
     """What regenerating ``root`` would change, as a unified diff (``a/`` on disk, ``b/`` generated)."""
     current = read_tree(root)
     diff = Diff()
+    label = label.lstrip("/") or "."  # `a/` + an absolute path would read `a//tmp/...`
     chunks: list[str] = []
     for rel in sorted(set(current) | set(files)):
         old, new = current.get(rel), files.get(rel)

@@ -17,9 +17,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _BASE_URL = "https://api.openai.com/v1"
-_DEFAULT_HEADERS: dict[str, str] = {
-    "OpenAI-Beta": "assistants=v2",
-}
+_DEFAULT_HEADERS: dict[str, str] = {"OpenAI-Beta": "assistants=v2"}
 _AUTH = AuthSpec("header", "Authorization", "Bearer {key}")
 
 

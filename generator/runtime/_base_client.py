@@ -79,6 +79,9 @@ class RequestOptions:
     path_params: Mapping[str, object] = field(default_factory=dict)
     query: Mapping[str, object] = field(default_factory=dict)
     headers: Mapping[str, object] = field(default_factory=dict)
+    cookies: Mapping[str, object] = field(default_factory=dict)
+    # (location, wire name) -> (style, explode), for parameters not sent the default way.
+    styles: Mapping[tuple[str, str], tuple[str, bool]] = field(default_factory=dict)
     body: object = NOT_GIVEN
     body_kind: BodyKind = "json"
     content_type: str | None = None
@@ -192,7 +195,9 @@ class _BaseClient(Generic[_HttpxClientT]):
         if self._validate:
             for name, (value, rule) in options.validation.items():
                 _validation.check(name, value, rule)
-        path = _format_path(options.path, options.path_params)
+        path = _format_path(
+            options.path, options.path_params, _styles_at(options, "path")
+        )
         headers, removed = self._build_headers(options)
         return _Prepared(
             method=options.method.upper(),
@@ -240,9 +245,15 @@ class _BaseClient(Generic[_HttpxClientT]):
                     f"{self._auth.name}={self._auth.render(self.api_key)}"
                 )
         headers.update(self._default_headers)
+        header_styles = _styles_at(options, "header")
         for name, value in options.headers.items():
             if not _is_omitted(value):
-                headers[name] = _scalar_str(value)
+                style = header_styles.get(name, ("simple", False))
+                headers[name] = _simple_value(value, explode=style[1])
+        cookie = _encode_cookies(options.cookies, _styles_at(options, "cookie"))
+        if cookie:
+            existing = headers.get("Cookie")
+            headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
         removed: list[str] = []
         for name, value in (options.extra_headers or {}).items():
             if _is_omitted(value):
@@ -262,7 +273,15 @@ class _BaseClient(Generic[_HttpxClientT]):
             merged[self._auth.name] = self._auth.render(self.api_key)
         merged.update(options.query)
         merged.update(options.extra_query or {})
-        return tuple(_encode_query(merged))
+        styles = _styles_at(options, "query")
+        pairs: list[tuple[str, str]] = []
+        for key, value in merged.items():
+            style = styles.get(key)
+            if style is None or _is_omitted(value):
+                pairs.extend(_encode_query({key: value}))
+            else:
+                pairs.extend(_styled_query(key, value, *style))
+        return tuple(pairs)
 
     # --- retries ----------------------------------------------------------------
 
@@ -517,7 +536,12 @@ def _scalar_str(value: object) -> str:
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-def _format_path(template: str, params: Mapping[str, object]) -> str:
+def _format_path(
+    template: str,
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+) -> str:
+    styles = styles or {}
     for name, value in params.items():
         if value is None or value == "":
             raise ValueError(
@@ -529,11 +553,140 @@ def _format_path(template: str, params: Mapping[str, object]) -> str:
         value = params.get(name, NOT_GIVEN)
         if isinstance(value, NotGiven):
             raise ValueError(f"Missing path parameter `{name}` for {template!r}")
-        segment = quote(_scalar_str(value), safe="")
+        style, explode = styles.get(name, ("simple", False))
+        if style in ("label", "matrix"):
+            return _styled_path(name, value, style, explode)
+        segment = _simple_value(value, explode=explode, encode=True)
         # "." and ".." would be dot-segments and move the request elsewhere.
         return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
     return _PLACEHOLDER.sub(substitute, template)
+
+
+def _styles_at(options: RequestOptions, location: str) -> dict[str, tuple[str, bool]]:
+    return {
+        name: style for (at, name), style in options.styles.items() if at == location
+    }
+
+
+def _items(value: object) -> list[tuple[str, str]] | list[str] | None:
+    """A list's items, or an object's (key, value) pairs, as strings; None for a scalar."""
+    if isinstance(value, (list, tuple)):
+        return [_form_value(item) for item in value if not _is_omitted(item)]
+    if isinstance(value, Mapping):
+        return [
+            (str(key), _form_value(item))
+            for key, item in value.items()
+            if not _is_omitted(item)
+        ]
+    return None
+
+
+def _encoded_parts(value: object, *, explode: bool, encode: bool) -> list[str] | None:
+    """A list's items, or an object's `k=v` (exploded) / `k,v` pairs; None for a scalar."""
+    items = _items(value)
+    if items is None:
+        return None
+
+    def enc(text: str) -> str:
+        return quote(text, safe="") if encode else text
+
+    parts: list[str] = []
+    for item in items:
+        if isinstance(item, tuple):
+            key, text = enc(item[0]), enc(item[1])
+            parts.append(f"{key}={text}" if explode else f"{key},{text}")
+        else:
+            parts.append(enc(item))
+    return parts
+
+
+def _simple_value(value: object, *, explode: bool, encode: bool = False) -> str:
+    """OpenAPI's `simple` style (path and header parameters): `a,b`, `k,v` or `k=v`."""
+    parts = _encoded_parts(value, explode=explode, encode=encode)
+    if parts is None:
+        text = _scalar_str(value)
+        return quote(text, safe="") if encode else text
+    return ",".join(parts)
+
+
+def _styled_path(name: str, value: object, style: str, explode: bool) -> str:
+    """`label` (`.a.b`) and `matrix` (`;id=a;id=b`) path parameters."""
+    parts = _encoded_parts(value, explode=explode, encode=True)
+    scalar = quote(_scalar_str(value), safe="")
+    if style == "label":
+        return "." + (
+            scalar if parts is None else ("." if explode else ",").join(parts)
+        )
+    key = quote(name, safe="")
+    if parts is None:
+        return f";{key}={scalar}"
+    if not explode:
+        return f";{key}=" + ",".join(parts)
+    if isinstance(value, Mapping):
+        return "".join(f";{part}" for part in parts)
+    return "".join(f";{key}={part}" for part in parts)
+
+
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _styled_query(
+    key: str, value: object, style: str, explode: bool
+) -> list[tuple[str, str]]:
+    """Query pairs for a parameter with an explicit OpenAPI `style` and `explode`."""
+    items = _items(value)
+    if items is None:
+        return [(key, _scalar_str(value))]
+    if style == "deepObject":
+        if isinstance(value, Mapping):
+            return _encode_query({f"{key}[{sub}]": item for sub, item in value.items()})
+        return [(key, cast(str, item)) for item in items]
+    if explode:
+        # Exploded form: an array repeats its name, an object's keys become the names.
+        return [item if isinstance(item, tuple) else (key, item) for item in items]
+    delimiter = _DELIMITERS.get(style, ",")
+    flat = [
+        part
+        for item in items
+        for part in (item if isinstance(item, tuple) else (item,))
+    ]
+    return [(key, delimiter.join(flat))]
+
+
+def _encode_cookies(
+    cookies: Mapping[str, object], styles: Mapping[str, tuple[str, bool]]
+) -> str:
+    """A Cookie header value (`form` style): `a=1; b=x,y`, values percent-encoded."""
+    pairs: list[str] = []
+    for name, value in cookies.items():
+        if _is_omitted(value):
+            continue
+        explode = styles.get(name, ("form", True))[1]
+        items = _items(value)
+        if items is None:
+            pairs.append(f"{name}={_cookie_octets(_scalar_str(value))}")
+        elif explode and not isinstance(value, Mapping):
+            pairs.extend(f"{name}={_cookie_octets(cast(str, item))}" for item in items)
+        elif explode:
+            pairs.extend(
+                f"{item[0]}={_cookie_octets(item[1])}"
+                for item in items
+                if isinstance(item, tuple)
+            )
+        else:
+            flat = [
+                part
+                for item in items
+                for part in (item if isinstance(item, tuple) else (item,))
+            ]
+            pairs.append(f"{name}=" + ",".join(_cookie_octets(part) for part in flat))
+    return "; ".join(pairs)
+
+
+def _cookie_octets(text: str) -> str:
+    # RFC 6265 cookie-octets exclude whitespace, DQUOTE, comma, semicolon and backslash.
+    return quote(text, safe="!#$&'()*+-./:<=>?@[]^_`{|}~")
 
 
 def _encode_query(query: Mapping[str, object]) -> list[tuple[str, str]]:
@@ -637,9 +790,18 @@ def _json_default(value: object) -> object:
 
 
 def _json_bytes(value: object) -> bytes:
-    return json.dumps(
-        value, default=_json_default, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    try:
+        # JSON has no NaN or Infinity; Python's encoder would write them anyway and the server reject them.
+        text = json.dumps(
+            value,
+            default=_json_default,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+    except ValueError as exc:
+        raise ValueError(f"the request body cannot be sent as JSON: {exc}") from None
+    return text.encode("utf-8")
 
 
 def _binary(body: object) -> bytes:
@@ -650,6 +812,9 @@ def _binary(body: object) -> bytes:
     if _is_readable(body):
         # Read once up front so that a retry re-sends the same bytes.
         return bytes(cast(IO[bytes], body).read())
+    if isinstance(body, tuple) and len(body) in (2, 3):
+        # A (filename, content[, content type]) file tuple: the content is the body.
+        return _binary(body[1])
     raise TypeError(
         f"Expected bytes or a binary file for the request body, not {type(body).__name__}"
     )

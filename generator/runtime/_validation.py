@@ -42,6 +42,11 @@ def _first_problem(value: object, rule: Mapping[str, object]) -> str | None:
 
 
 def _check_children(name: str, value: object, rule: Mapping[str, object]) -> None:
+    variants = rule.get("variants")
+    if isinstance(variants, list):
+        chosen = _variant_for(value, variants)
+        if chosen is not None:
+            check(name, value, chosen)
     items, values, keys, properties = (
         rule.get("items"),
         rule.get("values"),
@@ -65,6 +70,37 @@ def _check_children(name: str, value: object, rule: Mapping[str, object]) -> Non
         for prop, prop_rule in properties.items():
             if prop in value and isinstance(prop_rule, Mapping):
                 check(f"{name}.{prop}", value[prop], prop_rule)
+
+
+def _kind_of(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if _is_number(value):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if _is_array(value):
+        return "array"
+    return None
+
+
+def _variant_for(value: object, variants: list[object]) -> Mapping[str, object] | None:
+    """The one union member a value can only mean: by its JSON kind, then by its tag property.
+
+    When that is not clear, nothing is checked: which member a value stands for is the server's call.
+    """
+    kind = _kind_of(value)
+    candidates = [v for v in variants if isinstance(v, Mapping) and v.get("kind") == kind]
+    tagged = [v for v in candidates if isinstance(v.get("tag"), list)]
+    if tagged and isinstance(value, Mapping):
+        matching = [v for v in tagged if value.get(v["tag"][0]) == v["tag"][1]]
+        candidates = matching if matching else []
+    if len(candidates) != 1:
+        return None
+    rule = candidates[0].get("rule")
+    return rule if isinstance(rule, Mapping) else None
 
 
 def _short_key(key: object) -> str:

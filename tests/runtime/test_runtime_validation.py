@@ -158,3 +158,42 @@ def test_rules_for_other_types_are_skipped() -> None:
     check("x", {"a": 1}, {"maxItems": 0, "maxLength": 0})
     check("flag", True, {"maximum": 0, "minimum": 5})  # bool is not a number
     check("x", b"bytes", {"maxItems": 1})  # bytes are not an array
+
+
+# --- unions: the member a value can only mean is checked ------------------------------
+
+_TOOLS = {
+    "variants": [
+        {"kind": "object", "tag": ["type", "code"]},
+        {"kind": "object", "tag": ["type", "search"], "rule": {"properties": {"max": {"maximum": 50}}}},
+        {"kind": "string", "rule": {"enum": ["auto"]}},
+    ]
+}
+
+
+def test_union_member_chosen_by_tag_is_checked() -> None:
+    import pytest
+
+    from generator.runtime._validation import check
+
+    check("tool", {"type": "search", "max": 50}, _TOOLS)
+    check("tool", {"type": "code", "max": 99}, _TOOLS)  # that member has no such rule
+    with pytest.raises(ValueError, match=r"^tool\.max: must be <= 50"):
+        check("tool", {"type": "search", "max": 51}, _TOOLS)
+
+
+def test_union_member_chosen_by_kind_is_checked() -> None:
+    import pytest
+
+    from generator.runtime._validation import check
+
+    check("tool", "auto", _TOOLS)
+    with pytest.raises(ValueError, match=r"^tool: must be one of 'auto'"):
+        check("tool", "manual", _TOOLS)
+
+
+def test_union_value_matching_no_member_is_left_to_the_server() -> None:
+    from generator.runtime._validation import check
+
+    check("tool", {"type": "unknown", "max": 99}, _TOOLS)
+    check("tool", 5, _TOOLS)

@@ -217,7 +217,11 @@ class Runs:
 
           model: The ID of the [Model](https://platform.openai.com/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
 
-          reasoning_effort: One of `low`, `medium`, `high`.
+          reasoning_effort: **o-series models only**
+
+              Constrains effort on reasoning for [reasoning models](https://platform.openai.com/docs/guides/reasoning). Currently supported values are `low`, `medium`, and `high`. Reducing reasoning effort can result in faster responses and fewer tokens used on reasoning in a response.
+
+              One of `low`, `medium`, `high`.
 
               Defaults to `medium`.
 
@@ -231,11 +235,15 @@ class Runs:
 
               At most 20 items.
 
-          metadata: At most 16 keys.
+          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
 
-              Keys At most 64 characters.
+              Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
 
-              Values At most 512 characters.
+              At most 16 keys.
+
+              Keys: at most 64 characters.
+
+              Values: at most 512 characters.
 
           temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
 
@@ -261,15 +269,25 @@ class Runs:
 
               At least 256.
 
-          truncation_strategy:
+          truncation_strategy: Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run.
 
-          tool_choice:
+          tool_choice: Controls which (if any) tool is called by the model.
+              `none` means the model will not call any tools and instead generates a message.
+              `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
+              `required` means the model must call one or more tools before responding to the user.
+              Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
 
           parallel_tool_calls: Whether to enable [parallel function calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
 
               Defaults to `true`.
 
-          response_format:
+          response_format: Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+
+              Setting to `{ "type": "json_schema", "json_schema": {...} }` enables Structured Outputs which ensures the model will match your supplied JSON schema. Learn more in the [Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+              Setting to `{ "type": "json_object" }` enables JSON mode, which ensures the message the model generates is valid JSON.
+
+              **Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself via a system or user message. Without this, the model may generate an unending stream of whitespace until the generation reaches the token limit, resulting in a long-running and seemingly "stuck" request. Also note that the message content may be partially cut off if `finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context length.
 
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -285,12 +303,8 @@ class Runs:
                 RequestOptions(
                     method="post",
                     path="/threads/{thread_id}/runs",
-                    path_params={
-                        "thread_id": thread_id,
-                    },
-                    query={
-                        "include[]": include,
-                    },
+                    path_params={"thread_id": thread_id},
+                    query={"include[]": include},
                     body={
                         "assistant_id": assistant_id,
                         "model": model,
@@ -335,6 +349,121 @@ class Runs:
                                 "items": {
                                     "properties": {
                                         "role": {"enum": ["user", "assistant"]},
+                                        "content": {
+                                            "variants": [
+                                                {"kind": "string"},
+                                                {
+                                                    "kind": "array",
+                                                    "rule": {
+                                                        "minItems": 1,
+                                                        "items": {
+                                                            "variants": [
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "image_file"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "image_file"
+                                                                                ]
+                                                                            },
+                                                                            "image_file": {
+                                                                                "properties": {
+                                                                                    "detail": {
+                                                                                        "enum": [
+                                                                                            "auto",
+                                                                                            "low",
+                                                                                            "high",
+                                                                                        ]
+                                                                                    }
+                                                                                }
+                                                                            },
+                                                                        }
+                                                                    },
+                                                                },
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "image_url"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "image_url"
+                                                                                ]
+                                                                            },
+                                                                            "image_url": {
+                                                                                "properties": {
+                                                                                    "detail": {
+                                                                                        "enum": [
+                                                                                            "auto",
+                                                                                            "low",
+                                                                                            "high",
+                                                                                        ]
+                                                                                    }
+                                                                                }
+                                                                            },
+                                                                        }
+                                                                    },
+                                                                },
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "text"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": ["text"]
+                                                                            }
+                                                                        }
+                                                                    },
+                                                                },
+                                                            ]
+                                                        },
+                                                    },
+                                                },
+                                            ]
+                                        },
+                                        "attachments": {
+                                            "items": {
+                                                "properties": {
+                                                    "tools": {
+                                                        "items": {
+                                                            "variants": [
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": [
+                                                                        "type",
+                                                                        "code_interpreter",
+                                                                    ],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "code_interpreter"
+                                                                                ]
+                                                                            }
+                                                                        }
+                                                                    },
+                                                                },
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "file_search"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "file_search"
+                                                                                ]
+                                                                            }
+                                                                        }
+                                                                    },
+                                                                },
+                                                            ]
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        },
                                         "metadata": {
                                             "maxProperties": 16,
                                             "keys": {"maxLength": 64},
@@ -344,7 +473,73 @@ class Runs:
                                 }
                             },
                         ),
-                        tools=(tools, {"maxItems": 20}),
+                        tools=(
+                            tools,
+                            {
+                                "maxItems": 20,
+                                "items": {
+                                    "variants": [
+                                        {
+                                            "kind": "object",
+                                            "tag": ["type", "code_interpreter"],
+                                            "rule": {
+                                                "properties": {
+                                                    "type": {"enum": ["code_interpreter"]}
+                                                }
+                                            },
+                                        },
+                                        {
+                                            "kind": "object",
+                                            "tag": ["type", "file_search"],
+                                            "rule": {
+                                                "properties": {
+                                                    "type": {"enum": ["file_search"]},
+                                                    "file_search": {
+                                                        "properties": {
+                                                            "max_num_results": {
+                                                                "minimum": 1,
+                                                                "maximum": 50,
+                                                            },
+                                                            "ranking_options": {
+                                                                "properties": {
+                                                                    "ranker": {
+                                                                        "enum": [
+                                                                            "auto",
+                                                                            "default_2024_08_21",
+                                                                        ]
+                                                                    },
+                                                                    "score_threshold": {
+                                                                        "minimum": 0,
+                                                                        "maximum": 1,
+                                                                    },
+                                                                }
+                                                            },
+                                                        }
+                                                    },
+                                                }
+                                            },
+                                        },
+                                        {
+                                            "kind": "object",
+                                            "tag": ["type", "function"],
+                                            "rule": {
+                                                "properties": {
+                                                    "type": {"enum": ["function"]},
+                                                    "function": {
+                                                        "properties": {
+                                                            "name": {
+                                                                "maxLength": 64,
+                                                                "pattern": "^[a-zA-Z0-9_-]+$",
+                                                            }
+                                                        }
+                                                    },
+                                                }
+                                            },
+                                        },
+                                    ]
+                                },
+                            },
+                        ),
                         metadata=(
                             metadata,
                             {
@@ -364,6 +559,66 @@ class Runs:
                                     "type": {"enum": ["auto", "last_messages"]},
                                     "last_messages": {"minimum": 1},
                                 }
+                            },
+                        ),
+                        tool_choice=(
+                            tool_choice,
+                            {
+                                "variants": [
+                                    {
+                                        "kind": "string",
+                                        "rule": {"enum": ["none", "auto", "required"]},
+                                    },
+                                    {
+                                        "kind": "object",
+                                        "rule": {
+                                            "properties": {
+                                                "type": {
+                                                    "enum": [
+                                                        "function",
+                                                        "code_interpreter",
+                                                        "file_search",
+                                                    ]
+                                                }
+                                            }
+                                        },
+                                    },
+                                ]
+                            },
+                        ),
+                        response_format=(
+                            response_format,
+                            {
+                                "variants": [
+                                    {"kind": "string", "rule": {"enum": ["auto"]}},
+                                    {
+                                        "kind": "object",
+                                        "tag": ["type", "text"],
+                                        "rule": {"properties": {"type": {"enum": ["text"]}}},
+                                    },
+                                    {
+                                        "kind": "object",
+                                        "tag": ["type", "json_object"],
+                                        "rule": {"properties": {"type": {"enum": ["json_object"]}}},
+                                    },
+                                    {
+                                        "kind": "object",
+                                        "tag": ["type", "json_schema"],
+                                        "rule": {
+                                            "properties": {
+                                                "type": {"enum": ["json_schema"]},
+                                                "json_schema": {
+                                                    "properties": {
+                                                        "name": {
+                                                            "maxLength": 64,
+                                                            "pattern": "^[a-zA-Z0-9_-]+$",
+                                                        }
+                                                    }
+                                                },
+                                            }
+                                        },
+                                    },
+                                ]
                             },
                         ),
                     ),
@@ -564,7 +819,11 @@ class AsyncRuns:
 
           model: The ID of the [Model](https://platform.openai.com/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
 
-          reasoning_effort: One of `low`, `medium`, `high`.
+          reasoning_effort: **o-series models only**
+
+              Constrains effort on reasoning for [reasoning models](https://platform.openai.com/docs/guides/reasoning). Currently supported values are `low`, `medium`, and `high`. Reducing reasoning effort can result in faster responses and fewer tokens used on reasoning in a response.
+
+              One of `low`, `medium`, `high`.
 
               Defaults to `medium`.
 
@@ -578,11 +837,15 @@ class AsyncRuns:
 
               At most 20 items.
 
-          metadata: At most 16 keys.
+          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
 
-              Keys At most 64 characters.
+              Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
 
-              Values At most 512 characters.
+              At most 16 keys.
+
+              Keys: at most 64 characters.
+
+              Values: at most 512 characters.
 
           temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
 
@@ -608,15 +871,25 @@ class AsyncRuns:
 
               At least 256.
 
-          truncation_strategy:
+          truncation_strategy: Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run.
 
-          tool_choice:
+          tool_choice: Controls which (if any) tool is called by the model.
+              `none` means the model will not call any tools and instead generates a message.
+              `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
+              `required` means the model must call one or more tools before responding to the user.
+              Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
 
           parallel_tool_calls: Whether to enable [parallel function calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
 
               Defaults to `true`.
 
-          response_format:
+          response_format: Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+
+              Setting to `{ "type": "json_schema", "json_schema": {...} }` enables Structured Outputs which ensures the model will match your supplied JSON schema. Learn more in the [Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+              Setting to `{ "type": "json_object" }` enables JSON mode, which ensures the message the model generates is valid JSON.
+
+              **Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself via a system or user message. Without this, the model may generate an unending stream of whitespace until the generation reaches the token limit, resulting in a long-running and seemingly "stuck" request. Also note that the message content may be partially cut off if `finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context length.
 
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -632,12 +905,8 @@ class AsyncRuns:
                 RequestOptions(
                     method="post",
                     path="/threads/{thread_id}/runs",
-                    path_params={
-                        "thread_id": thread_id,
-                    },
-                    query={
-                        "include[]": include,
-                    },
+                    path_params={"thread_id": thread_id},
+                    query={"include[]": include},
                     body={
                         "assistant_id": assistant_id,
                         "model": model,
@@ -682,6 +951,121 @@ class AsyncRuns:
                                 "items": {
                                     "properties": {
                                         "role": {"enum": ["user", "assistant"]},
+                                        "content": {
+                                            "variants": [
+                                                {"kind": "string"},
+                                                {
+                                                    "kind": "array",
+                                                    "rule": {
+                                                        "minItems": 1,
+                                                        "items": {
+                                                            "variants": [
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "image_file"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "image_file"
+                                                                                ]
+                                                                            },
+                                                                            "image_file": {
+                                                                                "properties": {
+                                                                                    "detail": {
+                                                                                        "enum": [
+                                                                                            "auto",
+                                                                                            "low",
+                                                                                            "high",
+                                                                                        ]
+                                                                                    }
+                                                                                }
+                                                                            },
+                                                                        }
+                                                                    },
+                                                                },
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "image_url"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "image_url"
+                                                                                ]
+                                                                            },
+                                                                            "image_url": {
+                                                                                "properties": {
+                                                                                    "detail": {
+                                                                                        "enum": [
+                                                                                            "auto",
+                                                                                            "low",
+                                                                                            "high",
+                                                                                        ]
+                                                                                    }
+                                                                                }
+                                                                            },
+                                                                        }
+                                                                    },
+                                                                },
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "text"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": ["text"]
+                                                                            }
+                                                                        }
+                                                                    },
+                                                                },
+                                                            ]
+                                                        },
+                                                    },
+                                                },
+                                            ]
+                                        },
+                                        "attachments": {
+                                            "items": {
+                                                "properties": {
+                                                    "tools": {
+                                                        "items": {
+                                                            "variants": [
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": [
+                                                                        "type",
+                                                                        "code_interpreter",
+                                                                    ],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "code_interpreter"
+                                                                                ]
+                                                                            }
+                                                                        }
+                                                                    },
+                                                                },
+                                                                {
+                                                                    "kind": "object",
+                                                                    "tag": ["type", "file_search"],
+                                                                    "rule": {
+                                                                        "properties": {
+                                                                            "type": {
+                                                                                "enum": [
+                                                                                    "file_search"
+                                                                                ]
+                                                                            }
+                                                                        }
+                                                                    },
+                                                                },
+                                                            ]
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        },
                                         "metadata": {
                                             "maxProperties": 16,
                                             "keys": {"maxLength": 64},
@@ -691,7 +1075,73 @@ class AsyncRuns:
                                 }
                             },
                         ),
-                        tools=(tools, {"maxItems": 20}),
+                        tools=(
+                            tools,
+                            {
+                                "maxItems": 20,
+                                "items": {
+                                    "variants": [
+                                        {
+                                            "kind": "object",
+                                            "tag": ["type", "code_interpreter"],
+                                            "rule": {
+                                                "properties": {
+                                                    "type": {"enum": ["code_interpreter"]}
+                                                }
+                                            },
+                                        },
+                                        {
+                                            "kind": "object",
+                                            "tag": ["type", "file_search"],
+                                            "rule": {
+                                                "properties": {
+                                                    "type": {"enum": ["file_search"]},
+                                                    "file_search": {
+                                                        "properties": {
+                                                            "max_num_results": {
+                                                                "minimum": 1,
+                                                                "maximum": 50,
+                                                            },
+                                                            "ranking_options": {
+                                                                "properties": {
+                                                                    "ranker": {
+                                                                        "enum": [
+                                                                            "auto",
+                                                                            "default_2024_08_21",
+                                                                        ]
+                                                                    },
+                                                                    "score_threshold": {
+                                                                        "minimum": 0,
+                                                                        "maximum": 1,
+                                                                    },
+                                                                }
+                                                            },
+                                                        }
+                                                    },
+                                                }
+                                            },
+                                        },
+                                        {
+                                            "kind": "object",
+                                            "tag": ["type", "function"],
+                                            "rule": {
+                                                "properties": {
+                                                    "type": {"enum": ["function"]},
+                                                    "function": {
+                                                        "properties": {
+                                                            "name": {
+                                                                "maxLength": 64,
+                                                                "pattern": "^[a-zA-Z0-9_-]+$",
+                                                            }
+                                                        }
+                                                    },
+                                                }
+                                            },
+                                        },
+                                    ]
+                                },
+                            },
+                        ),
                         metadata=(
                             metadata,
                             {
@@ -711,6 +1161,66 @@ class AsyncRuns:
                                     "type": {"enum": ["auto", "last_messages"]},
                                     "last_messages": {"minimum": 1},
                                 }
+                            },
+                        ),
+                        tool_choice=(
+                            tool_choice,
+                            {
+                                "variants": [
+                                    {
+                                        "kind": "string",
+                                        "rule": {"enum": ["none", "auto", "required"]},
+                                    },
+                                    {
+                                        "kind": "object",
+                                        "rule": {
+                                            "properties": {
+                                                "type": {
+                                                    "enum": [
+                                                        "function",
+                                                        "code_interpreter",
+                                                        "file_search",
+                                                    ]
+                                                }
+                                            }
+                                        },
+                                    },
+                                ]
+                            },
+                        ),
+                        response_format=(
+                            response_format,
+                            {
+                                "variants": [
+                                    {"kind": "string", "rule": {"enum": ["auto"]}},
+                                    {
+                                        "kind": "object",
+                                        "tag": ["type", "text"],
+                                        "rule": {"properties": {"type": {"enum": ["text"]}}},
+                                    },
+                                    {
+                                        "kind": "object",
+                                        "tag": ["type", "json_object"],
+                                        "rule": {"properties": {"type": {"enum": ["json_object"]}}},
+                                    },
+                                    {
+                                        "kind": "object",
+                                        "tag": ["type", "json_schema"],
+                                        "rule": {
+                                            "properties": {
+                                                "type": {"enum": ["json_schema"]},
+                                                "json_schema": {
+                                                    "properties": {
+                                                        "name": {
+                                                            "maxLength": 64,
+                                                            "pattern": "^[a-zA-Z0-9_-]+$",
+                                                        }
+                                                    }
+                                                },
+                                            }
+                                        },
+                                    },
+                                ]
                             },
                         ),
                     ),

@@ -360,151 +360,155 @@ if TYPE_CHECKING:
     from .truncation_object import TruncationObject as TruncationObject
     from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
 
+# "Name module" per line: a table, not code, so that a large API does not make a large dict display.
+_INDEX = """
+AssistantStreamEvent assistant_stream_event
+AssistantSupportedModels assistant_supported_models
+AssistantToolsCode assistant_tools_code
+AssistantToolsCodeParam assistant_tools_code_param
+AssistantToolsFileSearch assistant_tools_file_search
+AssistantToolsFileSearchFileSearch assistant_tools_file_search_file_search
+AssistantToolsFileSearchFileSearchParam assistant_tools_file_search_file_search_param
+AssistantToolsFileSearchParam assistant_tools_file_search_param
+AssistantToolsFileSearchTypeOnly assistant_tools_file_search_type_only
+AssistantToolsFileSearchTypeOnlyParam assistant_tools_file_search_type_only_param
+AssistantToolsFunction assistant_tools_function
+AssistantToolsFunctionParam assistant_tools_function_param
+AssistantsApiResponseFormatOption assistants_api_response_format_option
+AssistantsApiResponseFormatOptionParam assistants_api_response_format_option_param
+AssistantsApiToolChoiceOption assistants_api_tool_choice_option
+AssistantsApiToolChoiceOptionParam assistants_api_tool_choice_option_param
+AssistantsNamedToolChoice assistants_named_tool_choice
+AssistantsNamedToolChoiceFunction assistants_named_tool_choice_function
+AssistantsNamedToolChoiceFunctionParam assistants_named_tool_choice_function_param
+AssistantsNamedToolChoiceParam assistants_named_tool_choice_param
+CreateMessageRequestAttachmentsItemParam create_message_request_attachments_item_param
+CreateMessageRequestParam create_message_request_param
+DoneEvent done_event
+Error error
+ErrorEvent error_event
+FileSearchRanker file_search_ranker
+FileSearchRankingOptions file_search_ranking_options
+FileSearchRankingOptionsParam file_search_ranking_options_param
+FunctionObject function_object
+FunctionObjectParam function_object_param
+FunctionParameters function_parameters
+MessageContentImageFileObject message_content_image_file_object
+MessageContentImageFileObjectImageFile message_content_image_file_object_image_file
+MessageContentImageFileObjectImageFileParam message_content_image_file_object_image_file_param
+MessageContentImageFileObjectParam message_content_image_file_object_param
+MessageContentImageUrlObject message_content_image_url_object
+MessageContentImageUrlObjectImageUrl message_content_image_url_object_image_url
+MessageContentImageUrlObjectImageUrlParam message_content_image_url_object_image_url_param
+MessageContentImageUrlObjectParam message_content_image_url_object_param
+MessageContentRefusalObject message_content_refusal_object
+MessageContentTextAnnotationsFileCitationObject message_content_text_annotations_file_citation_object
+MessageContentTextAnnotationsFileCitationObjectFileCitation message_content_text_annotations_file_citation_object_file_citation
+MessageContentTextAnnotationsFilePathObject message_content_text_annotations_file_path_object
+MessageContentTextAnnotationsFilePathObjectFilePath message_content_text_annotations_file_path_object_file_path
+MessageContentTextObject message_content_text_object
+MessageContentTextObjectText message_content_text_object_text
+MessageDeltaContentImageFileObject message_delta_content_image_file_object
+MessageDeltaContentImageFileObjectImageFile message_delta_content_image_file_object_image_file
+MessageDeltaContentImageUrlObject message_delta_content_image_url_object
+MessageDeltaContentImageUrlObjectImageUrl message_delta_content_image_url_object_image_url
+MessageDeltaContentRefusalObject message_delta_content_refusal_object
+MessageDeltaContentTextAnnotationsFileCitationObject message_delta_content_text_annotations_file_citation_object
+MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation message_delta_content_text_annotations_file_citation_object_file_citation
+MessageDeltaContentTextAnnotationsFilePathObject message_delta_content_text_annotations_file_path_object
+MessageDeltaContentTextAnnotationsFilePathObjectFilePath message_delta_content_text_annotations_file_path_object_file_path
+MessageDeltaContentTextObject message_delta_content_text_object
+MessageDeltaContentTextObjectText message_delta_content_text_object_text
+MessageDeltaObject message_delta_object
+MessageDeltaObjectDelta message_delta_object_delta
+MessageObject message_object
+MessageObjectAttachmentsItem message_object_attachments_item
+MessageObjectIncompleteDetails message_object_incomplete_details
+MessageRequestContentTextObjectParam message_request_content_text_object_param
+MessageStreamEventThreadMessageCompleted message_stream_event_thread_message_completed
+MessageStreamEventThreadMessageCreated message_stream_event_thread_message_created
+MessageStreamEventThreadMessageDelta message_stream_event_thread_message_delta
+MessageStreamEventThreadMessageInProgress message_stream_event_thread_message_in_progress
+MessageStreamEventThreadMessageIncomplete message_stream_event_thread_message_incomplete
+Metadata metadata
+ReasoningEffort reasoning_effort
+ResponseFormatJsonObject response_format_json_object
+ResponseFormatJsonObjectParam response_format_json_object_param
+ResponseFormatJsonSchema response_format_json_schema
+ResponseFormatJsonSchemaJsonSchema response_format_json_schema_json_schema
+ResponseFormatJsonSchemaJsonSchemaParam response_format_json_schema_json_schema_param
+ResponseFormatJsonSchemaParam response_format_json_schema_param
+ResponseFormatJsonSchemaSchema response_format_json_schema_schema
+ResponseFormatText response_format_text
+ResponseFormatTextParam response_format_text_param
+RunCompletionUsage run_completion_usage
+RunCompletionUsage2 run_completion_usage2
+RunObject run_object
+RunObjectIncompleteDetails run_object_incomplete_details
+RunObjectLastError run_object_last_error
+RunObjectRequiredAction run_object_required_action
+RunObjectRequiredActionSubmitToolOutputs run_object_required_action_submit_tool_outputs
+RunStepCompletionUsage run_step_completion_usage
+RunStepCompletionUsage2 run_step_completion_usage2
+RunStepDeltaObject run_step_delta_object
+RunStepDeltaObjectDelta run_step_delta_object_delta
+RunStepDeltaStepDetailsMessageCreationObject run_step_delta_step_details_message_creation_object
+RunStepDeltaStepDetailsMessageCreationObjectMessageCreation run_step_delta_step_details_message_creation_object_message_creation
+RunStepDeltaStepDetailsToolCallsCodeObject run_step_delta_step_details_tool_calls_code_object
+RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter run_step_delta_step_details_tool_calls_code_object_code_interpreter
+RunStepDeltaStepDetailsToolCallsCodeOutputImageObject run_step_delta_step_details_tool_calls_code_output_image_object
+RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage run_step_delta_step_details_tool_calls_code_output_image_object_image
+RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject run_step_delta_step_details_tool_calls_code_output_logs_object
+RunStepDeltaStepDetailsToolCallsFileSearchObject run_step_delta_step_details_tool_calls_file_search_object
+RunStepDeltaStepDetailsToolCallsFunctionObject run_step_delta_step_details_tool_calls_function_object
+RunStepDeltaStepDetailsToolCallsFunctionObjectFunction run_step_delta_step_details_tool_calls_function_object_function
+RunStepDeltaStepDetailsToolCallsObject run_step_delta_step_details_tool_calls_object
+RunStepDetailsMessageCreationObject run_step_details_message_creation_object
+RunStepDetailsMessageCreationObjectMessageCreation run_step_details_message_creation_object_message_creation
+RunStepDetailsToolCallsCodeObject run_step_details_tool_calls_code_object
+RunStepDetailsToolCallsCodeObjectCodeInterpreter run_step_details_tool_calls_code_object_code_interpreter
+RunStepDetailsToolCallsCodeOutputImageObject run_step_details_tool_calls_code_output_image_object
+RunStepDetailsToolCallsCodeOutputImageObjectImage run_step_details_tool_calls_code_output_image_object_image
+RunStepDetailsToolCallsCodeOutputLogsObject run_step_details_tool_calls_code_output_logs_object
+RunStepDetailsToolCallsFileSearchObject run_step_details_tool_calls_file_search_object
+RunStepDetailsToolCallsFileSearchObjectFileSearch run_step_details_tool_calls_file_search_object_file_search
+RunStepDetailsToolCallsFileSearchRankingOptionsObject run_step_details_tool_calls_file_search_ranking_options_object
+RunStepDetailsToolCallsFileSearchResultObject run_step_details_tool_calls_file_search_result_object
+RunStepDetailsToolCallsFileSearchResultObjectContentItem run_step_details_tool_calls_file_search_result_object_content_item
+RunStepDetailsToolCallsFunctionObject run_step_details_tool_calls_function_object
+RunStepDetailsToolCallsFunctionObjectFunction run_step_details_tool_calls_function_object_function
+RunStepDetailsToolCallsObject run_step_details_tool_calls_object
+RunStepObject run_step_object
+RunStepObjectLastError run_step_object_last_error
+RunStepStreamEventThreadRunStepCancelled run_step_stream_event_thread_run_step_cancelled
+RunStepStreamEventThreadRunStepCompleted run_step_stream_event_thread_run_step_completed
+RunStepStreamEventThreadRunStepCreated run_step_stream_event_thread_run_step_created
+RunStepStreamEventThreadRunStepDelta run_step_stream_event_thread_run_step_delta
+RunStepStreamEventThreadRunStepExpired run_step_stream_event_thread_run_step_expired
+RunStepStreamEventThreadRunStepFailed run_step_stream_event_thread_run_step_failed
+RunStepStreamEventThreadRunStepInProgress run_step_stream_event_thread_run_step_in_progress
+RunStreamEventThreadRunCancelled run_stream_event_thread_run_cancelled
+RunStreamEventThreadRunCancelling run_stream_event_thread_run_cancelling
+RunStreamEventThreadRunCompleted run_stream_event_thread_run_completed
+RunStreamEventThreadRunCreated run_stream_event_thread_run_created
+RunStreamEventThreadRunExpired run_stream_event_thread_run_expired
+RunStreamEventThreadRunFailed run_stream_event_thread_run_failed
+RunStreamEventThreadRunInProgress run_stream_event_thread_run_in_progress
+RunStreamEventThreadRunIncomplete run_stream_event_thread_run_incomplete
+RunStreamEventThreadRunQueued run_stream_event_thread_run_queued
+RunStreamEventThreadRunRequiresAction run_stream_event_thread_run_requires_action
+RunToolCallObject run_tool_call_object
+RunToolCallObjectFunction run_tool_call_object_function
+ThreadObject thread_object
+ThreadObjectToolResources thread_object_tool_resources
+ThreadObjectToolResourcesCodeInterpreter thread_object_tool_resources_code_interpreter
+ThreadObjectToolResourcesFileSearch thread_object_tool_resources_file_search
+ThreadStreamEventThreadCreated thread_stream_event_thread_created
+TruncationObject truncation_object
+TruncationObjectParam truncation_object_param
+"""
 _MODULES: dict[str, str] = {
-    "AssistantStreamEvent": "assistant_stream_event",
-    "AssistantSupportedModels": "assistant_supported_models",
-    "AssistantToolsCode": "assistant_tools_code",
-    "AssistantToolsCodeParam": "assistant_tools_code_param",
-    "AssistantToolsFileSearch": "assistant_tools_file_search",
-    "AssistantToolsFileSearchFileSearch": "assistant_tools_file_search_file_search",
-    "AssistantToolsFileSearchFileSearchParam": "assistant_tools_file_search_file_search_param",
-    "AssistantToolsFileSearchParam": "assistant_tools_file_search_param",
-    "AssistantToolsFileSearchTypeOnly": "assistant_tools_file_search_type_only",
-    "AssistantToolsFileSearchTypeOnlyParam": "assistant_tools_file_search_type_only_param",
-    "AssistantToolsFunction": "assistant_tools_function",
-    "AssistantToolsFunctionParam": "assistant_tools_function_param",
-    "AssistantsApiResponseFormatOption": "assistants_api_response_format_option",
-    "AssistantsApiResponseFormatOptionParam": "assistants_api_response_format_option_param",
-    "AssistantsApiToolChoiceOption": "assistants_api_tool_choice_option",
-    "AssistantsApiToolChoiceOptionParam": "assistants_api_tool_choice_option_param",
-    "AssistantsNamedToolChoice": "assistants_named_tool_choice",
-    "AssistantsNamedToolChoiceFunction": "assistants_named_tool_choice_function",
-    "AssistantsNamedToolChoiceFunctionParam": "assistants_named_tool_choice_function_param",
-    "AssistantsNamedToolChoiceParam": "assistants_named_tool_choice_param",
-    "CreateMessageRequestAttachmentsItemParam": "create_message_request_attachments_item_param",
-    "CreateMessageRequestParam": "create_message_request_param",
-    "DoneEvent": "done_event",
-    "Error": "error",
-    "ErrorEvent": "error_event",
-    "FileSearchRanker": "file_search_ranker",
-    "FileSearchRankingOptions": "file_search_ranking_options",
-    "FileSearchRankingOptionsParam": "file_search_ranking_options_param",
-    "FunctionObject": "function_object",
-    "FunctionObjectParam": "function_object_param",
-    "FunctionParameters": "function_parameters",
-    "MessageContentImageFileObject": "message_content_image_file_object",
-    "MessageContentImageFileObjectImageFile": "message_content_image_file_object_image_file",
-    "MessageContentImageFileObjectImageFileParam": "message_content_image_file_object_image_file_param",
-    "MessageContentImageFileObjectParam": "message_content_image_file_object_param",
-    "MessageContentImageUrlObject": "message_content_image_url_object",
-    "MessageContentImageUrlObjectImageUrl": "message_content_image_url_object_image_url",
-    "MessageContentImageUrlObjectImageUrlParam": "message_content_image_url_object_image_url_param",
-    "MessageContentImageUrlObjectParam": "message_content_image_url_object_param",
-    "MessageContentRefusalObject": "message_content_refusal_object",
-    "MessageContentTextAnnotationsFileCitationObject": "message_content_text_annotations_file_citation_object",
-    "MessageContentTextAnnotationsFileCitationObjectFileCitation": "message_content_text_annotations_file_citation_object_file_citation",
-    "MessageContentTextAnnotationsFilePathObject": "message_content_text_annotations_file_path_object",
-    "MessageContentTextAnnotationsFilePathObjectFilePath": "message_content_text_annotations_file_path_object_file_path",
-    "MessageContentTextObject": "message_content_text_object",
-    "MessageContentTextObjectText": "message_content_text_object_text",
-    "MessageDeltaContentImageFileObject": "message_delta_content_image_file_object",
-    "MessageDeltaContentImageFileObjectImageFile": "message_delta_content_image_file_object_image_file",
-    "MessageDeltaContentImageUrlObject": "message_delta_content_image_url_object",
-    "MessageDeltaContentImageUrlObjectImageUrl": "message_delta_content_image_url_object_image_url",
-    "MessageDeltaContentRefusalObject": "message_delta_content_refusal_object",
-    "MessageDeltaContentTextAnnotationsFileCitationObject": "message_delta_content_text_annotations_file_citation_object",
-    "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation": "message_delta_content_text_annotations_file_citation_object_file_citation",
-    "MessageDeltaContentTextAnnotationsFilePathObject": "message_delta_content_text_annotations_file_path_object",
-    "MessageDeltaContentTextAnnotationsFilePathObjectFilePath": "message_delta_content_text_annotations_file_path_object_file_path",
-    "MessageDeltaContentTextObject": "message_delta_content_text_object",
-    "MessageDeltaContentTextObjectText": "message_delta_content_text_object_text",
-    "MessageDeltaObject": "message_delta_object",
-    "MessageDeltaObjectDelta": "message_delta_object_delta",
-    "MessageObject": "message_object",
-    "MessageObjectAttachmentsItem": "message_object_attachments_item",
-    "MessageObjectIncompleteDetails": "message_object_incomplete_details",
-    "MessageRequestContentTextObjectParam": "message_request_content_text_object_param",
-    "MessageStreamEventThreadMessageCompleted": "message_stream_event_thread_message_completed",
-    "MessageStreamEventThreadMessageCreated": "message_stream_event_thread_message_created",
-    "MessageStreamEventThreadMessageDelta": "message_stream_event_thread_message_delta",
-    "MessageStreamEventThreadMessageInProgress": "message_stream_event_thread_message_in_progress",
-    "MessageStreamEventThreadMessageIncomplete": "message_stream_event_thread_message_incomplete",
-    "Metadata": "metadata",
-    "ReasoningEffort": "reasoning_effort",
-    "ResponseFormatJsonObject": "response_format_json_object",
-    "ResponseFormatJsonObjectParam": "response_format_json_object_param",
-    "ResponseFormatJsonSchema": "response_format_json_schema",
-    "ResponseFormatJsonSchemaJsonSchema": "response_format_json_schema_json_schema",
-    "ResponseFormatJsonSchemaJsonSchemaParam": "response_format_json_schema_json_schema_param",
-    "ResponseFormatJsonSchemaParam": "response_format_json_schema_param",
-    "ResponseFormatJsonSchemaSchema": "response_format_json_schema_schema",
-    "ResponseFormatText": "response_format_text",
-    "ResponseFormatTextParam": "response_format_text_param",
-    "RunCompletionUsage": "run_completion_usage",
-    "RunCompletionUsage2": "run_completion_usage2",
-    "RunObject": "run_object",
-    "RunObjectIncompleteDetails": "run_object_incomplete_details",
-    "RunObjectLastError": "run_object_last_error",
-    "RunObjectRequiredAction": "run_object_required_action",
-    "RunObjectRequiredActionSubmitToolOutputs": "run_object_required_action_submit_tool_outputs",
-    "RunStepCompletionUsage": "run_step_completion_usage",
-    "RunStepCompletionUsage2": "run_step_completion_usage2",
-    "RunStepDeltaObject": "run_step_delta_object",
-    "RunStepDeltaObjectDelta": "run_step_delta_object_delta",
-    "RunStepDeltaStepDetailsMessageCreationObject": "run_step_delta_step_details_message_creation_object",
-    "RunStepDeltaStepDetailsMessageCreationObjectMessageCreation": "run_step_delta_step_details_message_creation_object_message_creation",
-    "RunStepDeltaStepDetailsToolCallsCodeObject": "run_step_delta_step_details_tool_calls_code_object",
-    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter": "run_step_delta_step_details_tool_calls_code_object_code_interpreter",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject": "run_step_delta_step_details_tool_calls_code_output_image_object",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage": "run_step_delta_step_details_tool_calls_code_output_image_object_image",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject": "run_step_delta_step_details_tool_calls_code_output_logs_object",
-    "RunStepDeltaStepDetailsToolCallsFileSearchObject": "run_step_delta_step_details_tool_calls_file_search_object",
-    "RunStepDeltaStepDetailsToolCallsFunctionObject": "run_step_delta_step_details_tool_calls_function_object",
-    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction": "run_step_delta_step_details_tool_calls_function_object_function",
-    "RunStepDeltaStepDetailsToolCallsObject": "run_step_delta_step_details_tool_calls_object",
-    "RunStepDetailsMessageCreationObject": "run_step_details_message_creation_object",
-    "RunStepDetailsMessageCreationObjectMessageCreation": "run_step_details_message_creation_object_message_creation",
-    "RunStepDetailsToolCallsCodeObject": "run_step_details_tool_calls_code_object",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter": "run_step_details_tool_calls_code_object_code_interpreter",
-    "RunStepDetailsToolCallsCodeOutputImageObject": "run_step_details_tool_calls_code_output_image_object",
-    "RunStepDetailsToolCallsCodeOutputImageObjectImage": "run_step_details_tool_calls_code_output_image_object_image",
-    "RunStepDetailsToolCallsCodeOutputLogsObject": "run_step_details_tool_calls_code_output_logs_object",
-    "RunStepDetailsToolCallsFileSearchObject": "run_step_details_tool_calls_file_search_object",
-    "RunStepDetailsToolCallsFileSearchObjectFileSearch": "run_step_details_tool_calls_file_search_object_file_search",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": "run_step_details_tool_calls_file_search_ranking_options_object",
-    "RunStepDetailsToolCallsFileSearchResultObject": "run_step_details_tool_calls_file_search_result_object",
-    "RunStepDetailsToolCallsFileSearchResultObjectContentItem": "run_step_details_tool_calls_file_search_result_object_content_item",
-    "RunStepDetailsToolCallsFunctionObject": "run_step_details_tool_calls_function_object",
-    "RunStepDetailsToolCallsFunctionObjectFunction": "run_step_details_tool_calls_function_object_function",
-    "RunStepDetailsToolCallsObject": "run_step_details_tool_calls_object",
-    "RunStepObject": "run_step_object",
-    "RunStepObjectLastError": "run_step_object_last_error",
-    "RunStepStreamEventThreadRunStepCancelled": "run_step_stream_event_thread_run_step_cancelled",
-    "RunStepStreamEventThreadRunStepCompleted": "run_step_stream_event_thread_run_step_completed",
-    "RunStepStreamEventThreadRunStepCreated": "run_step_stream_event_thread_run_step_created",
-    "RunStepStreamEventThreadRunStepDelta": "run_step_stream_event_thread_run_step_delta",
-    "RunStepStreamEventThreadRunStepExpired": "run_step_stream_event_thread_run_step_expired",
-    "RunStepStreamEventThreadRunStepFailed": "run_step_stream_event_thread_run_step_failed",
-    "RunStepStreamEventThreadRunStepInProgress": "run_step_stream_event_thread_run_step_in_progress",
-    "RunStreamEventThreadRunCancelled": "run_stream_event_thread_run_cancelled",
-    "RunStreamEventThreadRunCancelling": "run_stream_event_thread_run_cancelling",
-    "RunStreamEventThreadRunCompleted": "run_stream_event_thread_run_completed",
-    "RunStreamEventThreadRunCreated": "run_stream_event_thread_run_created",
-    "RunStreamEventThreadRunExpired": "run_stream_event_thread_run_expired",
-    "RunStreamEventThreadRunFailed": "run_stream_event_thread_run_failed",
-    "RunStreamEventThreadRunInProgress": "run_stream_event_thread_run_in_progress",
-    "RunStreamEventThreadRunIncomplete": "run_stream_event_thread_run_incomplete",
-    "RunStreamEventThreadRunQueued": "run_stream_event_thread_run_queued",
-    "RunStreamEventThreadRunRequiresAction": "run_stream_event_thread_run_requires_action",
-    "RunToolCallObject": "run_tool_call_object",
-    "RunToolCallObjectFunction": "run_tool_call_object_function",
-    "ThreadObject": "thread_object",
-    "ThreadObjectToolResources": "thread_object_tool_resources",
-    "ThreadObjectToolResourcesCodeInterpreter": "thread_object_tool_resources_code_interpreter",
-    "ThreadObjectToolResourcesFileSearch": "thread_object_tool_resources_file_search",
-    "ThreadStreamEventThreadCreated": "thread_stream_event_thread_created",
-    "TruncationObject": "truncation_object",
-    "TruncationObjectParam": "truncation_object_param",
+    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
 }
 
 __all__ = sorted(_MODULES)

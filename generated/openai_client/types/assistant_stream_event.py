@@ -41,9 +41,7 @@ from .run_stream_event_thread_run_queued import RunStreamEventThreadRunQueued
 from .run_stream_event_thread_run_requires_action import RunStreamEventThreadRunRequiresAction
 from .thread_stream_event_thread_created import ThreadStreamEventThreadCreated
 
-__all__ = [
-    "AssistantStreamEvent",
-]
+__all__ = ["AssistantStreamEvent"]
 
 
 AssistantStreamEvent: TypeAlias = Annotated[

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-__all__ = [
-    "AssistantSupportedModels",
-]
+__all__ = ["AssistantSupportedModels"]
 
 
 AssistantSupportedModels: TypeAlias = Literal[

@@ -5,12 +5,9 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "AssistantToolsCode",
-]
+__all__ = ["AssistantToolsCode"]
 
 
 class AssistantToolsCode(BaseModel):
-
     type: Literal["code_interpreter"]
     """The type of tool being defined: `code_interpreter`"""

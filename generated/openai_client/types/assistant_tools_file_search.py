@@ -6,13 +6,10 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .assistant_tools_file_search_file_search import AssistantToolsFileSearchFileSearch
 
-__all__ = [
-    "AssistantToolsFileSearch",
-]
+__all__ = ["AssistantToolsFileSearch"]
 
 
 class AssistantToolsFileSearch(BaseModel):
-
     type: Literal["file_search"]
     """The type of tool being defined: `file_search`"""
 

@@ -5,13 +5,10 @@ from typing import Literal, Required, TypedDict
 
 from .assistant_tools_file_search_file_search_param import AssistantToolsFileSearchFileSearchParam
 
-__all__ = [
-    "AssistantToolsFileSearchParam",
-]
+__all__ = ["AssistantToolsFileSearchParam"]
 
 
 class AssistantToolsFileSearchParam(TypedDict, total=False):
-
     type: Required[Literal["file_search"]]
     """The type of tool being defined: `file_search`"""
 

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "AssistantToolsFileSearchTypeOnlyParam",
-]
+__all__ = ["AssistantToolsFileSearchTypeOnlyParam"]
 
 
 class AssistantToolsFileSearchTypeOnlyParam(TypedDict, total=False):
-
     type: Required[Literal["file_search"]]
     """The type of tool being defined: `file_search`"""

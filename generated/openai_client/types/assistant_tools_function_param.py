@@ -5,13 +5,10 @@ from typing import Literal, Required, TypedDict
 
 from .function_object_param import FunctionObjectParam
 
-__all__ = [
-    "AssistantToolsFunctionParam",
-]
+__all__ = ["AssistantToolsFunctionParam"]
 
 
 class AssistantToolsFunctionParam(TypedDict, total=False):
-
     type: Required[Literal["function"]]
     """The type of tool being defined: `function`"""
 

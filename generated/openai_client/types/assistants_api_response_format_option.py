@@ -7,9 +7,7 @@ from .response_format_json_object import ResponseFormatJsonObject
 from .response_format_json_schema import ResponseFormatJsonSchema
 from .response_format_text import ResponseFormatText
 
-__all__ = [
-    "AssistantsApiResponseFormatOption",
-]
+__all__ = ["AssistantsApiResponseFormatOption"]
 
 
 AssistantsApiResponseFormatOption: TypeAlias = Union[

@@ -5,9 +5,7 @@ from typing import Literal, TypeAlias, Union
 
 from .assistants_named_tool_choice import AssistantsNamedToolChoice
 
-__all__ = [
-    "AssistantsApiToolChoiceOption",
-]
+__all__ = ["AssistantsApiToolChoiceOption"]
 
 
 AssistantsApiToolChoiceOption: TypeAlias = Union[

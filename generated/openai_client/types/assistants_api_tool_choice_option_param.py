@@ -5,9 +5,7 @@ from typing import Literal, TypeAlias, Union
 
 from .assistants_named_tool_choice_param import AssistantsNamedToolChoiceParam
 
-__all__ = [
-    "AssistantsApiToolChoiceOptionParam",
-]
+__all__ = ["AssistantsApiToolChoiceOptionParam"]
 
 
 AssistantsApiToolChoiceOptionParam: TypeAlias = Union[

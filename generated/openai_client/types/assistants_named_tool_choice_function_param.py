@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Required, TypedDict
 
-__all__ = [
-    "AssistantsNamedToolChoiceFunctionParam",
-]
+__all__ = ["AssistantsNamedToolChoiceFunctionParam"]
 
 
 class AssistantsNamedToolChoiceFunctionParam(TypedDict, total=False):
-
     name: Required[str]
     """The name of the function to call."""

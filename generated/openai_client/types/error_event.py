@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .error import Error
 
-__all__ = [
-    "ErrorEvent",
-]
+__all__ = ["ErrorEvent"]
 
 
 class ErrorEvent(BaseModel):

@@ -5,9 +5,7 @@ from typing import Required, TypedDict
 
 from .file_search_ranker import FileSearchRanker
 
-__all__ = [
-    "FileSearchRankingOptionsParam",
-]
+__all__ = ["FileSearchRankingOptionsParam"]
 
 
 class FileSearchRankingOptionsParam(TypedDict, total=False):

@@ -5,13 +5,10 @@ from typing import Required, TypedDict
 
 from .function_parameters import FunctionParameters
 
-__all__ = [
-    "FunctionObjectParam",
-]
+__all__ = ["FunctionObjectParam"]
 
 
 class FunctionObjectParam(TypedDict, total=False):
-
     description: str
     """A description of what the function does, used by the model to choose when and how to call the function."""
 
@@ -30,4 +27,7 @@ class FunctionObjectParam(TypedDict, total=False):
     """
 
     strict: bool | None
-    """Defaults to `false`."""
+    """Whether to enable strict schema adherence when generating the function call. If set to true, the model will follow the exact schema defined in the `parameters` field. Only a subset of JSON Schema is supported when `strict` is `true`. Learn more about Structured Outputs in the [function calling guide](https://platform.openai.com/docs/guides/function-calling).
+
+    Defaults to `false`.
+    """

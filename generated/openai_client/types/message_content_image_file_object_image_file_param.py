@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "MessageContentImageFileObjectImageFileParam",
-]
+__all__ = ["MessageContentImageFileObjectImageFileParam"]
 
 
 class MessageContentImageFileObjectImageFileParam(TypedDict, total=False):
-
     file_id: Required[str]
     """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
 

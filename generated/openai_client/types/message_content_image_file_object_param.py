@@ -7,9 +7,7 @@ from .message_content_image_file_object_image_file_param import (
     MessageContentImageFileObjectImageFileParam,
 )
 
-__all__ = [
-    "MessageContentImageFileObjectParam",
-]
+__all__ = ["MessageContentImageFileObjectParam"]
 
 
 class MessageContentImageFileObjectParam(TypedDict, total=False):

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "MessageContentImageUrlObjectImageUrlParam",
-]
+__all__ = ["MessageContentImageUrlObjectImageUrlParam"]
 
 
 class MessageContentImageUrlObjectImageUrlParam(TypedDict, total=False):
-
     url: Required[str]
     """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
 

@@ -8,9 +8,7 @@ from .message_content_text_annotations_file_citation_object_file_citation import
     MessageContentTextAnnotationsFileCitationObjectFileCitation,
 )
 
-__all__ = [
-    "MessageContentTextAnnotationsFileCitationObject",
-]
+__all__ = ["MessageContentTextAnnotationsFileCitationObject"]
 
 
 class MessageContentTextAnnotationsFileCitationObject(BaseModel):

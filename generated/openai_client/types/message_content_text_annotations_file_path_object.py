@@ -8,9 +8,7 @@ from .message_content_text_annotations_file_path_object_file_path import (
     MessageContentTextAnnotationsFilePathObjectFilePath,
 )
 
-__all__ = [
-    "MessageContentTextAnnotationsFilePathObject",
-]
+__all__ = ["MessageContentTextAnnotationsFilePathObject"]
 
 
 class MessageContentTextAnnotationsFilePathObject(BaseModel):

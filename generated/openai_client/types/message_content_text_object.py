@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_content_text_object_text import MessageContentTextObjectText
 
-__all__ = [
-    "MessageContentTextObject",
-]
+__all__ = ["MessageContentTextObject"]
 
 
 class MessageContentTextObject(BaseModel):

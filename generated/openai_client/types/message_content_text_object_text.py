@@ -13,13 +13,10 @@ from .message_content_text_annotations_file_path_object import (
     MessageContentTextAnnotationsFilePathObject,
 )
 
-__all__ = [
-    "MessageContentTextObjectText",
-]
+__all__ = ["MessageContentTextObjectText"]
 
 
 class MessageContentTextObjectText(BaseModel):
-
     value: str
     """The data that makes up the text."""
 

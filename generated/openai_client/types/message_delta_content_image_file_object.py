@@ -8,9 +8,7 @@ from .message_delta_content_image_file_object_image_file import (
     MessageDeltaContentImageFileObjectImageFile,
 )
 
-__all__ = [
-    "MessageDeltaContentImageFileObject",
-]
+__all__ = ["MessageDeltaContentImageFileObject"]
 
 
 class MessageDeltaContentImageFileObject(BaseModel):

@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "MessageDeltaContentRefusalObject",
-]
+__all__ = ["MessageDeltaContentRefusalObject"]
 
 
 class MessageDeltaContentRefusalObject(BaseModel):

@@ -13,13 +13,10 @@ from .message_delta_content_text_annotations_file_path_object import (
     MessageDeltaContentTextAnnotationsFilePathObject,
 )
 
-__all__ = [
-    "MessageDeltaContentTextObjectText",
-]
+__all__ = ["MessageDeltaContentTextObjectText"]
 
 
 class MessageDeltaContentTextObjectText(BaseModel):
-
     value: str | None = None
     """The data that makes up the text."""
 

@@ -9,13 +9,10 @@ from .._runtime._models import BaseModel
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly
 
-__all__ = [
-    "MessageObjectAttachmentsItem",
-]
+__all__ = ["MessageObjectAttachmentsItem"]
 
 
 class MessageObjectAttachmentsItem(BaseModel):
-
     file_id: str | None = None
     """The ID of the file to attach to the message."""
 

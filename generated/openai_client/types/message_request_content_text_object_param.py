@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "MessageRequestContentTextObjectParam",
-]
+__all__ = ["MessageRequestContentTextObjectParam"]
 
 
 class MessageRequestContentTextObjectParam(TypedDict, total=False):

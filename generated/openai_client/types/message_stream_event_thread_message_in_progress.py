@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_object import MessageObject
 
-__all__ = [
-    "MessageStreamEventThreadMessageInProgress",
-]
+__all__ = ["MessageStreamEventThreadMessageInProgress"]
 
 
 class MessageStreamEventThreadMessageInProgress(BaseModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "ResponseFormatJsonObjectParam",
-]
+__all__ = ["ResponseFormatJsonObjectParam"]
 
 
 class ResponseFormatJsonObjectParam(TypedDict, total=False):

@@ -5,9 +5,7 @@ from typing import Required, TypedDict
 
 from .response_format_json_schema_schema import ResponseFormatJsonSchemaSchema
 
-__all__ = [
-    "ResponseFormatJsonSchemaJsonSchemaParam",
-]
+__all__ = ["ResponseFormatJsonSchemaJsonSchemaParam"]
 
 
 class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
@@ -28,4 +26,7 @@ class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
     """The schema for the response format, described as a JSON Schema object. Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
     strict: bool | None
-    """Defaults to `false`."""
+    """Whether to enable strict schema adherence when generating the output. If set to true, the model will always follow the exact schema defined in the `schema` field. Only a subset of JSON Schema is supported when `strict` is `true`. To learn more, read the [Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+    Defaults to `false`.
+    """

@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "ResponseFormatText",
-]
+__all__ = ["ResponseFormatText"]
 
 
 class ResponseFormatText(BaseModel):

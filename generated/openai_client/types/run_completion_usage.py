@@ -5,9 +5,7 @@ from typing import TypeAlias
 
 from .run_completion_usage2 import RunCompletionUsage2
 
-__all__ = [
-    "RunCompletionUsage",
-]
+__all__ = ["RunCompletionUsage"]
 
 
 RunCompletionUsage: TypeAlias = RunCompletionUsage2

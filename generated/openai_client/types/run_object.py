@@ -18,9 +18,7 @@ from .run_object_last_error import RunObjectLastError
 from .run_object_required_action import RunObjectRequiredAction
 from .truncation_object import TruncationObject
 
-__all__ = [
-    "RunObject",
-]
+__all__ = ["RunObject"]
 
 
 class RunObject(BaseModel):
@@ -96,8 +94,13 @@ class RunObject(BaseModel):
     """The list of tools that the [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run."""
 
     metadata: Metadata | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
+    """
 
     usage: RunCompletionUsage | None = None
+    """Usage statistics related to the run. This value will be `null` if the run is not in a terminal state (i.e. `in_progress`, `queued`, etc.)."""
 
     temperature: float | None = None
     """The sampling temperature used for this run. If not set, defaults to 1."""
@@ -112,10 +115,25 @@ class RunObject(BaseModel):
     """The maximum number of completion tokens specified to have been used over the course of the run."""
 
     truncation_strategy: TruncationObject | None = None
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
 
     tool_choice: AssistantsApiToolChoiceOption | None = None
+    """Controls which (if any) tool is called by the model.
+    `none` means the model will not call any tools and instead generates a message.
+    `auto` is the default value and means the model can pick between generating a message or calling one or more tools.
+    `required` means the model must call one or more tools before responding to the user.
+    Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
+    """
 
     parallel_tool_calls: bool
     """Whether to enable [parallel function calling](https://platform.openai.com/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
 
     response_format: AssistantsApiResponseFormatOption | None = None
+    """Specifies the format that the model must output. Compatible with [GPT-4o](https://platform.openai.com/docs/models#gpt-4o), [GPT-4 Turbo](https://platform.openai.com/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+
+    Setting to `{ "type": "json_schema", "json_schema": {...} }` enables Structured Outputs which ensures the model will match your supplied JSON schema. Learn more in the [Structured Outputs guide](https://platform.openai.com/docs/guides/structured-outputs).
+
+    Setting to `{ "type": "json_object" }` enables JSON mode, which ensures the message the model generates is valid JSON.
+
+    **Important:** when using JSON mode, you **must** also instruct the model to produce JSON yourself via a system or user message. Without this, the model may generate an unending stream of whitespace until the generation reaches the token limit, resulting in a long-running and seemingly "stuck" request. Also note that the message content may be partially cut off if `finish_reason="length"`, which indicates the generation exceeded `max_tokens` or the conversation exceeded the max context length.
+    """

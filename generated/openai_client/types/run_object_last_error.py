@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "RunObjectLastError",
-]
+__all__ = ["RunObjectLastError"]
 
 
 class RunObjectLastError(BaseModel):

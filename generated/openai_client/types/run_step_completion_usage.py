@@ -5,9 +5,7 @@ from typing import TypeAlias
 
 from .run_step_completion_usage2 import RunStepCompletionUsage2
 
-__all__ = [
-    "RunStepCompletionUsage",
-]
+__all__ = ["RunStepCompletionUsage"]
 
 
 RunStepCompletionUsage: TypeAlias = RunStepCompletionUsage2

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .run_step_delta_object_delta import RunStepDeltaObjectDelta
 
-__all__ = [
-    "RunStepDeltaObject",
-]
+__all__ = ["RunStepDeltaObject"]
 
 
 class RunStepDeltaObject(BaseModel):

@@ -8,9 +8,7 @@ from .run_step_delta_step_details_message_creation_object_message_creation impor
     RunStepDeltaStepDetailsMessageCreationObjectMessageCreation,
 )
 
-__all__ = [
-    "RunStepDeltaStepDetailsMessageCreationObject",
-]
+__all__ = ["RunStepDeltaStepDetailsMessageCreationObject"]
 
 
 class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):

@@ -8,13 +8,10 @@ from .run_step_delta_step_details_tool_calls_code_output_image_object_image impo
     RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage,
 )
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsCodeOutputImageObject"]
 
 
 class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
-
     index: int
     """The index of the output in the outputs array."""
 

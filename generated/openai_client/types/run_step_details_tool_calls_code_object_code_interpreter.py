@@ -13,9 +13,7 @@ from .run_step_details_tool_calls_code_output_logs_object import (
     RunStepDetailsToolCallsCodeOutputLogsObject,
 )
 
-__all__ = [
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter",
-]
+__all__ = ["RunStepDetailsToolCallsCodeObjectCodeInterpreter"]
 
 
 class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):

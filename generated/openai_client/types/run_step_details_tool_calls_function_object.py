@@ -8,13 +8,10 @@ from .run_step_details_tool_calls_function_object_function import (
     RunStepDetailsToolCallsFunctionObjectFunction,
 )
 
-__all__ = [
-    "RunStepDetailsToolCallsFunctionObject",
-]
+__all__ = ["RunStepDetailsToolCallsFunctionObject"]
 
 
 class RunStepDetailsToolCallsFunctionObject(BaseModel):
-
     id: str
     """The ID of the tool call object."""
 

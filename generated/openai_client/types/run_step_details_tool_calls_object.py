@@ -10,9 +10,7 @@ from .run_step_details_tool_calls_code_object import RunStepDetailsToolCallsCode
 from .run_step_details_tool_calls_file_search_object import RunStepDetailsToolCallsFileSearchObject
 from .run_step_details_tool_calls_function_object import RunStepDetailsToolCallsFunctionObject
 
-__all__ = [
-    "RunStepDetailsToolCallsObject",
-]
+__all__ = ["RunStepDetailsToolCallsObject"]
 
 
 class RunStepDetailsToolCallsObject(BaseModel):

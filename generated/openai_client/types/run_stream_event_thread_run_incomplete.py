@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .run_object import RunObject
 
-__all__ = [
-    "RunStreamEventThreadRunIncomplete",
-]
+__all__ = ["RunStreamEventThreadRunIncomplete"]
 
 
 class RunStreamEventThreadRunIncomplete(BaseModel):

@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "TruncationObject",
-]
+__all__ = ["TruncationObject"]
 
 
 class TruncationObject(BaseModel):
@@ -17,3 +15,4 @@ class TruncationObject(BaseModel):
     """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`."""
 
     last_messages: int | None = None
+    """The number of most recent messages from the thread when constructing the context for the run."""

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "TruncationObjectParam",
-]
+__all__ = ["TruncationObjectParam"]
 
 
 class TruncationObjectParam(TypedDict, total=False):
@@ -18,4 +16,7 @@ class TruncationObjectParam(TypedDict, total=False):
     """
 
     last_messages: int | None
-    """At least 1."""
+    """The number of most recent messages from the thread when constructing the context for the run.
+
+    At least 1.
+    """

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "AssistantToolsCodeParam",
-]
+__all__ = ["AssistantToolsCodeParam"]
 
 
 class AssistantToolsCodeParam(TypedDict, total=False):
-
     type: Required[Literal["code_interpreter"]]
     """The type of tool being defined: `code_interpreter`"""

@@ -5,9 +5,7 @@ from typing import TypedDict
 
 from .file_search_ranking_options_param import FileSearchRankingOptionsParam
 
-__all__ = [
-    "AssistantToolsFileSearchFileSearchParam",
-]
+__all__ = ["AssistantToolsFileSearchFileSearchParam"]
 
 
 class AssistantToolsFileSearchFileSearchParam(TypedDict, total=False):

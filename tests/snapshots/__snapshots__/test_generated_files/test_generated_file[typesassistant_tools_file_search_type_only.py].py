@@ -5,12 +5,9 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "AssistantToolsFileSearchTypeOnly",
-]
+__all__ = ["AssistantToolsFileSearchTypeOnly"]
 
 
 class AssistantToolsFileSearchTypeOnly(BaseModel):
-
     type: Literal["file_search"]
     """The type of tool being defined: `file_search`"""

@@ -6,13 +6,10 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .function_object import FunctionObject
 
-__all__ = [
-    "AssistantToolsFunction",
-]
+__all__ = ["AssistantToolsFunction"]
 
 
 class AssistantToolsFunction(BaseModel):
-
     type: Literal["function"]
     """The type of tool being defined: `function`"""
 

@@ -7,9 +7,7 @@ from .response_format_json_object_param import ResponseFormatJsonObjectParam
 from .response_format_json_schema_param import ResponseFormatJsonSchemaParam
 from .response_format_text_param import ResponseFormatTextParam
 
-__all__ = [
-    "AssistantsApiResponseFormatOptionParam",
-]
+__all__ = ["AssistantsApiResponseFormatOptionParam"]
 
 
 AssistantsApiResponseFormatOptionParam: TypeAlias = Union[

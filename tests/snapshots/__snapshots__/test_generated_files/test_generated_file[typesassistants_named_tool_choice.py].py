@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .assistants_named_tool_choice_function import AssistantsNamedToolChoiceFunction
 
-__all__ = [
-    "AssistantsNamedToolChoice",
-]
+__all__ = ["AssistantsNamedToolChoice"]
 
 
 class AssistantsNamedToolChoice(BaseModel):

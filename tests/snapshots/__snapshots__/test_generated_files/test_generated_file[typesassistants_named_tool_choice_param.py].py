@@ -5,9 +5,7 @@ from typing import Literal, Required, TypedDict
 
 from .assistants_named_tool_choice_function_param import AssistantsNamedToolChoiceFunctionParam
 
-__all__ = [
-    "AssistantsNamedToolChoiceParam",
-]
+__all__ = ["AssistantsNamedToolChoiceParam"]
 
 
 class AssistantsNamedToolChoiceParam(TypedDict, total=False):

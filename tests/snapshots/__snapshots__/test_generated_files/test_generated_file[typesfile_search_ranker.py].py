@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-__all__ = [
-    "FileSearchRanker",
-]
+__all__ = ["FileSearchRanker"]
 
 
 FileSearchRanker: TypeAlias = Literal["auto", "default_2024_08_21"]

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_content_image_file_object_image_file import MessageContentImageFileObjectImageFile
 
-__all__ = [
-    "MessageContentImageFileObject",
-]
+__all__ = ["MessageContentImageFileObject"]
 
 
 class MessageContentImageFileObject(BaseModel):

@@ -5,13 +5,10 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "MessageContentImageFileObjectImageFile",
-]
+__all__ = ["MessageContentImageFileObjectImageFile"]
 
 
 class MessageContentImageFileObjectImageFile(BaseModel):
-
     file_id: str
     """The [File](https://platform.openai.com/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
 

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_content_image_url_object_image_url import MessageContentImageUrlObjectImageUrl
 
-__all__ = [
-    "MessageContentImageUrlObject",
-]
+__all__ = ["MessageContentImageUrlObject"]
 
 
 class MessageContentImageUrlObject(BaseModel):

@@ -5,13 +5,10 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "MessageContentImageUrlObjectImageUrl",
-]
+__all__ = ["MessageContentImageUrlObjectImageUrl"]
 
 
 class MessageContentImageUrlObjectImageUrl(BaseModel):
-
     url: str
     """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
 

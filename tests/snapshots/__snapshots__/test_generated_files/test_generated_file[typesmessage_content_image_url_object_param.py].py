@@ -7,9 +7,7 @@ from .message_content_image_url_object_image_url_param import (
     MessageContentImageUrlObjectImageUrlParam,
 )
 
-__all__ = [
-    "MessageContentImageUrlObjectParam",
-]
+__all__ = ["MessageContentImageUrlObjectParam"]
 
 
 class MessageContentImageUrlObjectParam(TypedDict, total=False):

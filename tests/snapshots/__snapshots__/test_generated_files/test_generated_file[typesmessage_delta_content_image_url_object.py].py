@@ -8,9 +8,7 @@ from .message_delta_content_image_url_object_image_url import (
     MessageDeltaContentImageUrlObjectImageUrl,
 )
 
-__all__ = [
-    "MessageDeltaContentImageUrlObject",
-]
+__all__ = ["MessageDeltaContentImageUrlObject"]
 
 
 class MessageDeltaContentImageUrlObject(BaseModel):

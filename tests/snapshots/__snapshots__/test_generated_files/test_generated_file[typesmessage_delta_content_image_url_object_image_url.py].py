@@ -5,13 +5,10 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "MessageDeltaContentImageUrlObjectImageUrl",
-]
+__all__ = ["MessageDeltaContentImageUrlObjectImageUrl"]
 
 
 class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
-
     url: str | None = None
     """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
 

@@ -8,9 +8,7 @@ from .message_delta_content_text_annotations_file_citation_object_file_citation 
     MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation,
 )
 
-__all__ = [
-    "MessageDeltaContentTextAnnotationsFileCitationObject",
-]
+__all__ = ["MessageDeltaContentTextAnnotationsFileCitationObject"]
 
 
 class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):

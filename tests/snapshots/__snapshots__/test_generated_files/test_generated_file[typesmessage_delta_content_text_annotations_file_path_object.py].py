@@ -8,9 +8,7 @@ from .message_delta_content_text_annotations_file_path_object_file_path import (
     MessageDeltaContentTextAnnotationsFilePathObjectFilePath,
 )
 
-__all__ = [
-    "MessageDeltaContentTextAnnotationsFilePathObject",
-]
+__all__ = ["MessageDeltaContentTextAnnotationsFilePathObject"]
 
 
 class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_delta_content_text_object_text import MessageDeltaContentTextObjectText
 
-__all__ = [
-    "MessageDeltaContentTextObject",
-]
+__all__ = ["MessageDeltaContentTextObject"]
 
 
 class MessageDeltaContentTextObject(BaseModel):

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_delta_object_delta import MessageDeltaObjectDelta
 
-__all__ = [
-    "MessageDeltaObject",
-]
+__all__ = ["MessageDeltaObject"]
 
 
 class MessageDeltaObject(BaseModel):

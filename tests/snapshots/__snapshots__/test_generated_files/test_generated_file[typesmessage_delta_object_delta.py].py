@@ -11,9 +11,7 @@ from .message_delta_content_image_url_object import MessageDeltaContentImageUrlO
 from .message_delta_content_refusal_object import MessageDeltaContentRefusalObject
 from .message_delta_content_text_object import MessageDeltaContentTextObject
 
-__all__ = [
-    "MessageDeltaObjectDelta",
-]
+__all__ = ["MessageDeltaObjectDelta"]
 
 
 class MessageDeltaObjectDelta(BaseModel):

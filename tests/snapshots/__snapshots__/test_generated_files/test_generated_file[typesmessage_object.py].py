@@ -14,9 +14,7 @@ from .message_object_attachments_item import MessageObjectAttachmentsItem
 from .message_object_incomplete_details import MessageObjectIncompleteDetails
 from .metadata import Metadata
 
-__all__ = [
-    "MessageObject",
-]
+__all__ = ["MessageObject"]
 
 
 class MessageObject(BaseModel):
@@ -38,6 +36,7 @@ class MessageObject(BaseModel):
     """The status of the message, which can be either `in_progress`, `incomplete`, or `completed`."""
 
     incomplete_details: MessageObjectIncompleteDetails | None = None
+    """On an incomplete message, details about why the message is incomplete."""
 
     completed_at: int | None = None
     """The Unix timestamp (in seconds) for when the message was completed."""
@@ -68,5 +67,10 @@ class MessageObject(BaseModel):
     """The ID of the [run](https://platform.openai.com/docs/api-reference/runs) associated with the creation of this message. Value is `null` when messages are created manually using the create message or create thread endpoints."""
 
     attachments: list[MessageObjectAttachmentsItem] | None = None
+    """A list of files attached to the message, and the tools they were added to."""
 
     metadata: Metadata | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
+    """

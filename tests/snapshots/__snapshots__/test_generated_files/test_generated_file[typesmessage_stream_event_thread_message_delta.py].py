@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .message_delta_object import MessageDeltaObject
 
-__all__ = [
-    "MessageStreamEventThreadMessageDelta",
-]
+__all__ = ["MessageStreamEventThreadMessageDelta"]
 
 
 class MessageStreamEventThreadMessageDelta(BaseModel):

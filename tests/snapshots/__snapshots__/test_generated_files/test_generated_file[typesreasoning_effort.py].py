@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-__all__ = [
-    "ReasoningEffort",
-]
+__all__ = ["ReasoningEffort"]
 
 
 ReasoningEffort: TypeAlias = Literal["low", "medium", "high"]

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .response_format_json_schema_json_schema import ResponseFormatJsonSchemaJsonSchema
 
-__all__ = [
-    "ResponseFormatJsonSchema",
-]
+__all__ = ["ResponseFormatJsonSchema"]
 
 
 class ResponseFormatJsonSchema(BaseModel):

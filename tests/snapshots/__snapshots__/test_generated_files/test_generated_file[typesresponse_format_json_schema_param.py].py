@@ -5,9 +5,7 @@ from typing import Literal, Required, TypedDict
 
 from .response_format_json_schema_json_schema_param import ResponseFormatJsonSchemaJsonSchemaParam
 
-__all__ = [
-    "ResponseFormatJsonSchemaParam",
-]
+__all__ = ["ResponseFormatJsonSchemaParam"]
 
 
 class ResponseFormatJsonSchemaParam(TypedDict, total=False):

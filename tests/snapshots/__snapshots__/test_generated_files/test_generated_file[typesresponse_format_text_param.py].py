@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = [
-    "ResponseFormatTextParam",
-]
+__all__ = ["ResponseFormatTextParam"]
 
 
 class ResponseFormatTextParam(TypedDict, total=False):

@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "RunObjectIncompleteDetails",
-]
+__all__ = ["RunObjectIncompleteDetails"]
 
 
 class RunObjectIncompleteDetails(BaseModel):

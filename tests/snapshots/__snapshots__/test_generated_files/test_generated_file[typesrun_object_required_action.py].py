@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .run_object_required_action_submit_tool_outputs import RunObjectRequiredActionSubmitToolOutputs
 
-__all__ = [
-    "RunObjectRequiredAction",
-]
+__all__ = ["RunObjectRequiredAction"]
 
 
 class RunObjectRequiredAction(BaseModel):

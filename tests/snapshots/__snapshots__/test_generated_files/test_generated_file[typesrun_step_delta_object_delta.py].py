@@ -11,9 +11,7 @@ from .run_step_delta_step_details_message_creation_object import (
 )
 from .run_step_delta_step_details_tool_calls_object import RunStepDeltaStepDetailsToolCallsObject
 
-__all__ = [
-    "RunStepDeltaObjectDelta",
-]
+__all__ = ["RunStepDeltaObjectDelta"]
 
 
 class RunStepDeltaObjectDelta(BaseModel):

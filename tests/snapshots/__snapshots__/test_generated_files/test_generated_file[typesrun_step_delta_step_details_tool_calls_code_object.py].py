@@ -8,9 +8,7 @@ from .run_step_delta_step_details_tool_calls_code_object_code_interpreter import
     RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter,
 )
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsCodeObject",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsCodeObject"]
 
 
 class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):

@@ -13,9 +13,7 @@ from .run_step_delta_step_details_tool_calls_code_output_logs_object import (
     RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
 )
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter"]
 
 
 class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):

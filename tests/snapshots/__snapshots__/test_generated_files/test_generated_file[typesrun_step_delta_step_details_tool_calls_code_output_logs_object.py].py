@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject"]
 
 
 class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):

@@ -5,13 +5,10 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsFileSearchObject",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsFileSearchObject"]
 
 
 class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
-
     index: int
     """The index of the tool call in the tool calls array."""
 

@@ -8,13 +8,10 @@ from .run_step_delta_step_details_tool_calls_function_object_function import (
     RunStepDeltaStepDetailsToolCallsFunctionObjectFunction,
 )
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsFunctionObject",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsFunctionObject"]
 
 
 class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
-
     index: int
     """The index of the tool call in the tool calls array."""
 

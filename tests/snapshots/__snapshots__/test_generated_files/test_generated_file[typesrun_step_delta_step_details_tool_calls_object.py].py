@@ -16,9 +16,7 @@ from .run_step_delta_step_details_tool_calls_function_object import (
     RunStepDeltaStepDetailsToolCallsFunctionObject,
 )
 
-__all__ = [
-    "RunStepDeltaStepDetailsToolCallsObject",
-]
+__all__ = ["RunStepDeltaStepDetailsToolCallsObject"]
 
 
 class RunStepDeltaStepDetailsToolCallsObject(BaseModel):

@@ -8,9 +8,7 @@ from .run_step_details_message_creation_object_message_creation import (
     RunStepDetailsMessageCreationObjectMessageCreation,
 )
 
-__all__ = [
-    "RunStepDetailsMessageCreationObject",
-]
+__all__ = ["RunStepDetailsMessageCreationObject"]
 
 
 class RunStepDetailsMessageCreationObject(BaseModel):

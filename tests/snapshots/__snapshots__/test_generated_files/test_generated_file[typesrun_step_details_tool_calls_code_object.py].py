@@ -8,9 +8,7 @@ from .run_step_details_tool_calls_code_object_code_interpreter import (
     RunStepDetailsToolCallsCodeObjectCodeInterpreter,
 )
 
-__all__ = [
-    "RunStepDetailsToolCallsCodeObject",
-]
+__all__ = ["RunStepDetailsToolCallsCodeObject"]
 
 
 class RunStepDetailsToolCallsCodeObject(BaseModel):

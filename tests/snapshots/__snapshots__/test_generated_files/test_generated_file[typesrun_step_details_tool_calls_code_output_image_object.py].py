@@ -8,13 +8,10 @@ from .run_step_details_tool_calls_code_output_image_object_image import (
     RunStepDetailsToolCallsCodeOutputImageObjectImage,
 )
 
-__all__ = [
-    "RunStepDetailsToolCallsCodeOutputImageObject",
-]
+__all__ = ["RunStepDetailsToolCallsCodeOutputImageObject"]
 
 
 class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
-
     type: Literal["image"]
     """Always `image`."""
 

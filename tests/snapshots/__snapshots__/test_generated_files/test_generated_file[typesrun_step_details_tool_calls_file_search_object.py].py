@@ -8,13 +8,10 @@ from .run_step_details_tool_calls_file_search_object_file_search import (
     RunStepDetailsToolCallsFileSearchObjectFileSearch,
 )
 
-__all__ = [
-    "RunStepDetailsToolCallsFileSearchObject",
-]
+__all__ = ["RunStepDetailsToolCallsFileSearchObject"]
 
 
 class RunStepDetailsToolCallsFileSearchObject(BaseModel):
-
     id: str
     """The ID of the tool call object."""
 

@@ -5,13 +5,10 @@ from typing import Literal
 
 from .._runtime._models import BaseModel
 
-__all__ = [
-    "RunStepDetailsToolCallsFileSearchResultObjectContentItem",
-]
+__all__ = ["RunStepDetailsToolCallsFileSearchResultObjectContentItem"]
 
 
 class RunStepDetailsToolCallsFileSearchResultObjectContentItem(BaseModel):
-
     type: Literal["text"] | None = None
     """The type of the content."""
 

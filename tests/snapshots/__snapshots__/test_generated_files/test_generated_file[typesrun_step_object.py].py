@@ -12,9 +12,7 @@ from .run_step_details_message_creation_object import RunStepDetailsMessageCreat
 from .run_step_details_tool_calls_object import RunStepDetailsToolCallsObject
 from .run_step_object_last_error import RunStepObjectLastError
 
-__all__ = [
-    "RunStepObject",
-]
+__all__ = ["RunStepObject"]
 
 
 class RunStepObject(BaseModel):
@@ -51,6 +49,7 @@ class RunStepObject(BaseModel):
     """The details of the run step."""
 
     last_error: RunStepObjectLastError | None = None
+    """The last error associated with this run step. Will be `null` if there are no errors."""
 
     expired_at: int | None = None
     """The Unix timestamp (in seconds) for when the run step expired. A step is considered expired if the parent run is expired."""
@@ -65,5 +64,10 @@ class RunStepObject(BaseModel):
     """The Unix timestamp (in seconds) for when the run step completed."""
 
     metadata: Metadata | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
+    """
 
     usage: RunStepCompletionUsage | None = None
+    """Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`."""

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .run_step_object import RunStepObject
 
-__all__ = [
-    "RunStepStreamEventThreadRunStepCreated",
-]
+__all__ = ["RunStepStreamEventThreadRunStepCreated"]
 
 
 class RunStepStreamEventThreadRunStepCreated(BaseModel):

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .run_step_delta_object import RunStepDeltaObject
 
-__all__ = [
-    "RunStepStreamEventThreadRunStepDelta",
-]
+__all__ = ["RunStepStreamEventThreadRunStepDelta"]
 
 
 class RunStepStreamEventThreadRunStepDelta(BaseModel):

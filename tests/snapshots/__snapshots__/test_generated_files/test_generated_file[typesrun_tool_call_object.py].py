@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .run_tool_call_object_function import RunToolCallObjectFunction
 
-__all__ = [
-    "RunToolCallObject",
-]
+__all__ = ["RunToolCallObject"]
 
 
 class RunToolCallObject(BaseModel):

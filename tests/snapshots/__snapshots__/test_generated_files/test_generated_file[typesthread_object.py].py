@@ -7,9 +7,7 @@ from .._runtime._models import BaseModel
 from .metadata import Metadata
 from .thread_object_tool_resources import ThreadObjectToolResources
 
-__all__ = [
-    "ThreadObject",
-]
+__all__ = ["ThreadObject"]
 
 
 class ThreadObject(BaseModel):
@@ -25,5 +23,10 @@ class ThreadObject(BaseModel):
     """The Unix timestamp (in seconds) for when the thread was created."""
 
     tool_resources: ThreadObjectToolResources | None = None
+    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
 
     metadata: Metadata | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
+    """

@@ -6,9 +6,7 @@ from typing import Literal
 from .._runtime._models import BaseModel
 from .thread_object import ThreadObject
 
-__all__ = [
-    "ThreadStreamEventThreadCreated",
-]
+__all__ = ["ThreadStreamEventThreadCreated"]
 
 
 class ThreadStreamEventThreadCreated(BaseModel):

@@ -1,0 +1,35 @@
+"""Python literals written the way black would write them, so formatting has nothing to change."""
+
+from __future__ import annotations
+
+import json
+import math
+
+
+def py_str(value: str) -> str:
+    """A string literal: double quotes unless single quotes need fewer escapes (black's rule)."""
+    double = json.dumps(value, ensure_ascii=False)
+    if '"' not in value or value.count('"') <= value.count("'"):
+        return double
+    body = value.replace("\\", "\\\\").replace("'", "\\'")
+    single = "'" + json.dumps(body, ensure_ascii=False)[1:-1].replace('\\"', '"').replace("\\\\", "\\") + "'"
+    return single if single.count("\\") < double.count("\\") else double
+
+
+def py_literal(value: object) -> str:
+    """Any JSON-like value as Python source."""
+    if isinstance(value, str):
+        return py_str(value)
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return f'float("{value}")'
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    raise TypeError(f"not a JSON-like value: {value!r}")
