@@ -90,6 +90,7 @@ def parse(data: bytes, file: str) -> Document:
     if not text.strip():
         raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected", line=1, column=1)])
     raw = _parse_text(text, file)
+    _check_aliases(raw, text, file)
     if not isinstance(raw, dict):
         problem = Problem(file, "", f"the document is {kind_of(raw)}, not an object", "an OpenAPI document is an object with an `openapi` key")
         raise SpecError(locate_all(Document(file, {}, text, ""), [problem]))
@@ -129,6 +130,44 @@ def _parse_text(text: str, file: str) -> Any:
         return yaml.load(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         raise SpecError([Problem(file, "", "the document is nested too deeply to read", line=1, column=1)]) from None
+
+
+# YAML aliases share one loaded value among all their uses; everything after loading walks
+# every use anew, so a few lines of nested aliases can stand for billions of values.
+MAX_EXPANDED_VALUES = 5_000_000
+_ALIAS = re.compile(r"(?:^|(?<=[\s\[{,]))\*[^\s,\[\]{}*/]+", re.M)
+_ANCHOR = re.compile(r"(?:^|(?<=[\s\[{,]))&[^\s,\[\]{}]+", re.M)
+
+
+def _check_aliases(raw: Any, text: str, file: str) -> None:
+    if not (_ANCHOR.search(text) and _ALIAS.search(text)):
+        return  # no aliases: every value is written out once, nothing to expand
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(raw, False)]
+    problem = None
+    while stack and problem is None:
+        node, children_done = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None or id(node) in sizes:
+            continue
+        if children_done:
+            visiting.discard(id(node))
+            sizes[id(node)] = min(MAX_EXPANDED_VALUES + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
+            if sizes[id(node)] > MAX_EXPANDED_VALUES:
+                problem = f"YAML aliases expand the document to more than {MAX_EXPANDED_VALUES:,} values"
+            continue
+        if id(node) in visiting:
+            problem = "a YAML alias refers to a value that contains it: the document never ends"
+            break
+        visiting.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    if problem is not None:
+        first = _ALIAS.search(text)
+        line = text.count("\n", 0, first.start()) + 1 if first else 1
+        column = first.start() - text.rfind("\n", 0, first.start()) if first else 1
+        raise SpecError([Problem(file, "", problem, "write the values out, or use fewer levels of aliases", line=line, column=column)])
 
 
 def _check_version(raw: dict[str, Any], file: str) -> str:
@@ -235,11 +274,18 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     """Fill in line and column numbers for ``problems`` from the document's text."""
     if not problems:
         return problems
+    text = document.text
+    if text.lstrip().startswith(("{", "[")):
+        # JSON's surrogate-pair escapes (json.dumps writes emoji so) are not YAML: same-length stand-ins keep every column.
+        text = _SURROGATE_ESCAPE.sub(lambda _: "\\uFFFD", text)
     try:
-        root = yaml.compose(document.text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         return problems
     return [_locate(root, problem) for problem in problems]
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _locate(root: yaml.Node | None, problem: Problem) -> Problem:

@@ -51,11 +51,19 @@ class TypeWriter:
             members = [self._write(v, side, runtime) for v in t.variants]
             union = self._join(members, runtime)
             if t.discriminator and side == "response":
-                return f"Annotated[{union if runtime else 'Union[' + ', '.join(members) + ']'}, Field(discriminator={py_literal(t.discriminator)})]"
+                # KeepUnknown: a tag added to the API after generation is kept, not a parse error.
+                inner = union if runtime else "Union[" + ", ".join(members) + "]"
+                return f"Annotated[{inner}, Field(discriminator={py_literal(t.discriminator)}), KeepUnknown]"
+            if side == "response" and any(self._is_model(v) for v in t.variants):
+                inner = union if runtime else "Union[" + ", ".join(members) + "]"
+                return f"Annotated[{inner}, KeepUnmatched]"
             return union
         if isinstance(t, ir.NamedType):
             return self._named(t.name, side, runtime)
         raise TypeError(f"unknown IR type {t!r}")
+
+    def _is_model(self, t: ir.Type) -> bool:
+        return isinstance(t, ir.NamedType) and isinstance(self.defs.get(t.name), ir.Model)
 
     def _named(self, name: str, side: str, runtime: bool) -> str:
         definition = self.defs[name]

@@ -26,7 +26,7 @@ from ._errors import (
     APIResponseValidationError,
     APITimeoutError,
 )
-from ._models import UnknownEvent, type_adapter
+from ._models import UnknownEvent, UnknownVariant, type_adapter
 from ._sse import SSEDecoder, ServerSentEvent
 
 __all__ = ["AsyncStream", "Stream"]
@@ -73,9 +73,12 @@ class _BaseStream(Generic[T]):
             # about twice as fast as json.loads + validate_python.  Anything
             # unusual (non-JSON data, unknown tags) takes the full path below.
             try:
-                return cast(T, self._adapter.validate_json(sse.data))
+                item = self._adapter.validate_json(sse.data)
             except pydantic.ValidationError:
                 pass
+            else:
+                if not isinstance(item, UnknownVariant):
+                    return cast(T, item)
         try:
             parsed: object = json.loads(sse.data)
         except ValueError:
@@ -88,7 +91,11 @@ class _BaseStream(Generic[T]):
         if self._adapter is None:
             return cast(T, value)
         try:
-            return cast(T, self._adapter.validate_python(value))
+            item = self._adapter.validate_python(value)
+            if isinstance(item, UnknownVariant):
+                # An event added to the API after generation, kept by a tolerant union.
+                return cast(T, UnknownEvent(event=sse.event, data=parsed))
+            return cast(T, item)
         except pydantic.ValidationError as exc:
             if self._only_tag_errors(exc):
                 # An event added to the API after generation: surface it, never drop it.

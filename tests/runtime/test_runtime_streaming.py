@@ -274,3 +274,36 @@ def test_unknown_nested_tag_is_a_validation_error_not_an_unknown_event() -> None
     # mismatch to report, not an event to pass through as unknown.
     with pytest.raises(APIResponseValidationError):
         items(b'data: {"type": "message", "part": {"kind": "video"}}\n\n', Message)
+
+
+# --- tolerant response unions ------------------------------------------------------------
+
+
+def test_response_unions_keep_members_the_spec_does_not_list() -> None:
+    from typing import Annotated, Literal, Union
+
+    import pydantic
+
+    from generator.runtime._models import BaseModel, KeepUnknown, KeepUnmatched, UnknownVariant
+
+    class Code(BaseModel):
+        type: Literal["code"]
+
+    class Search(BaseModel):
+        type: Literal["search"]
+        limit: int
+
+    tagged = pydantic.TypeAdapter(list[Annotated[Union[Code, Search], pydantic.Field(discriminator="type"), KeepUnknown]])
+    plain = pydantic.TypeAdapter(Annotated[Union[Literal["auto"], Code, Search], KeepUnmatched])
+
+    code, new = tagged.validate_python([{"type": "code"}, {"type": "web", "depth": 2}])
+    assert isinstance(code, Code)
+    assert isinstance(new, UnknownVariant) and new.type == "web" and new.depth == 2  # type: ignore[attr-defined]
+    assert isinstance(plain.validate_python({"type": "grammar"}), UnknownVariant)
+    assert plain.validate_python("auto") == "auto"
+    # A known tag with bad data is still an error where the union is discriminated.
+    with pytest.raises(pydantic.ValidationError):
+        tagged.validate_python([{"type": "search", "limit": "many"}])
+    # Non-objects are never swallowed.
+    with pytest.raises(pydantic.ValidationError):
+        plain.validate_python(5)

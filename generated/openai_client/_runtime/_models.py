@@ -24,10 +24,11 @@ class BaseModel(pydantic.BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form: aliases as keys, only the fields that were actually set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        # warnings=False: an UnknownVariant in a union field is expected, and dumps as its own fields.
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return self.model_dump_json(by_alias=True, exclude_unset=True, indent=indent)
+        return self.model_dump_json(by_alias=True, exclude_unset=True, indent=indent, warnings=False)
 
 
 class UnknownEvent(BaseModel):
@@ -39,6 +40,40 @@ class UnknownEvent(BaseModel):
 
     event: str | None = None
     data: object = None
+
+
+class UnknownVariant(BaseModel):
+    """A member of a response union whose tag the spec does not list.
+
+    Responses keep it, with every field readable as an attribute, where a
+    strict parse would fail: the API adds new kinds of things after generation.
+    """
+
+
+def _keep_unknown_member(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except pydantic.ValidationError as exc:
+        unknown_tag = all(e["type"] == "union_tag_invalid" and not e["loc"] for e in exc.errors())
+        if unknown_tag and isinstance(value, dict):
+            return UnknownVariant.model_validate(value)
+        raise
+
+
+def _keep_unmatched_object(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except pydantic.ValidationError:
+        if isinstance(value, dict):
+            return UnknownVariant.model_validate(value)
+        raise
+
+
+KeepUnknown = pydantic.WrapValidator(_keep_unknown_member)
+"""Put on a discriminated response union: unknown tags give an `UnknownVariant`, not an error."""
+
+KeepUnmatched = pydantic.WrapValidator(_keep_unmatched_object)
+"""Put on a plain response union with object members: an object no member takes is kept."""
 
 
 @functools.lru_cache(maxsize=1024)

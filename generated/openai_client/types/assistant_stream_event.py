@@ -5,6 +5,7 @@ from typing import Annotated, TypeAlias, Union
 
 from pydantic import Field
 
+from .._runtime._models import KeepUnknown
 from .done_event import DoneEvent
 from .error_event import ErrorEvent
 from .message_stream_event_thread_message_completed import MessageStreamEventThreadMessageCompleted
@@ -73,6 +74,7 @@ AssistantStreamEvent: TypeAlias = Annotated[
         DoneEvent,
     ],
     Field(discriminator="event"),
+    KeepUnknown,
 ]
 """Represents an event emitted when streaming a Run.
 

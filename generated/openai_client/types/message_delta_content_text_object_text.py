@@ -5,7 +5,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .message_delta_content_text_annotations_file_citation_object import (
     MessageDeltaContentTextAnnotationsFileCitationObject,
 )
@@ -28,6 +28,7 @@ class MessageDeltaContentTextObjectText(BaseModel):
                     MessageDeltaContentTextAnnotationsFilePathObject,
                 ],
                 Field(discriminator="type"),
+                KeepUnknown,
             ]
         ]
         | None

@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .message_content_image_file_object import MessageContentImageFileObject
 from .message_content_image_url_object import MessageContentImageUrlObject
 from .message_content_refusal_object import MessageContentRefusalObject
@@ -56,6 +56,7 @@ class MessageObject(BaseModel):
                 MessageContentRefusalObject,
             ],
             Field(discriminator="type"),
+            KeepUnknown,
         ]
     ]
     """The content of the message in array of text and/or images."""

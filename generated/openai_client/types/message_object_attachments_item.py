@@ -5,7 +5,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly
 
@@ -21,6 +21,7 @@ class MessageObjectAttachmentsItem(BaseModel):
             Annotated[
                 Union[AssistantToolsCode, AssistantToolsFileSearchTypeOnly],
                 Field(discriminator="type"),
+                KeepUnknown,
             ]
         ]
         | None

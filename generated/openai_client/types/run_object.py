@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search import AssistantToolsFileSearch
 from .assistant_tools_function import AssistantToolsFunction
@@ -89,6 +89,7 @@ class RunObject(BaseModel):
         Annotated[
             Union[AssistantToolsCode, AssistantToolsFileSearch, AssistantToolsFunction],
             Field(discriminator="type"),
+            KeepUnknown,
         ]
     ]
     """The list of tools that the [assistant](https://platform.openai.com/docs/api-reference/assistants) used for this run."""

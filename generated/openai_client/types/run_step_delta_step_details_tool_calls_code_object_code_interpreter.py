@@ -5,7 +5,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .run_step_delta_step_details_tool_calls_code_output_image_object import (
     RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
 )
@@ -30,6 +30,7 @@ class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
                     RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
                 ],
                 Field(discriminator="type"),
+                KeepUnknown,
             ]
         ]
         | None

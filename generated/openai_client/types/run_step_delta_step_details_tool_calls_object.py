@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .run_step_delta_step_details_tool_calls_code_object import (
     RunStepDeltaStepDetailsToolCallsCodeObject,
 )
@@ -34,6 +34,7 @@ class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
                     RunStepDeltaStepDetailsToolCallsFunctionObject,
                 ],
                 Field(discriminator="type"),
+                KeepUnknown,
             ]
         ]
         | None

@@ -5,7 +5,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .run_step_details_tool_calls_code_output_image_object import (
     RunStepDetailsToolCallsCodeOutputImageObject,
 )
@@ -29,6 +29,7 @@ class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
                 RunStepDetailsToolCallsCodeOutputImageObject,
             ],
             Field(discriminator="type"),
+            KeepUnknown,
         ]
     ]
     """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items, including text (`logs`) or images (`image`). Each of these are represented by a different object type."""

@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .metadata import Metadata
 from .run_step_completion_usage import RunStepCompletionUsage
 from .run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
@@ -45,6 +45,7 @@ class RunStepObject(BaseModel):
     step_details: Annotated[
         Union[RunStepDetailsMessageCreationObject, RunStepDetailsToolCallsObject],
         Field(discriminator="type"),
+        KeepUnknown,
     ]
     """The details of the run step."""
 

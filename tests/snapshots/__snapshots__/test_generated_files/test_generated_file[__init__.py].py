@@ -26,7 +26,7 @@ from ._runtime._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._runtime._models import BaseModel, UnknownEvent
+from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
 from ._runtime._streaming import AsyncStream, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._client import __version__
@@ -52,6 +52,7 @@ __all__ = [
     "RateLimitError",
     "Stream",
     "UnknownEvent",
+    "UnknownVariant",
     "UnprocessableEntityError",
     "__version__",
 ]

@@ -5,7 +5,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .message_content_text_annotations_file_citation_object import (
     MessageContentTextAnnotationsFileCitationObject,
 )
@@ -27,5 +27,6 @@ class MessageContentTextObjectText(BaseModel):
                 MessageContentTextAnnotationsFilePathObject,
             ],
             Field(discriminator="type"),
+            KeepUnknown,
         ]
     ]

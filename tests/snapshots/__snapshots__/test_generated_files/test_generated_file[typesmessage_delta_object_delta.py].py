@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .message_delta_content_image_file_object import MessageDeltaContentImageFileObject
 from .message_delta_content_image_url_object import MessageDeltaContentImageUrlObject
 from .message_delta_content_refusal_object import MessageDeltaContentRefusalObject
@@ -30,6 +30,7 @@ class MessageDeltaObjectDelta(BaseModel):
                     MessageDeltaContentImageUrlObject,
                 ],
                 Field(discriminator="type"),
+                KeepUnknown,
             ]
         ]
         | None

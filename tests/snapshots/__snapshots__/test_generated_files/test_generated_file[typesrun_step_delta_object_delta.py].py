@@ -5,7 +5,7 @@ from typing import Annotated, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .run_step_delta_step_details_message_creation_object import (
     RunStepDeltaStepDetailsMessageCreationObject,
 )
@@ -23,6 +23,7 @@ class RunStepDeltaObjectDelta(BaseModel):
                 RunStepDeltaStepDetailsMessageCreationObject, RunStepDeltaStepDetailsToolCallsObject
             ],
             Field(discriminator="type"),
+            KeepUnknown,
         ]
         | None
     ) = None

@@ -5,7 +5,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from .._runtime._models import BaseModel
+from .._runtime._models import BaseModel, KeepUnknown
 from .run_step_details_tool_calls_code_object import RunStepDetailsToolCallsCodeObject
 from .run_step_details_tool_calls_file_search_object import RunStepDetailsToolCallsFileSearchObject
 from .run_step_details_tool_calls_function_object import RunStepDetailsToolCallsFunctionObject
@@ -27,6 +27,7 @@ class RunStepDetailsToolCallsObject(BaseModel):
                 RunStepDetailsToolCallsFunctionObject,
             ],
             Field(discriminator="type"),
+            KeepUnknown,
         ]
     ]
     """An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`."""
