@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -124,7 +125,11 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Every target is generated before any is written: one bad spec leaves every package as it was.
     results = []
     for target in _targets(args, parser):
-        result = generate(target, cache_dir=_cache_dir(args), jobs=args.jobs)
+        progress = _Progress(enabled=not args.quiet and sys.stderr.isatty() and not os.environ.get("CI"))
+        try:
+            result = generate(target, cache_dir=_cache_dir(args), jobs=args.jobs, progress=progress)
+        finally:
+            progress.clear()
         for warning in _in_file_order(list(result.warnings)):
             print(warning.render(), file=sys.stderr)
         if args.strict and result.warnings:
@@ -150,6 +155,26 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not args.quiet:
             print(_summary(result, f"generated {out}:"), file=sys.stderr)
     return status
+
+
+class _Progress:
+    """One self-erasing status line on a terminal, shown only once a run has taken a second."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled and time.monotonic() - self.started >= 1.0:
+            sys.stderr.write(f"\r\033[K{stage}…")
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _colour(text: str) -> str:

@@ -270,6 +270,14 @@ class OperationLowerer:
         others = {m: k for m, k in kinds.items() if k != "stream"}
         if not others:
             return ir.Response("none", None), stream
+        if stream is not None and stream.flag is None:
+            # Both a stream and another body, and no boolean body property to choose between them.
+            self.report.warn(
+                response_at[1] + "/content",
+                f"text/event-stream response skipped: no boolean `{self.target.stream_flag}` body property selects it",
+                "set `stream_flag` in [tool.generator] to the property that does",
+            )
+            stream = None
         choice = self._choose(others, response_at, ("json", "binary", "text"), "response")
         if choice is None:
             return ir.Response("none", None), stream

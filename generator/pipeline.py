@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -51,18 +52,29 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None = None) -> Result:
-    """Everything ``target`` generates, in memory; raises SpecError with located problems."""
+def _quiet(stage: str) -> None:
+    pass
+
+
+def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None = None, progress: Callable[[str], None] = _quiet) -> Result:
+    """Everything ``target`` generates, in memory; raises SpecError with located problems.
+
+    ``progress`` is told the name of each stage as it starts (the CLI shows it on a terminal).
+    """
     started = time.perf_counter()
     shown = display_path(target.spec)
+    progress("reading " + shown)
     document = read(target.spec, shown)
+    progress("lowering")
     try:
         lowered = lower(document, target, target.spec)
     except SpecError as exc:
         raise SpecError(_locate(exc.problems, document, None)) from None
     warnings = tuple(_locate(list(lowered.warnings), document, lowered.resolver))
+    progress("rendering")
     # Generated files name the spec by file name only: output must not depend on where it ran.
     files = render(lowered.api, RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length))
+    progress(f"formatting {len(files)} files")
     formatter = Formatter(target.line_length, cache_dir, jobs)
     files = formatter.format_all(files)
     return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, time.perf_counter() - started)
