@@ -8,6 +8,7 @@ import re
 from . import ir
 
 _RELATIVE_LINK = re.compile(r"\]\((/[^)\s]*)\)")
+_QUOTE_RUN = re.compile(r'"{3,}')
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
@@ -21,8 +22,11 @@ def docstring_text(text: str | None, docs_base_url: str | None) -> str:
         text = _RELATIVE_LINK.sub(lambda m: f"]({base}{m.group(1)})", text)
     text = _TRAILING_SPACE.sub("", text)
     # A backslash would start an escape sequence and `"""` would end the string.
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
+    text = text.replace("\\", "\\\\")
+    text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
+    # A quote just before the closing `"""` would join it; escape it unless it already is.
+    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+    if text.endswith('"') and backslashes % 2 == 0:
         text = text[:-1] + '\\"'
     if text.replace("\n", "").replace("\t", "").isprintable():
         return text

@@ -1,0 +1,685 @@
+"""The feature corpus: one small spec per schema or HTTP construct, in `specs/features/`.
+
+For every spec this module
+  * generates the client in-process and imports it (support.corpus),
+  * snapshots every generated file except the copied `_runtime/`,
+  * drives the client over `httpx.MockTransport`: the request it builds (method, URL,
+    query, headers, body) and what it makes of the response (model, union member, bytes,
+    stream events),
+and `test_mypy_strict` type-checks all generated packages, with `typed_usage.py`, in one run.
+
+After an intended generator change: `.venv/bin/python -m pytest tests/features --snapshot-update`,
+then read the diff of tests/features/__snapshots__.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import typing
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from generator import ir
+
+from . import support
+from .support import BASE_URL, MockApi, json_reply, load, multipart_parts, parts_named, query_pairs, raw_path, required_keys, run, sse_reply
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "generated_path" in metafunc.fixturenames:
+        found = support.corpus()
+        cases = [(feature, path) for feature in support.features() for path in support.walk(found.files(feature))]
+        metafunc.parametrize(("feature", "generated_path"), cases, ids=[f"{f}.{p.replace('/', '.')}" for f, p in cases])
+
+
+# --- the corpus as a whole ----------------------------------------------------------------
+
+
+def test_corpus_covers_every_concept() -> None:
+    """At least 28 specs, each generated without warnings, named for the one concept it shows."""
+    names = support.features()
+    assert len(names) >= 28
+    for pair in ("nullable", "tagged-union", "const"):
+        assert {f"{pair}-30", f"{pair}-31"} <= set(names), pair
+    found = support.corpus()
+    assert {name: [str(w) for w in result.warnings] for name, result in found.results.items() if result.warnings} == {}
+
+
+@pytest.mark.parametrize("feature", support.features())
+def test_spec_is_valid_openapi(feature: str) -> None:
+    """The corpus is made of valid documents: what it tests is the generator, not its leniency."""
+    validate(yaml.safe_load((support.SPECS / f"{feature}.yaml").read_text(encoding="utf-8")))
+
+
+def test_generated_file(feature: str, generated_path: str, snapshot_py) -> None:  # type: ignore[no-untyped-def]
+    assert support.corpus().files(feature)[generated_path] == snapshot_py
+
+
+@pytest.mark.parametrize("feature", support.features())
+def test_package_imports(feature: str) -> None:
+    """Every module of every package imports: models build, forward references resolve."""
+    files = support.corpus().files(feature)
+    for path in support.walk(files):
+        module = path[: -len(".py")].replace("/", ".").removesuffix(".__init__")
+        load(feature, module if module != "__init__" else "")
+    types = load(feature, "types")
+    for name in types.__all__:
+        value = getattr(types, name)
+        if isinstance(value, type) and hasattr(value, "model_json_schema"):
+            value.model_json_schema()  # fails on unresolved forward references
+
+
+# --- unions ---------------------------------------------------------------------------
+
+
+def test_unions_parse_into_the_matching_member() -> None:
+    types = load("unions-31", "types")
+    api = MockApi(json_reply({"side": 2}), json_reply({"radius": 1.5}))
+    client = api.client("unions-31")
+    square = client.shapes.create(shape={"side": 2}, label=["a", "b"])
+    assert isinstance(square, types.Square) and square.side == 2
+    assert api.last.method == "POST" and str(api.last.url) == f"{BASE_URL}/shapes"
+    assert json.loads(api.last.content) == {"shape": {"side": 2}, "label": ["a", "b"]}
+    assert isinstance(client.shapes.create(shape={"radius": 1.5}), types.Circle)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [(True, True), (7, 7), ("seven", "seven"), ({"radius": 2}, "Circle"), ([{"side": 1}], "list[Square]")],
+)
+def test_union_of_primitives_models_and_arrays(reply: object, expected: object) -> None:
+    types = load("unions-31", "types")
+    api = MockApi(json_reply(reply))
+    value = api.client("unions-31").values.retrieve("a key")
+    assert raw_path(api.last) == "/values/a%20key"
+    if expected == "Circle":
+        assert isinstance(value, types.Circle)
+    elif expected == "list[Square]":
+        assert [type(v) for v in value] == [types.Square]
+    else:
+        assert value == expected and type(value) is type(expected)
+
+
+# --- discriminators -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tag", "member"), [("cat", "Cat"), ("kitten", "Cat"), ("dog", "Dog"), ("lizard", "Lizard")])
+def test_discriminator_mapping_picks_the_mapped_schema(tag: str, member: str) -> None:
+    types = load("discriminator-mapping", "types")
+    api = MockApi(json_reply({"pet_type": tag, "name": "Rex", "good_boy": True}))
+    pet = api.client("discriminator-mapping").pets.create(body={"pet_type": tag, "name": "Rex"})
+    assert type(pet) is getattr(types, member)
+    assert json.loads(api.last.content) == {"pet_type": tag, "name": "Rex"}
+
+
+def test_discriminator_mapping_keeps_an_unmapped_tag() -> None:
+    """A tag added to the API after generation is kept as an UnknownVariant, fields readable."""
+    package = load("discriminator-mapping")
+    api = MockApi(json_reply({"pet_type": "parrot", "name": "Polly"}))
+    pet = api.client("discriminator-mapping").pets.create(body={"pet_type": "cat", "name": "x"})
+    assert type(pet).__name__ == "UnknownVariant" and isinstance(pet, package.BaseModel)
+    assert (pet.pet_type, pet.name) == ("parrot", "Polly")
+
+
+def test_discriminator_without_mapping_uses_schema_names() -> None:
+    """A Bike without its optional field would also fit Car: only the tag tells them apart."""
+    types = load("discriminator-no-mapping", "types")
+    api = MockApi(json_reply({"kind": "Bike", "wheels": 2}), json_reply({"kind": "Car", "wheels": 4}))
+    client = api.client("discriminator-no-mapping")
+    assert type(client.vehicles.retrieve("b")) is types.Bike
+    assert type(client.vehicles.retrieve("c")) is types.Car
+    assert typing.get_args(types.Car.model_fields["kind"].annotation) == ("Car",)
+
+
+def test_const_tagged_union_without_discriminator_keyword() -> None:
+    types = load("tagged-union-31", "types")
+    api = MockApi(json_reply([{"type": "deleted", "id": "1"}, {"type": "created", "id": "2", "payload": {"a": [1]}}]))
+    deleted, created = api.client("tagged-union-31").events.list()
+    assert type(deleted) is types.Deleted and type(created) is types.Created
+    assert created.payload == {"a": [1]}
+
+
+def test_enum_tagged_union_in_request_and_response() -> None:
+    types = load("tagged-union-30", "types")
+    parts = [{"kind": "text", "text": "hi"}, {"kind": "image", "url": "u", "detail": "high"}]
+    api = MockApi(json_reply([parts[0], {**parts[1], "detail": "auto"}]))
+    client = api.client("tagged-union-30")
+    text, image = client.messages.create(content=parts)
+    assert json.loads(api.last.content) == {"content": parts}
+    assert type(text) is types.TextPart and type(image) is types.ImagePart
+    assert image.detail == "auto"  # not in the spec's enum: responses are open
+
+
+# --- composition and recursion --------------------------------------------------------
+
+
+def test_all_of_merges_properties_of_every_part() -> None:
+    types = load("allof-merge", "types")
+    assert list(types.Employee.model_fields) == ["name", "created_at", "salary", "manager"]
+    api = MockApi(json_reply({"name": "Ann", "created_at": 5, "salary": 10.5, "manager": {"name": "Bob"}}, status=201))
+    employee = api.client("allof-merge").employees.create(name="Ann", salary=10.5, manager={"name": "Bob"})
+    assert json.loads(api.last.content) == {"name": "Ann", "salary": 10.5, "manager": {"name": "Bob"}}
+    assert isinstance(employee.manager, types.Named) and employee.created_at == 5
+
+
+def test_all_of_ref_with_nullable_is_a_nullable_reference() -> None:
+    types = load("allof-nullable-ref-30", "types")
+    api = MockApi(json_reply({"id": "1", "shipping_address": None, "billing_address": {"city": "Oslo"}, "gift_address": None}))
+    order = api.client("allof-nullable-ref-30").orders.retrieve("1")
+    assert order.shipping_address is None and order.gift_address is None
+    assert isinstance(order.billing_address, types.Address)
+    for name in ("shipping_address", "billing_address", "gift_address"):
+        assert type(None) in typing.get_args(types.Order.model_fields[name].annotation), name
+
+
+def test_recursive_tree_round_trip() -> None:
+    types = load("recursive-tree", "types")
+    tree = {"value": 1, "children": [{"value": 2, "children": [{"value": 3}]}], "parent": None, "attributes": {"x": {"value": 4}}}
+    api = MockApi(json_reply(tree))
+    node = api.client("recursive-tree").tree.update(value=1, children=[{"value": 2, "children": [{"value": 3}]}], parent=None, attributes={"x": {"value": 4}})
+    assert json.loads(api.last.content) == tree and api.last.method == "PUT"
+    assert isinstance(node.children[0].children[0], types.Node) and node.children[0].children[0].value == 3
+    assert node.parent is None and node.attributes["x"].value == 4
+
+
+def test_mutually_recursive_schemas() -> None:
+    types = load("mutual-recursion", "types")
+    expression = {"type": "binary", "op": "+", "left": {"type": "literal", "value": 1}, "right": {"type": "binary", "op": "*", "left": {"type": "literal", "value": 2}, "right": {"type": "literal", "value": 3}}}
+    folder = {"name": "root", "entries": [{"name": "sub", "folder": {"name": "sub", "entries": [{"name": "leaf"}]}}]}
+    api = MockApi(json_reply(expression), json_reply(folder))
+    client = api.client("mutual-recursion")
+    result = client.expressions.evaluate.create(expression=expression)
+    assert json.loads(api.last.content) == {"expression": expression}
+    assert type(result) is types.BinaryOp and type(result.right) is types.BinaryOp and type(result.left) is types.LiteralModel
+    found = client.folders.retrieve("root")
+    assert isinstance(found.entries[0].folder, types.Folder) and found.entries[0].folder.entries[0].name == "leaf"
+
+
+# --- nullability ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("feature", ["nullable-30", "nullable-31"])
+def test_nullable_values_are_sent_and_parsed_as_null(feature: str) -> None:
+    profile = {"nickname": None, "age": None, "tags": ["a", None], "color": None, "settings": None}
+    if feature == "nullable-31":
+        profile["score"] = None
+    api = MockApi(json_reply(profile))
+    parsed = api.client(feature).profiles.create(**profile)
+    assert json.loads(api.last.content) == profile  # None means null; leaving an argument out omits it
+    assert parsed.nickname is None and parsed.tags == ["a", None] and parsed.settings is None
+
+
+@pytest.mark.parametrize("feature", ["nullable-30", "nullable-31"])
+def test_nullable_enum_and_object(feature: str) -> None:
+    types = load(feature, "types")
+    reply = {"nickname": "n", "age": 3, "tags": None, "color": "green", "settings": {"theme": "dark"}, "score": "high", "bio": None}
+    parsed = MockApi(json_reply(reply)).client(feature).profiles.create(nickname="n", age=3, tags=None, color="green", settings={"theme": "dark"}, **({"score": "high"} if feature == "nullable-31" else {}))
+    assert parsed.color == "green" and isinstance(parsed.settings, types.Settings) and parsed.bio is None
+
+
+def test_type_null_property_is_none() -> None:
+    types = load("nullable-31", "types")
+    assert types.Profile.model_fields["nothing"].annotation in (None, type(None), "None")
+    assert types.Profile.model_validate({"nickname": None, "age": 1, "tags": None, "color": None, "settings": None, "score": 2, "nothing": None}).score == 2
+
+
+# --- constants and enums ----------------------------------------------------------------
+
+
+def test_const_values_in_request_and_response() -> None:
+    package = load("const-31")
+    api = MockApi(json_reply({"object": "tool", "type": "function", "name": "f", "version": 2}), json_reply({"object": "other", "type": "function", "name": "f"}))
+    client = api.client("const-31")
+    tool = client.tools.create(type="function", name="f", version=2, strict=True)
+    assert json.loads(api.last.content) == {"type": "function", "name": "f", "version": 2, "strict": True}
+    assert tool.object == "tool" and tool.version == 2
+    with pytest.raises(package.APIResponseValidationError):
+        client.tools.create(type="function", name="f", version=2)  # a const is exact, even in responses
+
+
+def test_x_stainless_const_is_a_literal() -> None:
+    types = load("const-30", "types")
+    assert typing.get_args(types.Tool.model_fields["object"].annotation) == ("tool",)
+    api = MockApi(json_reply({"object": "tool", "type": "function", "name": "f"}))
+    assert api.client("const-30").tools.create(type="function", name="f").object == "tool"
+    assert json.loads(api.last.content) == {"type": "function", "name": "f"}
+
+
+def test_enums_are_closed_in_requests_and_open_in_responses() -> None:
+    api = MockApi(json_reply([{"id": "1", "status": "archived", "priority": 9, "size": "XL", "ratio": 0.25}, {"id": "2", "status": "open", "priority": 1}]))
+    client = api.client("enums")
+    unknown, known = client.tasks.list(status="in_progress", priority=2)
+    assert query_pairs(api.last) == [("status", "in_progress"), ("priority", "2")]
+    assert (unknown.status, unknown.priority, unknown.size, unknown.ratio) == ("archived", 9, "XL", 0.25)
+    assert (known.status, known.priority) == ("open", 1)
+    with pytest.raises(ValueError, match="status"):
+        client.tasks.list(status="archived")  # checked before anything is sent
+    assert len(api.requests) == 1
+
+
+# --- objects, maps, arrays, formats -----------------------------------------------------
+
+
+def test_maps_and_free_form_objects() -> None:
+    types = load("maps-free-form", "types")
+    document = {
+        "id": "d",
+        "labels": {"env": "prod"},
+        "counts": {"a": 1},
+        "metadata": {"nested": {"deep": [1, "two"]}},
+        "extra": {"x": None},
+        "sections": {"intro": {"title": "Hi", "lang": "en"}},
+        "matrix": {"r": {"c": 0.5}},
+        "anything": [1, {"a": 2}],
+    }
+    api = MockApi(json_reply(document))
+    parsed = api.client("maps-free-form").documents.create(**document)
+    assert json.loads(api.last.content) == document
+    assert parsed.labels == {"env": "prod"} and parsed.metadata == {"nested": {"deep": [1, "two"]}}
+    section = parsed.sections["intro"]
+    assert isinstance(section, types.Section) and section.title == "Hi" and section.model_extra == {"lang": "en"}
+    assert parsed.matrix == {"r": {"c": 0.5}} and parsed.anything == [1, {"a": 2}]
+
+
+def test_arrays_of_arrays() -> None:
+    types = load("nested-arrays", "types")
+    api = MockApi(json_reply({"cells": [[1, 2], []], "paths": [[{"x": 0, "y": 1}]], "untyped": [[None, "a"]]}))
+    grid = api.client("nested-arrays").grids.create(cells=[[1, 2], []], cubes=[[[{"x": 1, "y": 2}]]])
+    assert json.loads(api.last.content) == {"cells": [[1, 2], []], "cubes": [[[{"x": 1, "y": 2}]]]}
+    assert grid.cells == [[1, 2], []] and isinstance(grid.paths[0][0], types.Point) and grid.untyped == [[None, "a"]]
+
+
+def test_formats_keep_their_wire_types() -> None:
+    """date-time, date, byte and uuid stay strings (lossless); unix times and int64 stay ints."""
+    reply = {"happened_at": "2024-05-01T12:00:00Z", "day": "2024-05-01", "checksum": "aGk=", "created": 1714564800, "big": 2**62, "ratio": 0.5, "id": "5f0c", "email": "a@b.test"}
+    api = MockApi(json_reply(reply))
+    record = api.client("formats").records.create(happened_at="2024-05-01T12:00:00Z", checksum="aGk=", created=1714564800)
+    assert json.loads(api.last.content) == {"happened_at": "2024-05-01T12:00:00Z", "checksum": "aGk=", "created": 1714564800}
+    assert record.model_dump() == reply
+
+
+def test_read_only_and_write_only_properties() -> None:
+    types = load("read-write-only", "types")
+    user_json = {"id": "u1", "email": "a@b.test", "created_at": 1, "password": "leaked?"}
+    api = MockApi(json_reply(user_json, status=201), json_reply({"id": "t1", "owner": user_json}, status=201))
+    client = api.client("read-write-only")
+    signature = inspect.signature(client.users.create)
+    assert "id" not in signature.parameters and "created_at" not in signature.parameters and "password" in signature.parameters
+    user = client.users.create(email="a@b.test", password="secret")
+    assert json.loads(api.last.content) == {"email": "a@b.test", "password": "secret"}
+    assert user.id == "u1" and "password" not in types.User.model_fields
+    assert required_keys(types.UserParam) == {"email", "password"}
+    team = client.teams.create(owner={"email": "o@b.test", "password": "p"})
+    assert json.loads(api.last.content) == {"owner": {"email": "o@b.test", "password": "p"}}
+    assert isinstance(team.owner, types.User) and team.owner.id == "u1"
+
+
+def test_defaults_are_documented_not_sent() -> None:
+    """The server applies defaults: unset arguments are left out, and the docs say what they default to."""
+    api = MockApi(json_reply({}))
+    client = api.client("defaults")
+    results = client.search.create(query="*")
+    assert query_pairs(api.last) == [] and json.loads(api.last.content) == {"query": "*"}
+    assert results.total is None and results.items is None
+    doc = inspect.getdoc(client.search.create)
+    for note in ["Defaults to `1`.", "Defaults to `desc`.", "Defaults to `20`.", "Defaults to `0.75`.", "Defaults to `false`.", 'Defaults to `["title", "body \\"quoted\\""]`.', 'Defaults to `{"lang": "en"}`.', "Defaults to `null`.", "Defaults to `fast`."]:
+        assert note in doc, note
+
+
+def test_repeated_titles_get_distinct_classes() -> None:
+    types = load("repeated-titles", "types")
+    found = support.corpus().results["repeated-titles"].api
+    names = [t.name for t in found.types]
+    assert len(names) == len(set(names))
+    api = MockApi(json_reply({"first": {"name": "n", "config": {"x": 1}}, "second": {"size": 2, "config": {"y": "y"}}, "either": {"b": 3}}))
+    things = api.client("repeated-titles").things.list()
+    assert type(things.first.config) is not type(things.second.config)
+    assert type(things.either) is types.ListThingsResponseEitherItem2
+
+
+def test_schema_used_in_request_and_response() -> None:
+    types = load("request-response-shared", "types")
+    assert required_keys(types.BookParam) == {"title", "author"}
+    assert issubclass(types.Book, load("request-response-shared").BaseModel)
+    books = [{"title": "Odes", "author": {"name": "Keats"}, "genre": "poetry", "tags": ["a"]}]
+    api = MockApi(json_reply(books))
+    (book,) = api.client("request-response-shared").books.create(books=books)
+    assert json.loads(api.last.content) == {"books": books}
+    assert isinstance(book.author, types.Author) and book.genre == "poetry"
+
+
+# --- request and response content types ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "filename", "content_type"),
+    [
+        (b"raw bytes", "upload", "application/octet-stream"),
+        (io.BytesIO(b"raw bytes"), "upload", "application/octet-stream"),
+        (("notes.txt", b"raw bytes", "text/plain"), "notes.txt", "text/plain"),
+        (("notes.txt", io.BytesIO(b"raw bytes")), "notes.txt", "text/plain"),
+    ],
+    ids=["bytes", "file-object", "tuple-with-type", "tuple-without-type"],
+)
+def test_multipart_upload(file: object, filename: str, content_type: str) -> None:
+    types = load("multipart", "types")
+    api = MockApi(json_reply({"id": "f", "bytes": 9, "filename": filename}))
+    uploaded = api.client("multipart").files.create(
+        file=file, purpose="batch", attachments=[b"one", ("two.bin", b"two")], tags=["x", "y"], metadata={"k": "v"}, private=False, chunk_size=3
+    )
+    assert isinstance(uploaded, types.FileObject) and api.last.method == "POST"
+    (part,) = parts_named(api.last, "file")
+    assert (part.filename, part.data) == (filename, b"raw bytes")
+    assert part.content_type is not None and part.content_type.startswith(content_type)
+    assert [p.data for p in parts_named(api.last, "attachments")] == [b"one", b"two"]
+    fields = {p.name: p.data for p in multipart_parts(api.last) if p.filename is None}
+    assert fields == {"purpose": b"batch", "tags": b'["x","y"]', "metadata": b'{"k":"v"}', "private": b"false", "chunk_size": b"3"}
+
+
+def test_multipart_with_no_file_is_still_multipart() -> None:
+    api = MockApi(httpx.Response(204))
+    assert api.client("multipart").avatars.update() is None
+    assert api.last.headers["Content-Type"].startswith("multipart/form-data") and multipart_parts(api.last) == []
+    run(_async_avatar(api))
+    assert parts_named(api.last, "image")[0].data == b"\x89PNG"
+
+
+async def _async_avatar(api: MockApi) -> None:
+    async with api.async_client("multipart") as client:
+        await client.avatars.update(image=("me.png", b"\x89PNG", "image/png"))
+
+
+def test_form_urlencoded_body() -> None:
+    api = MockApi(json_reply({"access_token": "t", "expires_in": 60}))
+    token = api.client("form-urlencoded").oauth.token.create(grant_type="client_credentials", client_id="id", scope=["a", "b"], remember=True, ttl=60, note="a&b=c")
+    assert api.last.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert parse_qsl(api.last.content.decode()) == [("grant_type", "client_credentials"), ("client_id", "id"), ("scope", "a"), ("scope", "b"), ("remember", "true"), ("ttl", "60"), ("note", "a&b=c")]
+    assert token.access_token == "t" and token.expires_in == 60
+
+
+def test_binary_and_audio_responses_are_bytes() -> None:
+    payload = bytes(range(256))
+    api = MockApi(httpx.Response(200, content=payload, headers={"Content-Type": "application/octet-stream"}), httpx.Response(200, content=b"ID3\x00", headers={"Content-Type": "audio/mpeg"}), httpx.Response(200, content=b"\x89PNG"))
+    client = api.client("binary-responses")
+    assert client.files.content("f 1") == payload
+    assert raw_path(api.last) == "/files/f%201/content" and api.last.headers["Accept"] == "*/*"
+    assert client.audio.speech.create(input="Hello") == b"ID3\x00"
+    assert json.loads(api.last.content) == {"input": "Hello"}
+    assert client.images.retrieve("i") == b"\x89PNG"
+
+
+@pytest.mark.parametrize("body", [b"\x00\x01blob", io.BytesIO(b"\x00\x01blob"), ("blob.bin", b"\x00\x01blob", "application/x-blob")], ids=["bytes", "file-object", "file-tuple"])
+def test_octet_stream_request_body(body: object) -> None:
+    api = MockApi(json_reply({"id": "b", "size": 6}, status=201))
+    created = api.client("binary-responses").blobs.create(name="my blob", body=body)
+    assert api.last.content == b"\x00\x01blob" and api.last.headers["Content-Type"] == "application/octet-stream"
+    assert query_pairs(api.last) == [("name", "my blob")] and created.size == 6
+
+
+def _events() -> httpx.Response:
+    return sse_reply(
+        (None, json.dumps({"type": "response.delta", "delta": "Hel", "index": 0})),
+        (None, json.dumps({"type": "response.delta", "delta": "lo"})),
+        (None, json.dumps({"type": "response.new_kind", "x": 1})),
+        (None, json.dumps({"type": "response.done", "finish_reason": "content_filter"})),
+        (None, "[DONE]"),
+        (None, json.dumps({"type": "response.delta", "delta": "never read"})),
+    )
+
+
+def test_typed_event_stream() -> None:
+    types, package = load("sse-stream", "types"), load("sse-stream")
+    api = MockApi(_events())
+    with api.client("sse-stream").completions.create(prompt="Hi") as stream:
+        events = list(stream)
+    assert api.last.headers["Accept"] == "text/event-stream" and json.loads(api.last.content) == {"prompt": "Hi"}
+    assert [type(e) for e in events] == [types.DeltaEvent, types.DeltaEvent, package.UnknownEvent, types.DoneEvent]
+    assert "".join(e.delta for e in events if isinstance(e, types.DeltaEvent)) == "Hello"
+    assert events[2].data == {"type": "response.new_kind", "x": 1} and events[3].finish_reason == "content_filter"
+
+
+def test_typed_event_stream_async() -> None:
+    types = load("sse-stream", "types")
+
+    async def read() -> list[object]:
+        async with MockApi(_events()).async_client("sse-stream") as client:
+            stream = await client.completions.create(prompt="Hi")
+            return [event async for event in stream]
+
+    assert [type(e).__name__ for e in run(read())] == ["DeltaEvent", "DeltaEvent", "UnknownEvent", "DoneEvent"]
+    assert types.DoneEvent.__name__ == "DoneEvent"
+
+
+def test_stream_flag_chooses_json_or_events() -> None:
+    types = load("sse-stream", "types")
+    api = MockApi(json_reply({"text": "hello"}), _events())
+    client = api.client("sse-stream")
+    reply = client.chat.create(message="Hi")
+    assert isinstance(reply, types.Reply) and api.last.headers["Accept"] == "application/json"
+    events = list(client.chat.create(message="Hi", stream=True))
+    assert json.loads(api.last.content) == {"message": "Hi", "stream": True} and len(events) == 4
+
+
+def test_text_plain_request_and_responses() -> None:
+    api = MockApi(httpx.Response(200, text="ok"), httpx.Response(200, text="<p>héllo</p>", headers={"Content-Type": "text/html; charset=utf-8"}))
+    client = api.client("text-plain")
+    assert client.health.list() == "ok"
+    assert client.notes.create(body="héllo") == "<p>héllo</p>"
+    assert api.last.content == "héllo".encode() and api.last.headers["Content-Type"] == "text/plain"
+
+
+def test_several_content_types_prefer_json_then_binary() -> None:
+    types = load("multiple-content-types", "types")
+    api = MockApi(json_reply({"id": "r", "title": "T"}), httpx.Response(200, content=b"%PDF"))
+    client = api.client("multiple-content-types")
+    report = client.reports.create(title="T", pages=2)
+    assert api.last.headers["Content-Type"] == "application/json" and json.loads(api.last.content) == {"title": "T", "pages": 2}
+    assert isinstance(report, types.Report)
+    assert client.reports.export("r") == b"%PDF"
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+def test_path_level_and_referenced_parameters() -> None:
+    api = MockApi(json_reply([{"number": 1, "title": "t"}]), json_reply({"number": 2, "title": "u"}), json_reply({"number": 7, "title": "v"}))
+    issues = api.client("path-level-params").projects.issues
+    listed = issues.list("my project/x", limit=5, verbose="yes")
+    assert str(api.last.url) == f"{BASE_URL}/v2/projects/my%20project%2Fx/issues?verbose=yes&limit=5"
+    assert listed[0].number == 1
+    issues.create("p", title="u", verbose=True)
+    assert query_pairs(api.last) == [("verbose", "true")] and json.loads(api.last.content) == {"title": "u"}
+    assert issues.retrieve("p", 7).number == 7 and raw_path(api.last) == "/v2/projects/p/issues/7"
+    with pytest.raises(ValueError, match="limit"):
+        issues.list("p", limit=0)
+    assert "project_id: The project's slug." in (inspect.getdoc(issues.list) or "")
+
+
+def test_header_and_cookie_parameters() -> None:
+    api = MockApi(json_reply({"user": "u"}))
+    client = api.client("header-cookie-params", api_key="k=1")
+    assert "accept" not in inspect.signature(client.session.list).parameters
+    client.session.list(x_request_id="r-1", session_id="abc def;x", x_feature_flags=["a", "b"], x_debug=True, theme="dark")
+    headers = api.last.headers
+    assert (headers["X-Request-ID"], headers["X-Feature-Flags"], headers["X-Debug"]) == ("r-1", "a,b", "true")
+    assert "X-Retry-Count" not in headers
+    assert headers["Cookie"] == "token=k=1; session_id=abc%20def%3Bx; theme=dark"  # the API key's cookie first
+    client.session.list(x_request_id="r-2", session_id="s", x_retry_count=3)
+    assert api.last.headers["Cookie"] == "token=k=1; session_id=s" and api.last.headers["X-Retry-Count"] == "3"
+
+
+def test_query_styles_and_explode() -> None:
+    api = MockApi(json_reply([]))
+    api.client("query-styles").items.list(
+        ids=[1, 2], tags=["a", "b"], colors=["red", "blue"], words=["x", "y"], filter={"status": "open", "owner": "me"}, point={"x": 1, "y": 2}, range={"min": 1, "max": 5}, plain={"k": "v"}
+    )
+    assert query_pairs(api.last) == [
+        ("ids", "1"),
+        ("ids", "2"),
+        ("tags", "a,b"),
+        ("colors", "red|blue"),
+        ("words", "x y"),
+        ("filter[status]", "open"),
+        ("filter[owner]", "me"),
+        ("x", "1"),
+        ("y", "2"),
+        ("range", "min,1,max,5"),
+        ("plain[k]", "v"),
+    ]
+
+
+def test_path_and_header_styles() -> None:
+    api = MockApi(json_reply([]), httpx.Response(200, text="l"))
+    client = api.client("query-styles")
+    client.items.labels.retrieve([1, 2, 3], ["a b", "c"], x_dims={"w": 3, "h": 4})
+    assert raw_path(api.last) == "/items/1,2,3/labels/;coords=a%20b,c"
+    assert api.last.headers["X-Dims"] == "w=3,h=4"
+    client.labels.points_point(["a", "b"], {"x": 1, "y": 2})  # a segment mixing text and a parameter reads as a verb
+    assert raw_path(api.last) == "/labels/.a,b/points;x=1;y=2"
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def test_keywords_builtins_digits_and_non_ascii_names() -> None:
+    types = load("names-keywords", "types")
+    api = MockApi(json_reply({"1st": "gold", "id": 1, "2nd-place": "silver", "match": "m", "case": "c"}))
+    client = api.client("names-keywords")
+    model = client.class_.update(
+        "x/y", class_="c", lambda_=1, type="t", self_2="s", timeout_2=5, n2fa="z", grosse=2, def_=True, none="n", list=[{"dict": "d", "str": 1}], model_config="m", private="p", json="j", headers={"x": "h"}, query="a", cast_2={"y": "o"}
+    )
+    assert raw_path(api.last) == "/class/x%2Fy"
+    assert query_pairs(api.last) == [("type", "t"), ("self", "s"), ("timeout", "5"), ("2fa", "z"), ("größe", "2")]
+    assert json.loads(api.last.content) == {"class": "c", "lambda": 1, "def": True, "None": "n", "list": [{"dict": "d", "str": 1}], "model_config": "m", "_private": "p", "json": "j", "headers": {"x": "h"}, "query": "a", "cast": {"y": "o"}}
+    assert (model.n1st, model.n2nd_place, model.match_, model.case_) == ("gold", "silver", "m", "c")
+    assert {"HeadersModelParam", "QueryModel", "RequestOptionsModelParam", "ListParam", "N3DModel", "Cafe"} <= set(types.__all__)
+    cafe_json = {"名前": "Éclair", "prix€": 2.5, "größe": 3, "détails": {"a": "x"}, "日本": {"b": "y"}}
+    api.replies = [json_reply([cafe_json])]
+    (cafe,) = client.donnees.elements.list()
+    assert raw_path(api.last) == "/donn%C3%A9es/%C3%A9l%C3%A9ments"
+    assert (cafe.value, cafe.prix, cafe.grosse) == ("Éclair", 2.5, 3) and cafe.to_dict() == cafe_json
+    assert (type(cafe.details).__name__, type(cafe.value_2).__name__) == ("CafeDetails", "CafeModel")
+
+
+def test_names_differing_only_in_case() -> None:
+    found = support.corpus()
+    files = [p for p in found.files("names-case-collisions") if not p.startswith("_runtime/")]
+    assert len({p.lower() for p in files}) == len(files)  # safe on case-insensitive file systems
+    types = load("names-case-collisions", "types")
+    classes = {t.name for t in found.results["names-case-collisions"].api.types}
+    assert {"Foo", "Foo3", "FooBar"} <= classes and "Foo" in types.__all__
+    assert list(types.Foo.model_fields) == ["upper", "Value", "value", "VALUE"]
+    api = MockApi(json_reply({"upper": "U", "Value": 1, "value": "v", "VALUE": True}), json_reply("X"), json_reply({"a": "b"}))
+    client = api.client("names-case-collisions")
+    assert client.foo.create(lower="l").Value == 1 and raw_path(api.last) == "/foo"
+    assert client.foo.get_foo() == "X" and raw_path(api.last) == "/Foo"
+    assert client.foo.get_foo_2().a == "b" and raw_path(api.last) == "/FOO"
+    resources = {r.class_name for r in found.results["names-case-collisions"].api.resources}
+    assert not resources & classes
+
+
+def test_operations_without_operation_id() -> None:
+    widget = json_reply({"id": "w", "name": "n"})
+    api = MockApi(json_reply([{"id": "w", "name": "n"}]), widget)
+    widgets = api.client("missing-operation-ids").widgets
+    calls = [(widgets.list, ()), (widgets.create, ()), (widgets.retrieve, ("w",)), (widgets.publish, ("w",))]
+    for method, args in calls:
+        method(*args, **({"name": "n"} if method == widgets.create else {}))
+    assert [(r.method, raw_path(r)) for r in api.requests] == [("GET", "/widgets"), ("POST", "/widgets"), ("GET", "/widgets/w"), ("POST", "/widgets/w/publish")]
+    ids = sorted(op.operation_id for r in _resources(support.corpus().results["missing-operation-ids"].api.resources) for op in r.operations)
+    assert ids == ["delete_widgets_widget_id", "get", "get_widgets", "get_widgets_widget_id", "post_widgets", "post_widgets_widget_id_publish"]
+
+
+def _resources(resources: tuple[ir.Resource, ...]) -> list[ir.Resource]:
+    return [r for resource in resources for r in [resource, *_resources(resource.children)]]
+
+
+def test_code_injection_stays_text() -> None:
+    """Descriptions, names and enum values from the spec are data in the generated code, never code."""
+    package, types = load("code-injection"), load("code-injection", "types")
+    resource = load("code-injection", "resources.evil")
+    assert "os" not in vars(package) and "os" not in vars(types) and "os" not in vars(resource)
+    assert 'Ends the docstring early: """; import os;' in (package.__doc__ or "")
+    assert (package.__doc__ or "").rstrip().endswith("A backslash at the end \\")
+    model_doc = types.EvilName.__doc__ or ""
+    assert 'Model doc """\nimport os\n""" ends with a quote"' in model_doc.replace("    ", "")
+    method_doc = resource.Evil.update.__doc__ or ""
+    assert 'Summary with """ and a NUL \x00 byte' in method_doc and "\\N{BULLET} \\u0041 \x07 bell" in method_doc
+    mode = types.EvilName.model_fields["mode"].annotation
+    assert "a\nb" in str(mode) or typing.get_args(typing.get_args(mode)[0]) == ("a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\x00")
+    reply = {"new\nline": "1", 'quote"key': "2", "'single'": "3", "back\\slash": "4", "mode": '"""', "{{ jinja }}": 5}
+    api = MockApi(json_reply(reply))
+    client = api.client("code-injection")
+    assert client.base_url == httpx.URL("https://api.example.test/base'\"quoted")
+    evil = client.evil.update("1", new_line="1", x_evil_header='"""', mode="a\nb")
+    assert api.last.headers['X-Evil"Header'] == '"""'
+    assert json.loads(api.last.content) == {"new\nline": "1", "mode": "a\nb"}
+    assert evil.to_dict() == reply and (evil.new_line, evil.quote_key, evil.back_slash, evil.jinja) == ("1", "2", "4", 5)
+
+
+def test_webhooks_are_types_not_operations() -> None:
+    found = support.corpus().results["webhooks-31"]
+    operations = [op for r in _resources(found.api.resources) for op in r.operations]
+    assert [op.path for op in operations] == ["/subscriptions"]
+    types = load("webhooks-31", "types")
+    created = types.OrderCreatedEvent.model_validate_json('{"type": "order.created", "order": {"id": "o1", "total": 9.5}}')
+    assert isinstance(created.order, types.Order) and created.order.total == 9.5
+    shipped = types.OrderShippedWebhook.model_validate({"type": "order.shipped", "order_id": "o1", "carrier": "DHL"})
+    assert shipped.carrier == "DHL"
+    client = MockApi().client("webhooks-31")
+    assert not hasattr(client, "order_created") and not hasattr(client, "webhooks")
+
+
+# --- client settings --------------------------------------------------------------------
+
+
+def test_no_security_needs_no_key() -> None:
+    api = MockApi(json_reply({"pong": True}))
+    client = api.client("no-security")
+    assert client.ping.list().pong is True
+    assert "Authorization" not in api.last.headers and client.api_key is None
+
+
+def test_server_url_variables_take_their_defaults() -> None:
+    api = MockApi(json_reply({"ok": True}))
+    assert api.client("server-variables", api_key="k").status.list().ok is True
+    assert str(api.last.url) == "https://eu-west.api.example.test:8443/v3/status"
+    assert api.last.headers["X-API-Key"] == "k"
+    api.client("server-variables", api_key="k", base_url="https://us-east.api.example.test:8443/v3").status.list()
+    assert api.last.url.host == "us-east.api.example.test"
+    with pytest.raises(ValueError, match="API key"):
+        api.client("server-variables")
+
+
+# --- docstring escaping -----------------------------------------------------------------------------
+
+
+def _docstring_round_trip(text: str) -> str:
+    from generator import docs
+
+    return str(eval('"""' + docs.docstring_text(text, None) + '"""'))  # noqa: S307 - the text under test
+
+
+def test_docstring_may_end_with_triple_quotes() -> None:
+    assert _docstring_round_trip('ends with """') == 'ends with """'
+
+
+def test_docstring_keeps_unprintable_characters() -> None:
+    for text in ["a\u2028b", "nul \x00", "bell \x07", "astral \U000e0001", "back\\slash"]:
+        assert _docstring_round_trip(text) == text
+
+
+
+# --- last, so that the background type check has had the other tests' time to run -----------
+
+
+def test_mypy_strict() -> None:
+    """`mypy --strict` over every generated package and typed_usage.py (started when they were written)."""
+    status, output = support.corpus().mypy_result()
+    assert status == 0, output

@@ -1,0 +1,122 @@
+"""Typed uses of the generated feature clients: checked by `mypy --strict` together with them, never run.
+
+A line that must NOT type-check carries `# type: ignore[code]`: `--strict` warns about
+unused ignores, so if the generated types stopped rejecting it, the mypy run would fail.
+"""
+
+from __future__ import annotations
+
+import io
+
+from feat_const_31 import Client as ConstClient
+from feat_discriminator_mapping import Client as PetsClient
+from feat_discriminator_mapping.types import Cat, Dog, PetParam
+from feat_enums import Client as EnumsClient
+from feat_header_cookie_params import Client as SessionClient
+from feat_multipart import Client as FilesClient
+from feat_names_keywords import Client as NamesClient
+from feat_no_security import Client as OpenClient
+from feat_nullable_31 import Client as ProfilesClient
+from feat_query_styles import Client as ItemsClient
+from feat_read_write_only import Client as UsersClient
+from feat_request_response_shared import Client as BooksClient
+from feat_request_response_shared.types import Book, BookParam
+from feat_sse_stream import Client as StreamClient
+from feat_sse_stream import Stream, UnknownEvent
+from feat_sse_stream.types import CompletionEvent, DeltaEvent, Reply
+from feat_webhooks_31 import Client as WebhooksClient
+from feat_webhooks_31.types import Order, OrderCreatedEvent
+
+
+def enums(client: EnumsClient) -> None:
+    tasks = client.tasks.list(status="open", priority=2)
+    status: str = tasks[0].status  # responses are open: any string is a status
+    priority: int = tasks[0].priority
+    client.tasks.list(status="archived")  # type: ignore[arg-type]  # requests are closed
+    client.tasks.list(priority=9)  # type: ignore[arg-type]
+    print(status, priority)
+
+
+def nullable(client: ProfilesClient) -> None:
+    profile = client.profiles.create(nickname=None, age=None, tags=None, color=None, settings=None, score=None)
+    nickname: str = profile.nickname  # type: ignore[assignment]  # it may be None
+    client.profiles.create(nickname=1, age=None, tags=None, color=None, settings=None, score=None)  # type: ignore[arg-type]
+    print(nickname)
+
+
+def discriminated(client: PetsClient) -> None:
+    body: PetParam = {"pet_type": "kitten", "name": "Tom"}
+    pet = client.pets.create(body=body)
+    if isinstance(pet, Cat):
+        indoor: bool | None = pet.indoor
+        print(indoor)
+    elif isinstance(pet, Dog):
+        print(pet.good_boy)
+    wrong: PetParam = {"pet_type": "parrot", "name": "Polly"}  # type: ignore[misc, assignment]
+    print(wrong)
+
+
+def uploads(client: FilesClient) -> None:
+    client.files.create(file=b"bytes", purpose="batch")
+    client.files.create(file=io.BytesIO(b"file object"), purpose="assistants")
+    client.files.create(file=("a.png", b"\x89PNG", "image/png"), purpose="batch", attachments=[b"1", ("b.txt", b"2")])
+    client.files.create(file="a path is not a file", purpose="batch")  # type: ignore[arg-type]
+
+
+def streams(client: StreamClient) -> None:
+    for event in client.completions.create(prompt="hi"):
+        if isinstance(event, DeltaEvent):
+            delta: str = event.delta
+            print(delta)
+        elif isinstance(event, UnknownEvent):
+            print(event.data)
+    reply: Reply = client.chat.create(message="hi")
+    stream: Stream[CompletionEvent | UnknownEvent] = client.chat.create(message="hi", stream=True)
+    print(reply, stream)
+
+
+def read_write(client: UsersClient) -> None:
+    user = client.users.create(email="a@example.test", password="secret")
+    identifier: str = user.id
+    client.users.create(id="x", email="a@example.test", password="secret")  # type: ignore[call-arg]
+    print(identifier, user.password)  # type: ignore[attr-defined]
+
+
+def shared(client: BooksClient) -> None:
+    book: BookParam = {"title": "Odes", "author": {"name": "Keats"}, "genre": "poetry"}
+    books: list[Book] = client.books.create(books=[book])
+    print(books[0].author.name)
+    incomplete: BookParam = {"title": "No author"}  # type: ignore[typeddict-item]
+    print(incomplete)
+
+
+def constants(client: ConstClient) -> None:
+    client.tools.create(type="function", name="f", version=2)
+    client.tools.create(type="method", name="f", version=2)  # type: ignore[arg-type]
+
+
+def names(client: NamesClient) -> None:
+    model = client.class_.update("x", class_="c", lambda_=1, self_2="s", timeout_2=3, def_=True, grosse=1)
+    print(model.n1st, model.match_, model.case_)
+
+
+def styles(client: ItemsClient) -> None:
+    client.items.list(ids=[1, 2], tags=("a", "b"), point={"x": 1, "y": 2}, filter={"status": "open"})
+    client.items.list(point={"x": 1})  # type: ignore[arg-type]
+
+
+def headers_and_cookies(client: SessionClient) -> None:
+    client.session.list(x_request_id="r", session_id="s", x_feature_flags=["a"], theme="dark")
+    client.session.list(x_request_id="r")  # type: ignore[call-arg]
+
+
+def webhooks(client: WebhooksClient) -> None:
+    event = OrderCreatedEvent.model_validate({"type": "order.created", "order": {"id": "o", "total": 1}})
+    order: Order = event.order
+    print(order.total, client.order_created)  # type: ignore[attr-defined]
+
+
+def open_api() -> None:
+    client = OpenClient()
+    pong: bool = client.ping.list().pong
+    print(pong)
