@@ -30,7 +30,7 @@ class Target:
 
 _KEYS = {f.name for f in fields(Target)}
 _TYPES: dict[str, tuple[type, ...]] = {"line_length": (int,), "default_headers": (dict,), "method_names": (dict,), "operations": (list,)}
-_TYPE_NAMES = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings"}
+_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings"}
 
 
 def load_targets(pyproject: Path) -> list[Target]:

@@ -29,6 +29,7 @@ class Resolver:
         self._documents: dict[str, Document] = {root.file: root}
         # Each document's directory: relative references resolve against the file they are in.
         self._dirs: dict[str, Path] = {root.file: self._base}
+        self._unreadable: dict[str, list[Problem]] = {}  # files that failed to load, read once
 
     def document(self, file: str) -> Document:
         return self._documents[file]
@@ -103,8 +104,11 @@ class Resolver:
             if not path.is_file():
                 raise SpecError([Problem(at[0], at[1] + "/$ref", f"`$ref` to missing file {file_part!r}", f"looked for {display}")])
             try:
+                if display in self._unreadable:
+                    raise SpecError(self._unreadable[display])
                 self._documents[display] = _read_fragment(path, display)
             except SpecError as exc:
+                self._unreadable[display] = exc.problems
                 referrer = Problem(at[0], at[1] + "/$ref", f"`$ref` to {file_part!r}: the file cannot be read")
                 raise SpecError([referrer, *exc.problems]) from None
             self._dirs[display] = path.parent
@@ -113,7 +117,7 @@ class Resolver:
 
 def _read_fragment(path: Path, display: str) -> Document:
     # An external file is a fragment, not a whole OpenAPI document: parse it, don't validate it as one.
-    from .load import _parse_text, locate_all
+    from .load import _check_aliases, _parse_text, locate_all
 
     try:
         data = path.read_bytes()
@@ -121,6 +125,7 @@ def _read_fragment(path: Path, display: str) -> Document:
         raise SpecError([Problem(display, "", f"cannot read file: {exc.strerror or exc}")]) from None
     text = decode(data, display)
     raw = _parse_text(text, display) if text.strip() else None
+    _check_aliases(raw, text, display)
     if not isinstance(raw, dict):
         # A `$ref` into it can only point at something inside an object.
         document = Document(display, {}, text, "")
