@@ -210,10 +210,15 @@ class Formatter:
     def _key(self, text: str) -> str:
         return hashlib.sha256(self._salt + b"\0" + text.encode()).hexdigest()
 
-    def format_all(self, files: dict[str, str]) -> dict[str, str]:
+    def format_all(self, files: dict[str, str], done: frozenset[str] = frozenset()) -> dict[str, str]:
+        """Formatted ``files``; the paths in ``done`` are final already (served from the render cache)."""
         out: dict[str, str] = {}
         todo: dict[str, str] = {}
         for path, text in files.items():
+            if path in done:
+                out[path] = text
+                self.stats.cached += 1
+                continue
             if not path.endswith(".py") or path.startswith("_runtime/"):
                 out[path] = text  # runtime files are copied exactly as they are tested
                 continue
@@ -250,19 +255,30 @@ class Formatter:
                 raise FormatError(f"{path}: black could not format the generated code: {exc}") from None
         return out
 
+    def final_for(self, render_key: str) -> str | None:
+        """The final text of a file last rendered from inputs with this key, if the cache has it."""
+        return self._read(hashlib.sha256(self._salt + b"\0render\0" + render_key.encode()).hexdigest())
+
+    def store_final(self, render_key: str, text: str) -> None:
+        self._write(hashlib.sha256(self._salt + b"\0render\0" + render_key.encode()).hexdigest(), text)
+
     def _cached(self, text: str) -> str | None:
+        return self._read(self._key(text))
+
+    def _read(self, key: str) -> str | None:
         if self.cache_dir is None:
             return None
-        key = self._key(text)
         try:
             return (self.cache_dir / key[:2] / key).read_text(encoding="utf-8")
         except OSError:
             return None
 
     def _store(self, text: str, formatted: str) -> None:
+        self._write(self._key(text), formatted)
+
+    def _write(self, key: str, formatted: str) -> None:
         if self.cache_dir is None:
             return
-        key = self._key(text)
         folder = self.cache_dir / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)

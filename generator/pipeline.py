@@ -14,7 +14,7 @@ from .format import Formatter
 from .load import locate_all, read
 from .lower import lower
 from .refs import Resolver
-from .render import RenderOptions, render
+from .render import Renderer, RenderOptions
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,15 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
         raise SpecError(_locate(exc.problems, document, None)) from None
     warnings = tuple(_locate(list(lowered.warnings), document, lowered.resolver))
     progress("rendering")
-    # Generated files name the spec by file name only: output must not depend on where it ran.
-    files = render(lowered.api, RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length))
-    progress(f"formatting {len(files)} files")
     formatter = Formatter(target.line_length, cache_dir, jobs)
-    files = formatter.format_all(files)
+    # Generated files name the spec by file name only: output must not depend on where it ran.
+    options = RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length)
+    files, keys = Renderer(lowered.api, options).render(known=formatter.final_for)
+    progress(f"formatting {len(files)} files")
+    done = frozenset(p for p in files if p.startswith("types/") and p not in keys and p != "types/__init__.py")
+    files = formatter.format_all(files, done)
+    for path, key in keys.items():
+        formatter.store_final(key, files[path])
     return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, time.perf_counter() - started)
 
 

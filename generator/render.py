@@ -7,7 +7,9 @@ are written is up to the templates and the filters registered here.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -103,8 +105,16 @@ class Renderer:
 
     # --- the files ----------------------------------------------------------------------
 
-    def render(self) -> dict[str, str]:
+    def render(self, known: Callable[[str], str | None] = lambda key: None) -> tuple[dict[str, str], dict[str, str]]:
+        """Every file's text, and a content key for each type module rendered here.
+
+        ``known(key)`` may return the final (formatted) text a type module had the last time it
+        was rendered from the same inputs; such modules are not rendered again, and come back
+        as they were given. A type module's text depends only on its own definitions and on how
+        the types it refers to are written, which is what its key is a hash of.
+        """
         files: dict[str, str] = {}
+        keys: dict[str, str] = {}
         for name in RUNTIME_FILES:
             files[f"_runtime/{name}"] = (runtime_dir() / name).read_text(encoding="utf-8")
         resources = list(_walk(self.api.resources))
@@ -117,9 +127,30 @@ class Renderer:
             files[f"resources/{resource.module}.py"] = self._template("resource.py.jinja", resource=resource)
         files["types/__init__.py"] = self._template("types_init.py.jinja", modules=modules)
         for module in modules:
+            path = f"types/{module.name}.py"
             template = "params.py.jinja" if module.side == "request" else "models.py.jinja"
-            files[f"types/{module.name}.py"] = self._template(template, module=module)
-        return files
+            key = self._module_key(module, template)
+            final = known(key)
+            if final is not None:
+                files[path] = final
+            else:
+                files[path] = self._template(template, module=module)
+                keys[path] = key
+        return files, keys
+
+    def _module_key(self, module: TypesModule, template: str) -> str:
+        referenced = sorted({name for entry in module.entries for name in self._referenced(entry)})
+        seen = [(name, self.types.written_as(name)) for name in referenced]
+        payload = repr((self._salt, template, self.options, module, seen))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @functools.cached_property
+    def _salt(self) -> str:
+        """The templates' and filters' own source: any change to them changes every key."""
+        digest = hashlib.sha256()
+        for path in sorted(templates_dir().glob("*.jinja")) + [Path(__file__), Path(__file__).with_name("typing_render.py"), Path(__file__).with_name("docs.py")]:
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     def _template(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
@@ -276,4 +307,4 @@ def _is_keyword(name: str) -> bool:
 
 
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
-    return Renderer(api, options).render()
+    return Renderer(api, options).render()[0]

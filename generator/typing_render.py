@@ -62,6 +62,12 @@ class TypeWriter:
             return self._named(t.name, side, runtime)
         raise TypeError(f"unknown IR type {t!r}")
 
+    def written_as(self, name: str) -> tuple[object, ...]:
+        """All that a reference to ``name`` depends on: both names, model or not, an alias's type."""
+        definition = self.defs[name]
+        aliased = definition.type if isinstance(definition, ir.Alias) else None
+        return definition.name, definition.param_name, isinstance(definition, ir.Model), definition.in_request, aliased
+
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.NamedType) and isinstance(self.defs.get(t.name), ir.Model)
 
