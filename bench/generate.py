@@ -1,0 +1,550 @@
+"""End-to-end generation time and memory: our generator against its peers.
+
+Run from the project root:
+
+    .venv/bin/python bench/generate.py            # 3 runs of each case, both specs
+    .venv/bin/python bench/generate.py --runs 5
+    .venv/bin/python bench/generate.py --quick    # 1 run, createRun spec only (smoke test)
+    .venv/bin/python bench/generate.py --ref HEAD # time our generator as committed, not the working tree
+
+Our generator is copied (generator/, templates/, pyproject.toml) into the
+temporary directory at the start and every run of ours uses that copy: other
+people edit the working tree while a benchmark runs, and all runs of one
+benchmark must time the same code.
+
+Every tool runs as a child process on the same spec, each into a fresh output
+directory under one temporary directory, and is timed from spawn to exit.
+The peers are installed on first use into their own virtual environments under
+bench/.venv-peers/<tool> (kept between runs, ignored by git) and run with that
+environment's bin/ first on PATH, as an activated environment would have it.
+
+Measured for each child:
+  wall    time.perf_counter() around spawn .. os.wait4()
+  cpu     user + system CPU seconds of the child and its waited-for children (wait4)
+  maxrss  ru_maxrss from wait4: the largest single process of the tree (Linux
+          semantics: the child or its largest descendant, never a sum)
+  treerss the largest sum of RSS over the whole process tree, sampled every
+          0.05 s from /proc (shows worker pools that maxrss cannot)
+
+A tool that fails (non-zero exit, or no output) is reported as failed with its
+exit code and the last line of its stderr; the benchmark carries on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS_DIR = ROOT / "bench" / ".venv-peers"
+SPECS = {
+    "createRun": ROOT / "specs" / "create_run.yaml",
+    "openai": (ROOT / ".." / "shared" / "specs" / "openai.yaml").resolve(),
+}
+# The schema whose description the warm case edits; present in both specs.
+EDITED_SCHEMA = "RunObject"
+EDIT_MARKER = "Edited for the benchmark"
+PACKAGE = "bench_client"
+
+# name -> (pip requirement, console script)
+PEERS = {
+    "openapi-python-client": ("openapi-python-client", "openapi-python-client"),
+    # The [http] extra only adds fetching specs by URL; local files need none.
+    "datamodel-code-generator": ("datamodel-code-generator", "datamodel-codegen"),
+}
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Sample:
+    ok: bool
+    wall: float
+    cpu: float
+    maxrss_kb: int
+    treerss_kb: int
+    code: int
+    last_err: str
+    counts: dict[str, object] = field(default_factory=dict)
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out.extend(int(p) for p in fh.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class TreeRssSampler(threading.Thread):
+    """Polls the summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_kb = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            total, todo, seen = 0, [self.pid], set()
+            while todo:
+                pid = todo.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                total += _rss_kb(pid)
+                todo.extend(_children(pid))
+            self.peak_kb = max(self.peak_kb, total)
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+# Closing lines that say nothing about the failure (openapi-python-client ends every report with this).
+_BOILERPLATE = ("If you believe this was a mistake",)
+
+
+def run_child(cmd: list[str], *, env: dict[str, str] | None, log_dir: Path, name: str, cwd: Path = ROOT) -> tuple[int, float, float, int, int, str]:
+    """Run cmd to completion; (exit code, wall s, cpu s, maxrss KiB, tree rss KiB, last stderr line)."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        started = time.perf_counter()
+        try:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        except OSError as exc:
+            return 127, 0.0, 0.0, 0, 0, f"could not start: {exc}"
+        sampler = TreeRssSampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+    last = ""
+    for stream in (err_path, out_path):
+        lines = [
+            ln.strip()
+            for ln in stream.read_text(errors="replace").splitlines()
+            if ln.strip() and not ln.startswith(_BOILERPLATE)
+        ]
+        if lines:
+            last = lines[-1]
+            break
+    return proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, max(sampler.peak_kb, usage.ru_maxrss), last
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def peer_env(tool: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{PEERS_DIR / tool / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(PEERS_DIR / tool)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def ensure_peer(tool: str) -> tuple[bool, str]:
+    """Install the peer into its own venv unless already there; (ok, version or error)."""
+    requirement, script = PEERS[tool]
+    venv = PEERS_DIR / tool
+    exe = venv / "bin" / script
+    if not exe.exists():
+        print(f"  installing {requirement} into {os.path.relpath(venv, ROOT)} ...", file=sys.stderr, flush=True)
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        steps = [
+            ["python3", "-m", "venv", "--clear", str(venv)],
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement],
+        ]
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True)
+            if done.returncode != 0:
+                lines = [ln for ln in (done.stderr + done.stdout).splitlines() if ln.strip()]
+                return False, f"install failed (exit {done.returncode}): {lines[-1] if lines else ''}"
+        if not exe.exists():
+            return False, f"install finished but {script} is missing"
+    probe = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", f"import importlib.metadata as m; print(m.version({requirement!r}))"],
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode != 0:
+        lines = probe.stderr.strip().splitlines()
+        return False, f"installed but not importable: {lines[-1] if lines else probe.returncode}"
+    return True, probe.stdout.strip()
+
+
+# --------------------------------------------------------------------------- our generator, frozen
+
+
+def snapshot_ours(dest: Path, ref: str | None) -> str:
+    """Copy our generator (generator/, templates/, pyproject.toml) to dest; describe what was taken.
+
+    Other people edit the working tree while the benchmark runs: every run of ours
+    uses this one copy, so all of them time the same code. With ref, the copy is
+    that commit's (`git archive`), not the working tree's.
+    """
+    dest.mkdir(parents=True)
+    parts = ["generator", "templates", "pyproject.toml"]
+    if ref:
+        archive = subprocess.run(["git", "archive", "--format=tar", ref, *parts], capture_output=True, cwd=ROOT)
+        if archive.returncode != 0:
+            raise SystemExit(f"git archive {ref}: {archive.stderr.decode(errors='replace').strip()}")
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    else:
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        for part in parts:
+            src = ROOT / part
+            if src.is_dir():
+                shutil.copytree(src, dest / part, ignore=ignore)
+            else:
+                shutil.copy2(src, dest / part)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in dest.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(dest)).encode() + b"\0" + path.read_bytes())
+    head = subprocess.run(["git", "rev-parse", "--short", ref or "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip() or "?"
+    if ref:
+        return f"commit {head} ({ref}), via git archive; content sha256 {digest.hexdigest()[:12]}"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", *parts], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    state = " + uncommitted changes" if dirty else ", clean"
+    return f"working tree copied at start (git {head}{state}); content sha256 {digest.hexdigest()[:12]}"
+
+
+# --------------------------------------------------------------------------- counting outputs
+
+_SUMMARY = re.compile(
+    r"(?P<operations>\d+) operations, (?P<types>\d+) types, (?P<files>\d+) files "
+    r"\((?P<formatted>\d+) formatted, (?P<cached>\d+) from cache\), (?P<warnings>\d+) warnings"
+)
+
+
+def count_ours(log: Path, out: Path) -> dict[str, object]:
+    """From our summary line on stderr; if its wording has changed, the files on disk at least."""
+    match = _SUMMARY.search(log.read_text(errors="replace"))
+    if match:
+        return {k: int(v) for k, v in match.groupdict().items()}
+    files = sum(1 for p in out.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return {"operations": "?", "types": "?", "files": files}
+
+
+def count_opc(out: Path, log_dir: Path, name: str) -> dict[str, object]:
+    text = (log_dir / f"{name}.stdout").read_text(errors="replace") + (log_dir / f"{name}.stderr").read_text(errors="replace")
+    files = [p for p in out.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    api = [p for p in files if "api" in p.relative_to(out).parts[:1] and p.suffix == ".py" and p.name != "__init__.py"]
+    models = [p for p in files if p.relative_to(out).parts[:1] == ("models",) and p.name != "__init__.py"]
+    return {
+        "operations": len(api),
+        "types": len(models),
+        "files": len(files),
+        "skipped_endpoints": text.count("Endpoint will not be generated"),
+        "unparsed_schemas": text.count("Unable to parse schema"),
+    }
+
+
+def count_dcg(out: Path) -> dict[str, object]:
+    files = [p for p in out.rglob("*.py")]
+    classes = sum(len(re.findall(r"^class ", p.read_text(errors="replace"), re.M)) for p in files)
+    return {"operations": "-", "types": classes, "files": len(files)}
+
+
+# --------------------------------------------------------------------------- the warm case
+
+
+def edited_copy(spec: Path, dest: Path, n: int) -> Path:
+    """A copy of spec whose EDITED_SCHEMA description starts with a marker naming run n."""
+    lines = spec.read_text(encoding="utf-8").split("\n")
+    in_components = False
+    head = None
+    for i, line in enumerate(lines):
+        if line.startswith("components:"):
+            in_components = True
+        elif in_components and re.fullmatch(rf"(\s+){EDITED_SCHEMA}:\s*", line):
+            head = i
+            break
+    if head is None:
+        raise SystemExit(f"{spec}: no components schema {EDITED_SCHEMA}")
+    indent = len(lines[head]) - len(lines[head].lstrip()) + 2
+    prefix = " " * indent + "description:"
+    for i in range(head + 1, len(lines)):
+        line = lines[i]
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            break
+        if line.startswith(prefix):
+            value = line[len(prefix):].lstrip()
+            mark = f"{EDIT_MARKER}, edit {n}. "
+            if value[:1] in "'\"":
+                value = value[0] + mark + value[1:]
+            elif value[:1] in "|>" or not value:
+                raise SystemExit(f"{spec}: {EDITED_SCHEMA}'s description is not a one-line scalar")
+            else:
+                value = mark + value
+            lines[i] = f"{prefix} {value}"
+            dest.write_text("\n".join(lines), encoding="utf-8")
+            return dest
+    raise SystemExit(f"{spec}: {EDITED_SCHEMA} has no description")
+
+
+def output_mentions(out: Path, needle: str) -> bool:
+    for p in out.rglob("*.py"):
+        if needle in p.read_text(errors="replace"):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt_s(x: float | None) -> str:
+    return "-" if x is None else (f"{x:.2f}" if x < 10 else f"{x:.1f}")
+
+
+def fmt_mb(kb: float | None) -> str:
+    return "-" if kb is None else f"{kb / 1024:.0f}"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "-" if a is None or not b else f"{a / b:.2f}x"
+
+
+def median(samples: list[Sample], attr: str) -> float | None:
+    values = [getattr(s, attr) for s in samples if s.ok]
+    return statistics.median(values) if values else None
+
+
+def describe_counts(counts: dict[str, object]) -> str:
+    if not counts:
+        return "-"
+    parts = [f"{counts.get('operations', '?')} ops", f"{counts.get('types', '?')} types", f"{counts.get('files', '?')} files"]
+    if "formatted" in counts:
+        parts.append(f"{counts['formatted']} formatted/{counts['cached']} cached")
+    if counts.get("skipped_endpoints"):
+        parts.append(f"{counts['skipped_endpoints']} endpoints skipped")
+    if counts.get("unparsed_schemas"):
+        parts.append(f"{counts['unparsed_schemas']} schemas unparsed")
+    return ", ".join(parts)
+
+
+def print_table(spec_name: str, results: dict[str, list[Sample]], baseline: str) -> None:
+    base = results.get(baseline, [])
+    base_wall, base_cpu, base_rss = median(base, "wall"), median(base, "cpu"), median(base, "treerss_kb")
+    header = (
+        f"{'tool':<28} {'ok':>3} {'wall s':>6} {'cpu s':>6} {'maxrss MB':>9} {'treeRSS MB':>10} "
+        f"{'ours/peer: wall':>15} {'cpu':>5} {'RSS':>5}  output"
+    )
+    print(f"\n== {spec_name}: median of runs ==")
+    print(header)
+    print("-" * len(header))
+    for tool, samples in results.items():
+        ok = sum(s.ok for s in samples)
+        wall, cpu = median(samples, "wall"), median(samples, "cpu")
+        rss, tree = median(samples, "maxrss_kb"), median(samples, "treerss_kb")
+        if tool.startswith("ours"):
+            ratio_w = ratio_c = ratio_r = "-"
+        else:
+            ratio_w, ratio_c, ratio_r = ratio(base_wall, wall), ratio(base_cpu, cpu), ratio(base_rss, tree)
+        last_ok = next((s for s in reversed(samples) if s.ok), None)
+        output = describe_counts(last_ok.counts) if last_ok else ""
+        print(
+            f"{tool:<28} {f'{ok}/{len(samples)}':>3} {fmt_s(wall):>6} {fmt_s(cpu):>6} {fmt_mb(rss):>9} {fmt_mb(tree):>10} "
+            f"{ratio_w:>15} {ratio_c:>5} {ratio_r:>5}  {output}"
+        )
+        for s in samples:
+            if not s.ok:
+                print(f"{'':<28}   FAILED: exit {s.code}: {s.last_err[:160]}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each case (default 3)")
+    parser.add_argument("--quick", action="store_true", help="1 run, createRun spec only: a smoke test")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary output directory")
+    parser.add_argument("--ref", help="time our generator as committed at this git ref instead of the working tree")
+    args = parser.parse_args()
+    runs = 1 if args.quick else max(1, args.runs)
+    specs = {"createRun": SPECS["createRun"]} if args.quick else SPECS
+
+    python = sys.executable
+    tmp = Path(tempfile.mkdtemp(prefix="bench-generate-"))
+    ours_src = tmp / "ours-src"
+    print("bench/generate.py: end-to-end generation, our generator vs peers")
+    print(f"  machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load average at start {os.getloadavg()[0]:.2f} (other processes may share the cores)")
+    logs = tmp / "logs"
+    summary_lines: list[str] = []
+    try:
+        print(f"  ours: {snapshot_ours(ours_src, args.ref)}; runs per case: {runs}")
+        print("  peers:")
+        peer_ok: dict[str, bool] = {}
+        peer_info: dict[str, str] = {}
+        for tool in PEERS:
+            ok, info = ensure_peer(tool)
+            peer_ok[tool], peer_info[tool] = ok, info
+            print(f"    {tool}: {info if ok else 'UNAVAILABLE: ' + str(info)}  (bench/.venv-peers/{tool})")
+
+        for spec_name, spec in specs.items():
+            print(f"\n[{spec_name}] {os.path.relpath(spec, ROOT)} ({spec.stat().st_size / 1e6:.2f} MB)", flush=True)
+            results: dict[str, list[Sample]] = {"ours (cold, --no-cache)": []}
+            results.update({tool: [] for tool in PEERS})
+            results["ours (warm, 1 schema edited)"] = []
+
+            def record(key: str, name: str, cmd: list[str], env: dict[str, str] | None, counter) -> None:
+                cwd = ours_src if key.startswith("ours") else ROOT
+                code, wall, cpu, rss, tree, last = run_child(cmd, env=env, log_dir=logs, name=name, cwd=cwd)
+                counts: dict[str, object] = {}
+                ok = code == 0
+                if ok:
+                    try:
+                        counts = counter()
+                    except Exception as exc:  # counting is best effort
+                        counts = {"error": str(exc)}
+                    if not counts or counts.get("files") == 0:
+                        ok, last = False, f"exit 0 but no output ({last})"
+                results[key].append(Sample(ok, wall, cpu, rss, tree, code, last, counts))
+                status = "ok" if ok else f"FAILED (exit {code}: {last[:120]})"
+                print(f"  {key:<30} run {name.rsplit('-', 1)[-1]}: {wall:7.2f} s  {status}", flush=True)
+
+            # Warm: a fresh cache primed by one untimed run on the spec as it is; then each
+            # timed warm run regenerates into that same package from a copy of the spec with
+            # one schema description changed (a different text each run, so each run has
+            # exactly that one change to format and nothing more).
+            cache = tmp / spec_name / "cache"
+            warm_env = dict(os.environ, GENERATOR_CACHE_DIR=str(cache))
+            warm_out = tmp / spec_name / "ours-warm" / PACKAGE
+            warm_cmd = [python, "-m", "generator", "generate", "--out", str(warm_out), "--package", PACKAGE]
+            code, wall, _, _, _, last = run_child([*warm_cmd, str(spec)], env=warm_env, log_dir=logs, name=f"{spec_name}-ours-prime", cwd=ours_src)
+            primed = code == 0
+            print(f"  {'ours (priming the cache)':<30} untimed: {wall:7.2f} s  {'ok' if primed else f'FAILED (exit {code}: {last})'}", flush=True)
+            if not primed:
+                results["ours (warm, 1 schema edited)"].append(Sample(False, 0, 0, 0, 0, code, f"priming the cache failed: {last}", {}))
+
+            # Timed runs: every case once per round, so background load spreads over all alike.
+            for r in range(1, runs + 1):
+                out = tmp / spec_name / f"ours-cold-{r}" / PACKAGE
+                name = f"{spec_name}-ours-cold-{r}"
+                record(
+                    "ours (cold, --no-cache)",
+                    name,
+                    [python, "-m", "generator", "generate", str(spec), "--out", str(out), "--package", PACKAGE, "--no-cache"],
+                    None,
+                    lambda name=name, out=out: count_ours(logs / f"{name}.stderr", out),
+                )
+                tool = "openapi-python-client"
+                if peer_ok[tool]:
+                    out = tmp / spec_name / f"opc-{r}"
+                    name = f"{spec_name}-opc-{r}"
+                    record(
+                        tool,
+                        name,
+                        [str(PEERS_DIR / tool / "bin" / "openapi-python-client"), "generate", "--path", str(spec), "--output-path", str(out), "--overwrite", "--meta", "none"],
+                        peer_env(tool),
+                        lambda out=out, name=name: count_opc(out, logs, name),
+                    )
+                tool = "datamodel-code-generator"
+                if peer_ok[tool]:
+                    out = tmp / spec_name / f"dcg-{r}"
+                    record(
+                        tool,
+                        f"{spec_name}-dcg-{r}",
+                        [
+                            str(PEERS_DIR / tool / "bin" / "datamodel-codegen"),
+                            "--input", str(spec),
+                            "--input-file-type", "openapi",
+                            "--output", str(out / "models.py"),
+                            "--output-model-type", "pydantic_v2.BaseModel",
+                        ],
+                        peer_env(tool),
+                        lambda out=out: count_dcg(out),
+                    )
+                if primed:
+                    # Same file name as the original: the generated files' headers name the spec.
+                    (tmp / spec_name / f"edited-{r}").mkdir()
+                    edited = edited_copy(spec, tmp / spec_name / f"edited-{r}" / spec.name, r)
+                    name = f"{spec_name}-ours-warm-{r}"
+                    record(
+                        "ours (warm, 1 schema edited)",
+                        name,
+                        [*warm_cmd, str(edited)],
+                        warm_env,
+                        lambda name=name: count_ours(logs / f"{name}.stderr", warm_out),
+                    )
+                    if not output_mentions(warm_out, f"{EDIT_MARKER}, edit {r}."):
+                        print(f"    note: the edited description did not appear in the output of warm run {r}")
+            for tool in PEERS:
+                if not peer_ok[tool]:
+                    results[tool].append(Sample(False, 0, 0, 0, 0, -1, f"not run: {peer_info[tool]}", {}))
+
+            print_table(spec_name, results, "ours (cold, --no-cache)")
+
+            def med(key: str) -> tuple[float | None, float | None]:
+                return median(results[key], "wall"), median(results[key], "cpu")
+
+            (cold, cold_cpu), (warm, warm_cpu) = med("ours (cold, --no-cache)"), med("ours (warm, 1 schema edited)")
+            (opc, opc_cpu), (dcg, dcg_cpu) = med("openapi-python-client"), med("datamodel-code-generator")
+            line = f"{spec_name}: ours cold {fmt_s(cold)} s, warm {fmt_s(warm)} s"
+            if cold is not None and opc is not None:
+                line += f"; ours-cold/openapi-python-client {ratio(cold, opc)} wall ({ratio(cold_cpu, opc_cpu)} cpu)"
+            if warm is not None and opc is not None:
+                line += f"; ours-warm/openapi-python-client {ratio(warm, opc)} wall ({ratio(warm_cpu, opc_cpu)} cpu)"
+                print(
+                    f"warm case: ours-warm / openapi-python-client = {fmt_s(warm)} / {fmt_s(opc)} s = {ratio(warm, opc)} wall, "
+                    f"{fmt_s(warm_cpu)} / {fmt_s(opc_cpu)} s = {ratio(warm_cpu, opc_cpu)} cpu (it has no cache: each of its runs is a full one)"
+                )
+            if warm is not None and cold is not None:
+                print(f"warm case: ours-warm / ours-cold = {ratio(warm, cold)} wall, {ratio(warm_cpu, cold_cpu)} cpu")
+            if cold is not None and dcg is not None:
+                line += f"; ours-cold/datamodel-code-generator {ratio(cold, dcg)} wall ({ratio(cold_cpu, dcg_cpu)} cpu)"
+            summary_lines.append(line)
+    finally:
+        if args.keep:
+            print(f"\noutputs and logs kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print("\n== summary ==")
+    for line in summary_lines:
+        print("  " + line)
+    print(f"  load average at end {os.getloadavg()[0]:.2f}")
+    print(
+        "  notes: ratios are ours/peer (below 1 = ours faster or smaller); the RSS ratio uses the tree RSS.\n"
+        "  With other load on the 2 cores, cpu s is steadier than wall s. Each tool formats its output: ours with black\n"
+        "  (in a process pool when there is much to format), openapi-python-client with ruff (a post-hook),\n"
+        "  datamodel-code-generator with black and isort. datamodel-code-generator writes models only (no client,\n"
+        "  no operations); openapi-python-client skips what it cannot parse (see 'endpoints skipped')."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
