@@ -19,7 +19,7 @@ import time
 import types
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar, Generic, Literal, Mapping, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 import httpx
 import pydantic
@@ -195,14 +195,16 @@ class _BaseClient(Generic[_HttpxClientT]):
         if self._validate:
             for name, (value, rule) in options.validation.items():
                 _validation.check(name, value, rule)
-        path = _format_path(
-            options.path, options.path_params, _styles_at(options, "path")
-        )
+        # Some specs write a fixed query into the path (`/responses?beta=true`); httpx
+        # would drop it in favour of `params`, so it joins them instead.
+        template, _, fixed_query = options.path.partition("?")
+        path = _format_path(template, options.path_params, _styles_at(options, "path"))
         headers, removed = self._build_headers(options)
         return _Prepared(
             method=options.method.upper(),
             url=str(self.base_url).rstrip("/") + "/" + path.lstrip("/"),
-            params=self._build_query(options),
+            params=tuple(parse_qsl(fixed_query, keep_blank_values=True))
+            + tuple(self._build_query(options)),
             headers=headers,
             removed_headers=removed,
             timeout=_to_httpx_timeout(

@@ -85,6 +85,15 @@ def test_path_params_are_encoded_as_segments(mock_harness: MakeHarness) -> None:
     assert api.requests[1].url.raw_path == b"/v1/widgets/%2E%2E"
 
 
+def test_a_query_written_into_the_path_is_kept(mock_harness: MakeHarness) -> None:
+    harness, api = mock_harness(reply(200, {}))
+    harness.request(get("/widgets?beta=true"))
+    harness.request(get("/widgets/{widget_id}?beta=true", path_params={"widget_id": "w1"}, query={"limit": 5}))
+    assert str(api.requests[0].url).endswith("/v1/widgets?beta=true")
+    assert api.requests[1].url.path == "/v1/widgets/w1"
+    assert list(api.requests[1].url.params.multi_items()) == [("beta", "true"), ("limit", "5")]
+
+
 @pytest.mark.parametrize("value", ["", None])
 def test_empty_path_param_raises_before_any_request(
     mock_harness: MakeHarness, value: object
