@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import yaml
 from openapi_pydantic import parse_obj
 from pydantic import ValidationError
 
+from .locate import locate as locate_in_text
 from .diagnostics import Problem, SpecError, pointer, unescape_pointer_token
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -274,6 +275,22 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     """Fill in line and column numbers for ``problems`` from the document's text."""
     if not problems:
         return problems
+    text = document.text
+    # Most problems can be found from the text alone; compose the document only for the rest.
+    quick = [problem if problem.line else _quick(text, problem) for problem in problems]
+    rest = [problem for problem in quick if not problem.line]
+    if not rest:
+        return quick
+    located = iter(_compose_and_locate(document, rest))
+    return [problem if problem.line else next(located) for problem in quick]
+
+
+def _quick(text: str, problem: Problem) -> Problem:
+    found = locate_in_text(text, problem.pointer)
+    return replace(problem, line=found[0], column=found[1]) if found else problem
+
+
+def _compose_and_locate(document: Document, problems: list[Problem]) -> list[Problem]:
     text = document.text
     if text.lstrip().startswith(("{", "[")):
         # JSON's surrogate-pair escapes (json.dumps writes emoji so) are not YAML: same-length stand-ins keep every column.

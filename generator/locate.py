@@ -1,0 +1,132 @@
+"""Line numbers for JSON pointers without composing a whole large YAML document.
+
+Composing OpenAI's 3 MB spec into YAML nodes to number a dozen warnings takes
+most of a second. Block-style YAML nests by indentation, so the first few keys
+of a pointer (``/components/schemas/RunObject``) can be found by searching the
+text at the indentation they must have; only that small block is then composed
+to walk the rest of the pointer. Anything unusual returns None and the caller
+composes the whole document as before.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from typing import Any
+
+import yaml
+
+from .diagnostics import unescape_pointer_token
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Keys a search by text can find: plain or quoted, no escapes.
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_./{}\-\[\]*]+$")
+
+
+def locate(text: str, pointer: str, *, max_block: int = 4_000) -> tuple[int, int] | None:
+    """1-based (line, column) of the node at ``pointer``, or None when this shortcut does not apply."""
+    tokens = [unescape_pointer_token(t) for t in pointer.split("/")[1:]]
+    if not tokens or text.lstrip().startswith(("{", "[")) or "\t" in text[:2000]:
+        return None
+    start, end, indent, depth = 0, len(text), -1, 0
+    # Narrow down by text while the keys are plain and the block is still large.
+    while depth < len(tokens) and end - start > max_block and _PLAIN_KEY.match(tokens[depth]):
+        found = _find_key(text, start, end, indent, tokens[depth])
+        if found is None:
+            return None
+        start, indent = found
+        end = _block_end(text, start, indent)
+        depth += 1
+    if depth == 0:
+        return None
+    return _walk_block(text, start, end, indent, tokens[depth - 1 :])
+
+
+def _find_key(text: str, start: int, end: int, parent_indent: int, key: str) -> tuple[int, int] | None:
+    """Start offset and indentation of ``key:`` among the direct children of a block."""
+    line_start = text.find("\n", start) + 1 if parent_indent >= 0 else start
+    first = _FIRST_CONTENT.search(text, line_start, end)
+    if first is None:
+        return None
+    child_indent = len(first.group(1))
+    if child_indent <= parent_indent:
+        return None
+    pad = " " * child_indent
+    best: int | None = None
+    for written in (key, f"'{key}'", f'"{key}"'):
+        needle = pad + written + ":"
+        # `at` is the newline before a candidate line; the block's first line has none of its own.
+        at = line_start - 1 if text.startswith(needle, line_start) else text.find("\n" + needle, line_start, end)
+        while at >= 0:
+            after = at + 1 + len(needle)
+            if after >= len(text) or text[after] in " \n":
+                if best is None or at + 1 < best:
+                    best = at + 1
+                break
+            at = text.find("\n" + needle, after, end)
+    return (best, child_indent) if best is not None else None
+
+
+_FIRST_CONTENT = re.compile(r"^( *)[^ \n#]", re.M)
+
+
+_SHALLOW = 8
+_SHALLOW_LINE = re.compile(r"^( {0,%d})[^ \n#]" % _SHALLOW, re.M)
+
+
+@functools.lru_cache(maxsize=4)
+def _shallow_lines(text: str) -> tuple[list[int], list[int]]:
+    """Offsets and indentation of every line indented at most _SHALLOW: one pass over the text."""
+    offsets, indents = [], []
+    for match in _SHALLOW_LINE.finditer(text):
+        offsets.append(match.start())
+        indents.append(len(match.group(1)))
+    return offsets, indents
+
+
+def _block_end(text: str, start: int, indent: int) -> int:
+    """Where the block whose key line starts at ``start`` ends: the next line indented no deeper."""
+    after = text.find("\n", start)
+    if after < 0:
+        return len(text)
+    if indent <= _SHALLOW:
+        offsets, indents = _shallow_lines(text)
+        for i in range(bisect.bisect_right(offsets, after), len(offsets)):
+            if indents[i] <= indent:
+                return offsets[i]
+        return len(text)
+    pattern = re.compile(r"^ {0,%d}[^ \n#]" % indent, re.M)
+    match = pattern.search(text, after + 1)
+    return match.start() if match else len(text)
+
+
+def _walk_block(text: str, start: int, end: int, indent: int, tokens: list[str]) -> tuple[int, int] | None:
+    """Compose one block (``key: …``) and follow the remaining tokens inside it."""
+    block = "\n".join(line[indent:] for line in text[start:end].split("\n"))
+    try:
+        root = yaml.compose(block, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode) or not root.value:
+        return None
+    node: yaml.Node = root
+    for token in tokens:
+        child = _child(node, token)
+        if child is None:
+            return None
+        node = child
+    line_offset = text.count("\n", 0, start)
+    return line_offset + node.start_mark.line + 1, indent + node.start_mark.column + 1
+
+
+def _child(node: yaml.Node, token: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == token:
+                return value  # type: ignore[no-any-return]
+    elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+        return node.value[int(token)]  # type: ignore[no-any-return]
+    return None
+
+

@@ -1,0 +1,56 @@
+"""Finding a pointer's line from the text gives the line composing the whole YAML gives."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import load
+from generator.diagnostics import Problem, pointer
+from generator.locate import locate
+from tests.conftest import CREATE_RUN, OPENAI
+
+
+def _pointers(raw: object, limit: int) -> list[str]:
+    found: list[list[str | int]] = []
+
+    def walk(node: object, tokens: list[str | int]) -> None:
+        if len(tokens) > 9:
+            return
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            found.append(tokens + [key if isinstance(key, int) else str(key)])
+            walk(value, found[-1])
+
+    walk(raw, [])
+    sample = random.Random(11).sample(found, min(limit, len(found)))
+    return [pointer(*tokens) for tokens in sample]
+
+
+@pytest.mark.parametrize("spec, limit", [(CREATE_RUN, 5000), (OPENAI, 400)], ids=["create_run", "openai"])
+def test_text_search_agrees_with_composing(spec: Path, limit: int) -> None:
+    if not spec.is_file():
+        pytest.skip(f"{spec} is not here")
+    text = spec.read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=yaml.CSafeLoader)
+    pointers = _pointers(raw, limit)
+    document = load.Document(str(spec), raw, text, "3.1.0")
+    # The reference: compose the whole document (what locate_all does when the shortcut declines).
+    expected = load._compose_and_locate(document, [Problem("f", p, "x") for p in pointers])
+    found = {p: locate(text, p) for p in pointers}
+    assert sum(1 for v in found.values() if v is not None) > 0.8 * len(pointers)
+    for problem in expected:
+        if found[problem.pointer] is not None:
+            assert found[problem.pointer] == (problem.line, problem.column), problem.pointer
+
+
+def test_json_declines_and_flow_style_agrees() -> None:
+    assert locate('{"a": {"b": 1}}', "/a/b") is None
+    text = "x: 1\na: {b: 1, c: [2, 3]}\n"
+    document = load.Document("f", yaml.safe_load(text), text, "3.1.0")
+    for p in ("/a/b", "/a/c/1", "/x"):
+        (expected,) = load._compose_and_locate(document, [Problem("f", p, "x")])
+        assert locate(text, p) in (None, (expected.line, expected.column)), p
