@@ -77,7 +77,8 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     options = RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length)
     files, keys = Renderer(lowered.api, options).render(known=formatter.final_for)
     progress(f"formatting {len(files)} files")
-    done = frozenset(p for p in files if p.startswith("types/") and p not in keys and p != "types/__init__.py")
+    cacheable = [p for p in files if p.startswith(("types/", "resources/")) and not p.endswith("/__init__.py")]
+    done = frozenset(p for p in cacheable if p not in keys)
     files = formatter.format_all(files, done)
     for path, key in keys.items():
         formatter.store_final(key, files[path])

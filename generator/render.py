@@ -102,6 +102,7 @@ class Renderer:
         self.env.tests["in_code"] = lambda name, code: _uses(code, name)
         self.env.tests["is_identifier"] = lambda s: s.isidentifier() and not _is_keyword(s)
         self.env.globals.update(api=api, source=options.source, writer=self.types)
+        self._digests: dict[str, str] = {}
 
     # --- the files ----------------------------------------------------------------------
 
@@ -124,7 +125,14 @@ class Renderer:
         files["py.typed"] = ""
         files["resources/__init__.py"] = self._template("resources_init.py.jinja", resources=resources)
         for resource in resources:
-            files[f"resources/{resource.module}.py"] = self._template("resource.py.jinja", resource=resource)
+            path = f"resources/{resource.module}.py"
+            key = self._resource_key(resource)
+            final = known(key)
+            if final is not None:
+                files[path] = final
+            else:
+                files[path] = self._template("resource.py.jinja", resource=resource)
+                keys[path] = key
         files["types/__init__.py"] = self._template("types_init.py.jinja", modules=modules)
         for module in modules:
             path = f"types/{module.name}.py"
@@ -137,6 +145,45 @@ class Renderer:
                 files[path] = self._template(template, module=module)
                 keys[path] = key
         return files, keys
+
+    def _resource_key(self, resource: ir.Resource) -> str:
+        """A resource module reads its operations and, through annotations, validation rules and
+        docstrings, any type they reach: the key covers all of those."""
+        roots: list[str] = []
+        for op in resource.operations:
+            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None]:
+                roots.extend(self.types.names_in(t))
+        reached: set[str] = set()
+        while roots:
+            name = roots.pop()
+            if name not in reached:
+                reached.add(name)
+                roots.extend(self._depends_on(name))
+        digests = [self._digest(name) for name in sorted(reached)]
+        payload = repr((self._salt, "resource", self.options, resource, digests))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _depends_on(self, name: str) -> list[str]:
+        definition = self.types.defs[name]
+        if isinstance(definition, ir.Alias):
+            return self.types.names_in(definition.type)
+        return [n for f in definition.fields for n in self.types.names_in(f.type)] + self.types.names_in(definition.extra)
+
+    def _digest(self, name: str) -> str:
+        digest = self._digests.get(name)
+        if digest is None:
+            both_sides = [d for d in self.api.types if d.name == name] if name in self._shared_names else [self.types.defs[name]]
+            digest = self._digests[name] = hashlib.sha256(repr(both_sides).encode()).hexdigest()
+        return digest
+
+    @functools.cached_property
+    def _shared_names(self) -> frozenset[str]:
+        """Names with an entry on each side (a model used in requests and in responses)."""
+        seen: set[str] = set()
+        twice: set[str] = set()
+        for definition in self.api.types:
+            (twice if definition.name in seen else seen).add(definition.name)
+        return frozenset(twice)
 
     def _module_key(self, module: TypesModule, template: str) -> str:
         referenced = sorted({name for entry in module.entries for name in self._referenced(entry)})
