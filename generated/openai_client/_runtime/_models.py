@@ -16,11 +16,11 @@ class BaseModel(pydantic.BaseModel):
 
     `extra="allow"` keeps fields the spec does not (yet) describe, readable as
     attributes, so a server that is newer than the generated client loses no data.
+    Fields are read by their wire names only: with names accepted too, an unknown
+    property spelled like a field's Python name (`schema_2`) would be taken for it.
     """
 
-    model_config = ConfigDict(
-        extra="allow", populate_by_name=True, protected_namespaces=()
-    )
+    model_config = ConfigDict(extra="allow", protected_namespaces=())
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form: aliases as keys, only the fields that were actually set."""
