@@ -11,7 +11,7 @@ from .config import Target
 from .diagnostics import Report, escape_pointer_token
 from .naming import RESERVED_ARGUMENTS, NameTable, pascal, snake, words
 from .load import kind_of
-from .refs import BROKEN, Location
+from .refs import BROKEN, COMPONENT_KINDS, Location
 from .schemas import SchemaLowerer, child
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -300,8 +300,8 @@ class OperationLowerer:
         if target_at == used_at or len(tokens) != 3 or tokens[0] != "components" or tokens[1] == expected:
             return False
         ref = node.get("$ref") if isinstance(node, dict) else None
-        found = _COMPONENT_KINDS.get(tokens[1], f"`components/{tokens[1]}`")
-        self.report.error(used_at[1] + "/$ref", f"`$ref` {ref!r} points to {found}, not to {_COMPONENT_KINDS[expected]}", file=used_at[0])
+        found = COMPONENT_KINDS.get(tokens[1], f"`components/{tokens[1]}`")
+        self.report.error(used_at[1] + "/$ref", f"`$ref` {ref!r} points to {found}, not to {COMPONENT_KINDS[expected]}", file=used_at[0])
         return True
 
     def _is_envelope(self, item: ir.Type) -> bool:
@@ -326,18 +326,6 @@ class OperationLowerer:
         return None
 
 
-_COMPONENT_KINDS = {
-    "schemas": "a schema",
-    "parameters": "a parameter",
-    "responses": "a response",
-    "requestBodies": "a request body",
-    "headers": "a header",
-    "examples": "an example",
-    "securitySchemes": "a security scheme",
-    "links": "a link",
-    "callbacks": "a callback",
-    "pathItems": "a path item",
-}
 
 
 def _is_bool(t: ir.Type) -> bool:

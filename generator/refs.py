@@ -13,6 +13,20 @@ from .load import Document, decode, kind_of, read
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+# What each section of `components` holds, as problems name it.
+COMPONENT_KINDS = {
+    "schemas": "a schema",
+    "parameters": "a parameter",
+    "responses": "a response",
+    "requestBodies": "a request body",
+    "headers": "a header",
+    "examples": "an example",
+    "securitySchemes": "a security scheme",
+    "links": "a link",
+    "callbacks": "a callback",
+    "pathItems": "a path item",
+}
+
 # A location in some document: (file as displayed, JSON pointer).
 Location = tuple[str, str]
 

@@ -18,7 +18,7 @@ from . import ir
 from .diagnostics import Report, SpecError, escape_pointer_token, unescape_pointer_token
 from .naming import NameTable, field_name, pascal
 from .load import kind_of
-from .refs import BROKEN, Location, Resolver
+from .refs import BROKEN, COMPONENT_KINDS, Location, Resolver
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none"}
 _KNOWN_TYPES = frozenset(_PRIMITIVES) | {"array", "object"}
@@ -503,17 +503,7 @@ class SchemaLowerer:
 # Below MAX_SCHEMA_DEPTH nested schemas (about six Python frames each) lowering stays well
 # inside Python's default recursion limit; real specs nest fewer than 20.
 MAX_SCHEMA_DEPTH = 100
-_NOT_SCHEMAS = {
-    "parameters": "a parameter",
-    "responses": "a response",
-    "requestBodies": "a request body",
-    "headers": "a header",
-    "examples": "an example",
-    "securitySchemes": "a security scheme",
-    "links": "a link",
-    "callbacks": "a callback",
-    "pathItems": "a path item",
-}
+_NOT_SCHEMAS = {section: kind for section, kind in COMPONENT_KINDS.items() if section != "schemas"}
 
 
 def _not_a_schema(node: Any, ptr: str) -> str | None:
