@@ -96,6 +96,25 @@ class NamedType:
 Type: TypeAlias = Union[Primitive, ListType, MapType, LiteralType, UnionType, NullableType, NamedType]
 
 
+def names_in(t: Type | None) -> tuple[str, ...]:
+    """The named types ``t`` refers to directly, each once, in order of appearance."""
+    out: dict[str, None] = {}
+    stack: list[Type | None] = [t]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, NamedType):
+            out.setdefault(current.name)
+        elif isinstance(current, ListType):
+            stack.append(current.item)
+        elif isinstance(current, MapType):
+            stack.append(current.value)
+        elif isinstance(current, UnionType):
+            stack.extend(reversed(current.variants))
+        elif isinstance(current, NullableType):
+            stack.append(current.inner)
+    return tuple(out)
+
+
 # --- named types -----------------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,28 +131,12 @@ def _auth(raw: dict[str, Any]) -> ir.Auth | None:
 # --- named types: which side needs them, their param names and their modules -------------
 
 
-def _named(t: ir.Type | None) -> Iterator[str]:
-    if t is None:
-        return
-    if isinstance(t, ir.NamedType):
-        yield t.name
-    elif isinstance(t, ir.ListType):
-        yield from _named(t.item)
-    elif isinstance(t, ir.MapType):
-        yield from _named(t.value)
-    elif isinstance(t, ir.UnionType):
-        for variant in t.variants:
-            yield from _named(variant)
-    elif isinstance(t, ir.NullableType):
-        yield from _named(t.inner)
-
-
 def _edges(definition: _Def, side: str) -> list[str]:
     if definition.kind == "alias":
-        return list(_named(definition.type))
+        return list(ir.names_in(definition.type))
     skip = "read_only" if side == "request" else "write_only"
-    out = [n for f in definition.fields if not getattr(f, skip) for n in _named(f.type)]
-    return out + list(_named(definition.extra))
+    out = [n for f in definition.fields if not getattr(f, skip) for n in ir.names_in(f.type)]
+    return out + list(ir.names_in(definition.extra))
 
 
 def _reach(roots: list[str], by_name: dict[str, _Def], side: str) -> set[str]:
@@ -170,10 +153,10 @@ def _reach(roots: list[str], by_name: dict[str, _Def], side: str) -> set[str]:
 
 def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list[ir.Type] | None = None) -> tuple[ir.NamedDef, ...]:
     by_name: dict[str, _Def] = {d.name: d for d in defs}
-    request_roots = [n for op in operations for p in op.parameters for n in _named(p.type)]
-    response_roots = [n for op in operations for n in [*_named(op.response.type), *(_named(op.stream.item) if op.stream else ())]]
+    request_roots = [n for op in operations for p in op.parameters for n in ir.names_in(p.type)]
+    response_roots = [n for op in operations for n in [*ir.names_in(op.response.type), *(ir.names_in(op.stream.item) if op.stream else ())]]
     # What the API sends to webhooks is parsed like a response.
-    response_roots += [n for t in webhook_types or () for n in _named(t)]
+    response_roots += [n for t in webhook_types or () for n in ir.names_in(t)]
     in_request = _reach(request_roots, by_name, "request")
     in_response = _reach(response_roots, by_name, "response")
 
@@ -189,7 +172,7 @@ def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list
             elif name in stack:
                 return True
             else:
-                pure_memo[name] = all(pure(n, stack | {name}) for n in _named(definition.type) if n in by_name)
+                pure_memo[name] = all(pure(n, stack | {name}) for n in ir.names_in(definition.type) if n in by_name)
         return pure_memo[name]
 
     class_names = NameTable(set(by_name))

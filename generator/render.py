@@ -164,10 +164,7 @@ class Renderer:
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _depends_on(self, name: str) -> list[str]:
-        definition = self.types.defs[name]
-        if isinstance(definition, ir.Alias):
-            return self.types.names_in(definition.type)
-        return [n for f in definition.fields for n in self.types.names_in(f.type)] + self.types.names_in(definition.extra)
+        return self._refers_to(self.types.defs[name], side=None)
 
     def _digest(self, name: str) -> str:
         digest = self._digests.get(name)
@@ -230,16 +227,15 @@ class Renderer:
         return tuple((target, tuple(sorted(names))) for target, names in sorted(needed.items()))
 
     def _referenced(self, entry: Entry) -> list[str]:
-        definition = entry.definition
+        return self._refers_to(entry.definition, entry.side)
+
+    def _refers_to(self, definition: ir.NamedDef, side: str | None) -> list[str]:
+        """Named types a definition refers to; on one side, without the fields that side leaves out."""
         if isinstance(definition, ir.Alias):
             return self.types.names_in(definition.type)
-        skip = "read_only" if entry.side == "request" else "write_only"
-        out: list[str] = []
-        for f in definition.fields:
-            if not getattr(f, skip):
-                out.extend(self.types.names_in(f.type))
-        out.extend(self.types.names_in(definition.extra))
-        return out
+        skip = {"request": "read_only", "response": "write_only"}.get(side or "")
+        out = [n for f in definition.fields if not (skip and getattr(f, skip)) for n in self.types.names_in(f.type)]
+        return out + self.types.names_in(definition.extra)
 
     def _location(self, name: str, side: str) -> tuple[str, str]:
         definition = self.types.defs[name]

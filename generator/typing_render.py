@@ -93,9 +93,7 @@ class TypeWriter:
 
     def names_in(self, t: ir.Type | None) -> list[str]:
         """Named types an annotation refers to, in order of appearance."""
-        out: list[str] = []
-        _collect_names(t, out)
-        return out
+        return list(ir.names_in(t))
 
     def wire_styles(self, parameters: tuple[ir.Parameter, ...]) -> str:
         """``RequestOptions.styles`` as source: the parameters the runtime's default encoding misses.
@@ -255,21 +253,6 @@ def _literal_kind(value: object) -> str:
     if isinstance(value, (int, float)):
         return "number"
     return "string" if isinstance(value, str) else "null"
-
-
-def _collect_names(t: ir.Type | None, out: list[str]) -> None:
-    if isinstance(t, ir.NamedType):
-        if t.name not in out:
-            out.append(t.name)
-    elif isinstance(t, ir.ListType):
-        _collect_names(t.item, out)
-    elif isinstance(t, ir.MapType):
-        _collect_names(t.value, out)
-    elif isinstance(t, ir.UnionType):
-        for variant in t.variants:
-            _collect_names(variant, out)
-    elif isinstance(t, ir.NullableType):
-        _collect_names(t.inner, out)
 
 
 def _open(t: ir.Type) -> bool:
