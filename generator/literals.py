@@ -27,7 +27,8 @@ def py_literal(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return f'float("{value}")'
-        return repr(value)
+        # black writes an exponent without its plus sign: 1e16, not Python's 1e+16.
+        return repr(value).replace("e+", "e")
     if isinstance(value, dict):
         return "{" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
