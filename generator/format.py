@@ -26,6 +26,8 @@ from pathlib import Path
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
+from .linesplit import split_element
+
 if TYPE_CHECKING:
     import black
 
@@ -136,8 +138,23 @@ def _plan(text: str, line_length: int) -> list[str | _Long]:
             plan.append(line)
             in_string ^= toggles
         else:
-            plan.append(_fragment(lines, index, line_length))
+            split = _split_without_black(lines, index, line_length)
+            if split is None:
+                plan.append(_fragment(lines, index, line_length))
+            else:
+                plan.extend(split)
     return plan
+
+
+def _split_without_black(lines: list[str], index: int, line_length: int) -> list[str] | None:
+    """black's lines for an element of a call or display, when linesplit knows them (no def parameters)."""
+    body = lines[index].strip()
+    if not body.endswith(",") or body.startswith(")"):
+        return None
+    context = _context(lines, index)
+    if context is None or context[0].startswith("def "):
+        return None
+    return split_element(lines[index], line_length)
 
 
 def _extract(fragment: Fragment, formatted: str) -> list[str]:

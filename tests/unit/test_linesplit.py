@@ -1,0 +1,101 @@
+"""linesplit must split exactly as black does, or decline."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.format import format_source
+from generator.linesplit import split_element
+from generator.literals import py_literal
+
+
+def black_lines(line: str, line_length: int) -> list[str]:
+    """What black makes of ``line`` standing as an element of a call (or of a dict, for a dict item), re-indented."""
+    indent = len(line) - len(line.lstrip(" "))
+    head, tail = ("x = {", "}") if line.lstrip().startswith('"') else ("x = _(", ")")
+    source = f"{head}\n    {line.strip()}\n{tail}\n"
+    formatted = format_source(source, line_length - indent + 4).rstrip("\n").split("\n")[1:-1]
+    return [" " * (indent - 4) + part if part else part for part in formatted]
+
+
+scalars = st.one_of(
+    st.text(alphabet=string.ascii_letters + string.digits + " _-.'\"\\/[]{}()*:,", max_size=24),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.none(),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.dictionaries(st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=12), inner, max_size=5),
+    ),
+    max_leaves=40,
+)
+
+
+def element(shape: int, value: object) -> str:
+    literal = py_literal(value)
+    if shape == 0:
+        return f"rule=(rule, {literal}),"
+    if shape == 1:
+        return f"rule={literal},"
+    if shape == 2:
+        return f"validation=dict(rule=(rule, {literal})),"
+    return f"{literal},"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=values, shape=st.integers(0, 3), depth=st.integers(1, 12), line_length=st.integers(40, 120))
+def test_split_element_matches_black(value: object, shape: int, depth: int, line_length: int) -> None:
+    line = " " * (4 * depth) + element(shape, value)
+    ours = split_element(line, line_length)
+    # Plain literals in these shapes are the subset linesplit exists for: it must not decline them.
+    assert ours is not None
+    assert ours == black_lines(line, line_length)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # fits: unchanged
+        '        a=(a, {"enum": ["x", "y"]}),',
+        # a display with several elements explodes, one per line, with a trailing comma
+        '        tools=(tools, {"items": {"variants": [{"kind": "string"}, {"kind": "array", "rule": {"minItems": 1}}]}}),',
+        # one element: no trailing comma is added, the inner display is split instead
+        '        include=(include, {"items": {"enum": ["step_details.tool_calls[*].file_search.results[*].content"]}}),',
+        # a call's arguments stay on one line when they fit, unlike a display's elements
+        '        validation=dict(alpha=(alpha, {"minimum": 0}), beta=(beta, {"maximum": 1}), gamma=(gamma, {"enum": [1, 2]})),',
+        # empty pairs are never split
+        '                                    "properties": {"a": {}, "b": [], "c": {"enum": ["aaaaaaaaaaaaaaaaaaaaaaa"]}},',
+        # a head longer than the line: black keeps the split at the one bracket pair there is
+        " " * 90 + '"a_rather_long_key_name": {"enum": ["one", "two"]},',
+        # nothing to split at: the line stays long
+        "        " + "A" * 100 + " as " + "A" * 100 + ",",
+    ],
+)
+def test_known_shapes(line: str) -> None:
+    ours = split_element(line, 100)
+    assert ours is not None
+    assert ours == black_lines(line, 100)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "        cast_to=Annotated[Union[" + ", ".join(f"Type{i}" for i in range(20)) + "], Keep],",  # subscript
+        "        x=(a if b else c, " + "d" * 100 + "),",  # an operator black splits at
+        "        x=(" + '"a" "b", ' * 20 + "),",  # implicit concatenation
+        "        x=(" + '"é", ' * 40 + "),",  # wide characters are black's to measure
+        "        x=[" + "a, " * 40 + "b,],",  # a magic trailing comma
+        "        x=(" + "a" * 100 + ") + 1,",  # an operator
+        "        x=(" + "a" * 100 + "),",  # redundant parentheses
+    ],
+)
+def test_declines_what_it_does_not_know(line: str) -> None:
+    assert split_element(line, 100) is None
