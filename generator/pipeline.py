@@ -64,7 +64,7 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     started = time.perf_counter()
     shown = display_path(target.spec)
     progress("reading " + shown)
-    document = read(target.spec, shown)
+    document = read(target.spec, shown, cache_dir)
     progress("lowering")
     try:
         lowered = lower(document, target, target.spec)
@@ -75,7 +75,7 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     formatter = Formatter(target.line_length, cache_dir, jobs)
     # Generated files name the spec by file name only: output must not depend on where it ran.
     options = RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length)
-    files, keys = Renderer(lowered.api, options).render(known=formatter.final_for)
+    files, keys = Renderer(lowered.api, options, formatter.cache_dir).render(known=formatter.final_for)
     progress(f"formatting {len(files)} files")
     cacheable = [p for p in files if p.startswith(("types/", "resources/")) and not p.endswith("/__init__.py")]
     done = frozenset(p for p in cacheable if p not in keys)

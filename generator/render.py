@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import docs, ir
 from .literals import py_literal, py_str
 from .typing_render import TypeWriter
+
+if TYPE_CHECKING:
+    import jinja2
+
+# How templates are compiled: part of every compiled template's cache key, since jinja keys only by name and source.
+_ENV_SETTINGS: dict[str, Any] = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
 
 RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "_sse.py", "_streaming.py", "_types.py", "_validation.py")
 
@@ -69,21 +74,31 @@ class RenderOptions:
 
 
 class Renderer:
-    def __init__(self, api: ir.Api, options: RenderOptions):
+    def __init__(self, api: ir.Api, options: RenderOptions, cache_dir: Path | None = None):
+        """``cache_dir`` keeps compiled templates between runs (``None``: compile them every run)."""
         self.api = api
         self.options = options
         self.types = TypeWriter(api)
-        self.env = jinja2.Environment(
+        self.cache_dir = cache_dir
+        self._digests: dict[str, str] = {}
+        self._def_digests: dict[int, str] = {}
+        self._deps: dict[str, list[str]] = {}
+        self._refs: dict[tuple[int, str | None], list[str]] = {}
+
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        # Built on first use: a run whose files all come from the render cache never imports jinja2.
+        import jinja2
+
+        env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir())),
             undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            autoescape=False,
+            bytecode_cache=_bytecode_cache(self.cache_dir / "templates") if self.cache_dir else None,
+            **_ENV_SETTINGS,
         )
-        self.env.filters.update(
+        env.filters.update(
             annotation=self.types.annotation,
-            doc=lambda text: docs.docstring_text(text, options.docs_base_url),
+            doc=lambda text: docs.docstring_text(text, self.options.docs_base_url),
             comment=docs.comment_text,
             pyrepr=py_literal,
             rule=self._rule,
@@ -99,10 +114,10 @@ class Renderer:
             format_as=lambda name: f"{name} as {name}",
             quote_all=py_str,
         )
-        self.env.tests["in_code"] = lambda name, code: _uses(code, name)
-        self.env.tests["is_identifier"] = lambda s: s.isidentifier() and not _is_keyword(s)
-        self.env.globals.update(api=api, source=options.source, writer=self.types)
-        self._digests: dict[str, str] = {}
+        env.tests["in_code"] = lambda name, code: _uses(code, name)
+        env.tests["is_identifier"] = lambda s: s.isidentifier() and not _is_keyword(s)
+        env.globals.update(api=self.api, source=self.options.source, writer=self.types)
+        return env
 
     # --- the files ----------------------------------------------------------------------
 
@@ -152,7 +167,7 @@ class Renderer:
         roots: list[str] = []
         for op in resource.operations:
             for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None]:
-                roots.extend(self.types.names_in(t))
+                roots.extend(ir.names_in(t))
         reached: set[str] = set()
         while roots:
             name = roots.pop()
@@ -160,32 +175,51 @@ class Renderer:
                 reached.add(name)
                 roots.extend(self._depends_on(name))
         digests = [self._digest(name) for name in sorted(reached)]
-        payload = repr((self._salt, "resource", self.options, resource, digests))
+        payload = repr((self._salt, "resource", self.options, self._resource_digest(resource), digests))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _resource_digest(self, resource: ir.Resource) -> str:
+        # Children by digest: a nested resource is serialised once, not once per ancestor.
+        children = [self._resource_digest(child) for child in resource.children]
+        payload = repr((resource.name, resource.class_name, resource.module, resource.operations, children))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _depends_on(self, name: str) -> list[str]:
-        return self._refers_to(self.types.defs[name], side=None)
+        deps = self._deps.get(name)
+        if deps is None:
+            deps = self._deps[name] = self._refers_to(self.types.defs[name], side=None)
+        return deps
 
     def _digest(self, name: str) -> str:
+        """A name's definitions, on both sides when it has two."""
         digest = self._digests.get(name)
         if digest is None:
-            both_sides = [d for d in self.api.types if d.name == name] if name in self._shared_names else [self.types.defs[name]]
+            both_sides = [self._def_digest(d) for d in self._by_name[name]]
             digest = self._digests[name] = hashlib.sha256(repr(both_sides).encode()).hexdigest()
         return digest
 
+    def _def_digest(self, definition: ir.NamedDef) -> str:
+        # By identity: hashing a frozen definition would walk all of it, as repr does, every time.
+        digest = self._def_digests.get(id(definition))
+        if digest is None:
+            digest = self._def_digests[id(definition)] = hashlib.sha256(repr(definition).encode()).hexdigest()
+        return digest
+
     @functools.cached_property
-    def _shared_names(self) -> frozenset[str]:
-        """Names with an entry on each side (a model used in requests and in responses)."""
-        seen: set[str] = set()
-        twice: set[str] = set()
+    def _by_name(self) -> dict[str, list[ir.NamedDef]]:
+        """Each name's definitions: two for a model used in requests and in responses."""
+        grouped: dict[str, list[ir.NamedDef]] = {}
         for definition in self.api.types:
-            (twice if definition.name in seen else seen).add(definition.name)
-        return frozenset(twice)
+            grouped.setdefault(definition.name, []).append(definition)
+        return grouped
 
     def _module_key(self, module: TypesModule, template: str) -> str:
         referenced = sorted({name for entry in module.entries for name in self._referenced(entry)})
         seen = [(name, self.types.written_as(name)) for name in referenced]
-        payload = repr((self._salt, template, self.options, module, seen))
+        entries = [(entry.side, self._def_digest(entry.definition)) for entry in module.entries]
+        # Sorted: a frozenset's repr follows the hash seed, and the key must not.
+        own = (module.name, module.side, entries, module.imports, sorted(module.forward))
+        payload = repr((self._salt, template, self.options, own, seen))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @functools.cached_property
@@ -227,7 +261,12 @@ class Renderer:
         return tuple((target, tuple(sorted(names))) for target, names in sorted(needed.items()))
 
     def _referenced(self, entry: Entry) -> list[str]:
-        return self._refers_to(entry.definition, entry.side)
+        # Asked for by the module's imports and again by its key.
+        key = (id(entry.definition), entry.side)
+        names = self._refs.get(key)
+        if names is None:
+            names = self._refs[key] = self._refers_to(entry.definition, entry.side)
+        return names
 
     def _refers_to(self, definition: ir.NamedDef, side: str | None) -> list[str]:
         """Named types a definition refers to; on one side, without the fields that side leaves out."""
@@ -280,6 +319,44 @@ class Renderer:
         if param.deprecated:
             parts.append("Deprecated.")
         return "\n\n".join(p for p in parts if p)
+
+
+def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache:
+    """Compiled templates on disk, so that a run compiles only the templates that changed.
+
+    jinja checks each entry against its template's source checksum (and the Python version);
+    the file name adds jinja's version and the environment's settings, which jinja does not check.
+    """
+    import jinja2
+
+    salt = hashlib.sha256(repr((jinja2.__version__, sorted(_ENV_SETTINGS.items()))).encode()).hexdigest()[:16]
+
+    class _Cache(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                data = (directory / f"{salt}-{bucket.key}").read_bytes()
+            except OSError:
+                return
+            try:
+                bucket.bytecode_from_string(data)  # resets the bucket when the entry is stale
+            except Exception:  # noqa: BLE001 - a damaged entry is recompiled, not reported
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            _write_atomically(directory / f"{salt}-{bucket.key}", bucket.bytecode_to_string())
+
+    return _Cache()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # Another run may be reading the same entry: it sees the old bytes or the new, never half.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def _field_doc(f: ir.Field) -> str:
