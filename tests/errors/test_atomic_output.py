@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +63,25 @@ def _siblings(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir())
 
 
+def _inodes(out: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and link count: unchanged files are hard-linked into the new tree."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_nlink) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _untouched(out: Path, before: dict[str, bytes], inodes: dict[str, tuple[int, int]]) -> None:
+    assert read_tree(out) == before
+    # The very same files, and none of them still linked from a staging tree that was left behind.
+    assert _inodes(out) == inodes
+    assert {links for _, links in inodes.values()} == {1}
+    assert _siblings(out) == [PACKAGE]
+
+
+def _edit_every_other_file(out: Path) -> None:
+    # A run then both links (the files left alone) and writes (the edited ones).
+    for path in sorted(out.rglob("*.py"))[::2]:
+        path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+
+
 def test_a_bad_spec_leaves_the_previous_output_untouched(out: Path) -> None:
     before = read_tree(out)
     run = generate(SPECS / "several-errors.yaml", out)
@@ -105,42 +126,53 @@ def test_an_interrupt_while_formatting_leaves_the_previous_output_untouched(out:
     assert read_tree(out) == before
 
 
+def _failing(real: Callable[..., Any], on_call: int, error: BaseException) -> tuple[Callable[..., Any], list[tuple[Any, ...]]]:
+    """``real``, except that its ``on_call``-th call raises ``error``; and the calls made so far."""
+    calls: list[tuple[Any, ...]] = []
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == on_call:
+            raise error
+        return real(*args, **kwargs)
+
+    return failing, calls
+
+
 def test_a_failure_while_writing_files_leaves_the_previous_output_untouched(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = read_tree(out)
-    real_open = open
-    opened = []
-
-    def failing_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        opened.append(path)
-        if len(opened) == 20:
-            raise OSError(28, "No space left on device")
-        return real_open(path, *args, **kwargs)
-
+    _edit_every_other_file(out)
+    before, inodes = read_tree(out), _inodes(out)
+    failing_open, opened = _failing(open, 20, OSError(28, "No space left on device"))
     monkeypatch.setattr(generator.write, "open", failing_open, raising=False)
     run = generate(CREATE_RUN, out)
     assert run.code == 1
     assert run.err.splitlines()[-1].endswith("cannot write the package: No space left on device; it was left as it was")
-    assert read_tree(out) == before
-    assert _siblings(out) == [PACKAGE]
+    assert len(opened) == 20
+    _untouched(out, before, inodes)
+
+
+def test_an_interrupt_while_linking_unchanged_files_leaves_the_previous_output_untouched(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _edit_every_other_file(out)
+    before, inodes = read_tree(out), _inodes(out)
+    interrupted_link, linked = _failing(generator.write.os.link, 20, KeyboardInterrupt())
+    monkeypatch.setattr(generator.write.os, "link", interrupted_link)
+    run = generate(CREATE_RUN, out)
+    assert run.code == 130
+    assert len(linked) == 20
+    monkeypatch.undo()
+    _untouched(out, before, inodes)
 
 
 def test_a_failure_while_swapping_in_the_new_tree_restores_the_old_one(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = read_tree(out)
-    real_rename = generator.write.os.rename
-    calls = []
-
-    def failing_rename(src, dst):  # type: ignore[no-untyped-def]
-        calls.append((src, dst))
-        if len(calls) == 2:  # the old tree is already set aside; the new one fails to move in
-            raise OSError(13, "Permission denied")
-        return real_rename(src, dst)
-
+    _edit_every_other_file(out)
+    before, inodes = read_tree(out), _inodes(out)
+    # The second rename: the old tree is already set aside; the new one fails to move in.
+    failing_rename, _ = _failing(generator.write.os.rename, 2, OSError(13, "Permission denied"))
     monkeypatch.setattr(generator.write.os, "rename", failing_rename)
     run = generate(CREATE_RUN, out)
     assert run.code == 1
     monkeypatch.undo()
-    assert read_tree(out) == before
-    assert _siblings(out) == [PACKAGE]
+    _untouched(out, before, inodes)
 
 
 def test_files_no_longer_generated_are_removed(out: Path, tmp_path: Path) -> None:
