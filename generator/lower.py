@@ -139,7 +139,8 @@ def _edges(definition: _Def, side: str) -> list[str]:
     return out + list(ir.names_in(definition.extra))
 
 
-def _reach(roots: list[str], by_name: dict[str, _Def], side: str) -> set[str]:
+def _reach(roots: list[str], edges: dict[str, list[str]], by_name: dict[str, _Def], side: str) -> set[str]:
+    """Names reachable from ``roots`` on one side; ``edges`` keeps each name's edges for the module graph."""
     seen: set[str] = set()
     stack = list(roots)
     while stack:
@@ -147,7 +148,8 @@ def _reach(roots: list[str], by_name: dict[str, _Def], side: str) -> set[str]:
         if name in seen or name not in by_name:
             continue
         seen.add(name)
-        stack.extend(_edges(by_name[name], side))
+        edges[name] = _edges(by_name[name], side)
+        stack.extend(edges[name])
     return seen
 
 
@@ -157,8 +159,9 @@ def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list
     response_roots = [n for op in operations for n in [*ir.names_in(op.response.type), *(ir.names_in(op.stream.item) if op.stream else ())]]
     # What the API sends to webhooks is parsed like a response.
     response_roots += [n for t in webhook_types or () for n in ir.names_in(t)]
-    in_request = _reach(request_roots, by_name, "request")
-    in_response = _reach(response_roots, by_name, "response")
+    edges: dict[str, dict[str, list[str]]] = {"request": {}, "response": {}}
+    in_request = _reach(request_roots, edges["request"], by_name, "request")
+    in_response = _reach(response_roots, edges["response"], by_name, "response")
 
     # An alias that holds no model (an enum, a union of primitives) reads the same on both
     # sides and is shared; anything that reaches a model has a separate request variant.
@@ -188,7 +191,7 @@ def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list
     for side, names in (("response", in_response), ("request", in_request)):
         for name in sorted(names):
             key = node(side, name)
-            graph[key] = sorted({node(side, n) for n in _edges(by_name[name], side) if n in by_name})
+            graph[key] = sorted({node(side, n) for n in edges[side][name] if n in by_name})
     components = _strongly_connected(graph)
 
     modules = NameTable(_RESERVED_MODULES, fold_case=True)

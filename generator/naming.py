@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -64,6 +65,8 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Memoised: the same spec names are turned into identifiers for every reference, field and operation.
+@functools.lru_cache(maxsize=16384)
 def snake(text: str) -> str:
     """``createRun`` → ``create_run``; always a valid identifier, never a keyword."""
     name = "_".join(words(text)) or "value"
@@ -74,6 +77,7 @@ def snake(text: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=16384)
 def pascal(text: str) -> str:
     """``run.step-object`` → ``RunStepObject``; never a builtin or a name the output imports."""
     parts = words(text)
@@ -85,6 +89,7 @@ def pascal(text: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=16384)
 def field_name(wire: str) -> str:
     """A Python attribute for a JSON property; the wire name is kept separately as the alias."""
     if wire.isidentifier() and wire.isascii() and not keyword.iskeyword(wire):

@@ -31,7 +31,12 @@ _MODEL_ATTRIBUTES = frozenset(
 
 
 def child(at: Location, *tokens: str | int) -> Location:
-    return at[0], at[1] + "".join("/" + escape_pointer_token(t) for t in tokens)
+    path = at[1]
+    for token in tokens:
+        text = str(token)
+        # Called for every schema node: most tokens need no escaping, so skip the two replaces.
+        path += "/" + (escape_pointer_token(text) if "~" in text or "/" in text else text)
+    return at[0], path
 
 
 @dataclass
@@ -75,6 +80,7 @@ class SchemaLowerer:
         self._component_names = self._claim_component_names()
         # Discriminator values a model's tag property takes, from the unions that list the model.
         self._tags: dict[Location, dict[str, list[str | int | bool]]] = {}
+        self._followed: dict[tuple[Location, str], tuple[Any, Location]] = {}
 
     def _claim_component_names(self) -> dict[Location, str]:
         schemas = self.resolver.root.raw.get("components", {}) or {}
@@ -133,7 +139,7 @@ class SchemaLowerer:
             if wanted(node):
                 return node
             if "$ref" in node:
-                node, at = self.resolver.follow(node, at)
+                node, at = self.follow(node, at)
                 continue
             keyword = next((k for k in ("anyOf", "oneOf", "allOf") if isinstance(node.get(k), list)), None)
             if keyword is None:
@@ -144,13 +150,28 @@ class SchemaLowerer:
             node, at = parts[0][1], child(at, keyword, parts[0][0])
         return None
 
+    def follow(self, node: Any, at: Location) -> tuple[Any, Location]:
+        """``Resolver.follow``, remembered: a schema's refs are followed by its lowering, its
+        description, its default and each union or object it is part of."""
+        if not isinstance(node, dict) or "$ref" not in node:
+            return node, at
+        ref = node["$ref"]
+        if not isinstance(ref, str):
+            return self.resolver.follow(node, at)  # reports it
+        found = self._followed.get((at, ref))
+        if found is None:
+            found = self.resolver.follow(node, at)
+            if found[0] is not BROKEN:  # a broken one is reported wherever it is followed from
+                self._followed[(at, ref)] = found
+        return found
+
     def component_name(self, at: Location) -> str | None:
         return self._component_names.get(at)
 
     # --- references -----------------------------------------------------------------
 
     def _reference(self, node: dict[str, Any], at: Location) -> ir.Type:
-        target_node, target = self.resolver.follow(node, at)
+        target_node, target = self.follow(node, at)
         if target_node is BROKEN:
             return ir.Primitive("any")  # reported by the resolver
         wrong = _not_a_schema(target_node, target[1])
@@ -200,7 +221,7 @@ class SchemaLowerer:
         if "allOf" in node:
             parts = [p for p in node["allOf"] if not _only_annotations(p)] if isinstance(node["allOf"], list) else []
             if len(parts) == 1:
-                inner, inner_at = self.resolver.follow(parts[0], child(at, "allOf", node["allOf"].index(parts[0])))
+                inner, inner_at = self.follow(parts[0], child(at, "allOf", node["allOf"].index(parts[0])))
                 return self._shape(inner, inner_at) if isinstance(inner, dict) else "primitive"
             return "alias"
         if types & {"array", "object"} or "items" in node or "additionalProperties" in node:
@@ -340,7 +361,7 @@ class SchemaLowerer:
         out: list[tuple[Any, Location, str]] = []
         for index, variant in enumerate(raw):
             variant_at = child(at, index)
-            target, target_at = self.resolver.follow(variant, variant_at)
+            target, target_at = self.follow(variant, variant_at)
             nested = _plain_union(target)
             if nested is not None and not _is_nullable(target):
                 inner_hint = self._component_names.get(target_at) or hint
@@ -365,7 +386,7 @@ class SchemaLowerer:
                 return str(explicit["propertyName"])
         objects = []
         for variant, variant_at, _ in flat:
-            target, target_at = self.resolver.follow(variant, variant_at)
+            target, target_at = self.follow(variant, variant_at)
             if not isinstance(target, dict) or _types(target) == {"null"}:
                 continue
             objects.append(self.collect(target, target_at))
@@ -377,7 +398,7 @@ class SchemaLowerer:
             tags = []
             for obj in objects:
                 prop = obj.properties.get(name)
-                tag = _tag_of_property(self.resolver.follow(*prop)[0]) if prop else None
+                tag = _tag_of_property(self.follow(*prop)[0]) if prop else None
                 if tag is None or name not in obj.required:
                     break
                 tags.append(tag)
@@ -399,18 +420,18 @@ class SchemaLowerer:
                 continue
             if "#" not in ref and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
                 ref = "#/components/schemas/" + escape_pointer_token(ref)  # a bare schema name
-            target_at = self.resolver.follow({"$ref": ref}, child(at, str(tag)))[1]
+            target_at = self.follow({"$ref": ref}, child(at, str(tag)))[1]
             mapped.setdefault(target_at, []).append(str(tag))
         plan: dict[Location, list[str | int | bool]] = {}
         for variant, variant_at, _ in flat:
             if _is_null_schema(variant):
                 continue
-            target, target_at = self.resolver.follow(variant, variant_at)
+            target, target_at = self.follow(variant, variant_at)
             definition = self.defs.get(target_at)
             if not isinstance(target, dict) or definition is None or definition.kind != "model":
                 return False
             prop = self.collect(target, target_at).properties.get(name)
-            own = _tag_values(self.resolver.follow(*prop)[0]) if prop else None
+            own = _tag_values(self.follow(*prop)[0]) if prop else None
             implicit = _component_key(target_at[1])
             tags = mapped.get(target_at) or own or ([implicit] if implicit is not None else None)
             if not tags:
@@ -447,7 +468,7 @@ class SchemaLowerer:
             raise SpecError([self.report.problem(at[1], "`allOf` nested too deeply", file=at[0])])
         result = _Object()
         for index, part in enumerate(node.get("allOf") or ()):
-            part_node, part_at = self.resolver.follow(part, child(at, "allOf", index))
+            part_node, part_at = self.follow(part, child(at, "allOf", index))
             if isinstance(part_node, dict):
                 _merge(result, self.collect(part_node, part_at, depth + 1))
         properties = node.get("properties")
@@ -471,7 +492,7 @@ class SchemaLowerer:
         names = NameTable(_MODEL_ATTRIBUTES)
         fields = []
         for wire, (schema, schema_at) in obj.properties.items():
-            target = self.resolver.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
+            target = self.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
             target = target if isinstance(target, dict) else {}
             source = schema if isinstance(schema, dict) else {}
             description = self.description_of(schema, schema_at)
@@ -613,7 +634,19 @@ def _tag_of(node: dict[str, Any]) -> str | int | bool | None:
     return None
 
 
+_CONSTRAINT_KEYWORDS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties"}
+)
+_NO_CONSTRAINTS = ir.Constraints()
+
+
 def _constraints(node: dict[str, Any]) -> ir.Constraints:
+    if _CONSTRAINT_KEYWORDS.isdisjoint(node):
+        return _NO_CONSTRAINTS  # most schemas: skip looking up thirteen keywords one by one
+    return _stated_constraints(node)
+
+
+def _stated_constraints(node: dict[str, Any]) -> ir.Constraints:
     def number(key: str) -> float | None:
         value = node.get(key)
         return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
