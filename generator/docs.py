@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -12,6 +13,7 @@ _QUOTE_RUN = re.compile(r'"{3,}')
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=8192)  # methods are written twice (sync, async) with the same prose
 def docstring_text(text: str | None, docs_base_url: str | None) -> str:
     """Spec prose as the body of a triple-quoted docstring: links absolute, nothing that ends it early."""
     if not text:

@@ -84,6 +84,7 @@ class Renderer:
         self._def_digests: dict[int, str] = {}
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
+        self._rules: dict[int, tuple[ir.Type, str | None]] = {}
 
     @functools.cached_property
     def env(self) -> jinja2.Environment:
@@ -99,6 +100,7 @@ class Renderer:
         env.filters.update(
             annotation=self.types.annotation,
             doc=lambda text: docs.docstring_text(text, self.options.docs_base_url),
+            docstring=self._docstring,
             comment=docs.comment_text,
             pyrepr=py_literal,
             rule=self._rule,
@@ -305,9 +307,26 @@ class Renderer:
         pad = " " * indent
         return f"from {module} import (\n" + "".join(f"{pad}    {name},\n" for name in names) + f"{pad})"
 
+    def _docstring(self, text: str | None, indent: str) -> str:
+        """A docstring on the lines after the statement it documents: "" or a newline and the string.
+
+        A filter, not a macro: it is written for nearly every field, and a Jinja macro call costs
+        many times what this does.
+        """
+        if not text:
+            return ""
+        body = docs.docstring_text(text, self.options.docs_base_url)
+        if "\n" in body:
+            return f'\n{indent}"""{_indent_rest(body, len(indent))}\n{indent}"""'
+        return f'\n{indent}"""{body}"""'
+
     def _rule(self, t: ir.Type) -> str | None:
-        rule = self.types.rule(t)
-        return py_literal(rule) if rule else None
+        # Each method is written sync and async: the same parameter types, whose rules may reach far.
+        found = self._rules.get(id(t))
+        if found is None or found[0] is not t:
+            rule = self.types.rule(t)
+            found = self._rules[id(t)] = (t, py_literal(rule) if rule else None)
+        return found[1]
 
     def _param_doc(self, param: ir.Parameter | ir.Field) -> str:
         """A parameter's or field's documentation, as plain text (the ``doc`` filter escapes it)."""
@@ -364,6 +383,15 @@ def _field_doc(f: ir.Field) -> str:
     return "\n\n".join(p for p in (f.description or "", "Deprecated." if f.deprecated else "") if p)
 
 
+def _indent_rest(text: str, width: int) -> str:
+    """Jinja's ``indent`` filter: every line but the first, blank lines left blank."""
+    lines = (text + "\n").splitlines()
+    first = lines.pop(0)
+    if not lines:
+        return first
+    return first + "\n" + "\n".join(" " * width + line if line else line for line in lines)
+
+
 def _forward_names(entries: tuple[Entry, ...], writer: TypeWriter) -> frozenset[str]:
     """Names an alias in this module uses before the module defines them (cycles only)."""
     defined: set[str] = set()
@@ -386,17 +414,21 @@ def _walk(resources: tuple[ir.Resource, ...]) -> Any:
         yield from _walk(resource.children)
 
 
-_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
-@functools.lru_cache(maxsize=64)
-def _names_in(text: str) -> frozenset[str]:
-    return frozenset(_NAME.findall(text))
+@functools.lru_cache(maxsize=256)
+def _use_of(name: str) -> re.Pattern[str]:
+    """``name`` as a whole identifier that is not an attribute (``x.name``)."""
+    return re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
 
 
 def _uses(text: str, name: str) -> bool:
     """Whether ``text`` (generated code) uses the bare name ``name``, e.g. to decide an import."""
-    return name in _names_in(text)
+    if not _IDENTIFIER.fullmatch(name):
+        return False  # only identifiers are ever used
+    # A substring test rules out most names; the pattern then looks only for this one name.
+    return name in text and _use_of(name).search(text) is not None
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:
