@@ -228,7 +228,8 @@ class Renderer:
     def _salt(self) -> str:
         """The templates' and filters' own source: any change to them changes every key."""
         digest = hashlib.sha256()
-        for path in sorted(templates_dir().glob("*.jinja")) + [Path(__file__), Path(__file__).with_name("typing_render.py"), Path(__file__).with_name("docs.py")]:
+        filters = [Path(__file__).with_name(name) for name in ("render.py", "typing_render.py", "docs.py", "literals.py")]
+        for path in sorted(templates_dir().glob("*.jinja")) + filters:
             digest.update(path.read_bytes())
         return digest.hexdigest()
 
