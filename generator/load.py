@@ -5,22 +5,35 @@ Lowering walks the raw mapping (it keeps every keyword, ``$ref`` siblings and
 openapi-pydantic model is the structural check that the mapping is an OpenAPI
 document at all. Line numbers are only computed when a problem is reported, by
 composing the YAML a second time, so the fast path never pays for them.
+
+With a cache directory, two caches make a warm run cheap: YAML is parsed block by block
+and each block's value is kept by the hash of its text (``blocks``), and the entries of the
+maps of named things (paths, webhooks, components) that passed validation as part of a
+valid document are remembered, so only new or changed ones are validated again. Neither
+changes what a run reads or reports.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from openapi_pydantic import parse_obj
-from pydantic import ValidationError
 
+from . import blocks
+from .blocks import ALIAS as _ALIAS, ANCHOR as _ANCHOR, CacheFile, first_match
 from .locate import locate as locate_in_text
 from .diagnostics import Problem, SpecError, pointer, unescape_pointer_token
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML as OpenAPI reads it: JSON's data model, so `2024-01-01` is a string, not a date."""
@@ -47,7 +60,8 @@ class Document:
         return self.version.startswith("3.1")
 
 
-def read(path: Path, display: str | None = None) -> Document:
+def read(path: Path, display: str | None = None, cache_dir: Path | None = None) -> Document:
+    """The document at ``path``; ``cache_dir`` (None: no cache) keeps what makes reading it again fast."""
     file = display or str(path)
     try:
         data = path.read_bytes()
@@ -55,7 +69,7 @@ def read(path: Path, display: str | None = None) -> Document:
         raise SpecError([Problem(file, "", "file not found")]) from None
     except OSError as exc:
         raise SpecError([Problem(file, "", f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse(data, file)
+    return parse(data, file, cache_dir)
 
 
 def decode(data: bytes, file: str) -> str:
@@ -86,11 +100,12 @@ def kind_of(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def parse(data: bytes, file: str) -> Document:
+def parse(data: bytes, file: str, cache_dir: Path | None = None) -> Document:
     text = decode(data, file)
     if not text.strip():
         raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected", line=1, column=1)])
-    raw = _parse_text(text, file)
+    parsed = _parse_in_blocks(text, cache_dir) if cache_dir is not None and not _is_json(text) else None
+    raw = parsed.value if parsed is not None and parsed.value is not None else _parse_text(text, file)
     _check_aliases(raw, text, file)
     if not isinstance(raw, dict):
         problem = Problem(file, "", f"the document is {kind_of(raw)}, not an object", "an OpenAPI document is an object with an `openapi` key")
@@ -100,13 +115,17 @@ def parse(data: bytes, file: str) -> Document:
     except SpecError as exc:
         raise SpecError(locate_all(Document(file, raw, text, ""), exc.problems)) from None
     document = Document(file, raw, text, version)
-    _validate_structure(document)
+    _validate_structure(document, cache_dir, parsed.digests if parsed is not None else None)
     return document
+
+
+def _is_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))
 
 
 def _parse_text(text: str, file: str) -> Any:
     try:
-        if text.lstrip().startswith(("{", "[")):
+        if _is_json(text):
             return json.loads(text)
         return yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as exc:
@@ -133,15 +152,33 @@ def _parse_text(text: str, file: str) -> Any:
         raise SpecError([Problem(file, "", "the document is nested too deeply to read", line=1, column=1)]) from None
 
 
+BLOCKS_FILE = "yaml-blocks-v1.marshal"
+# Parsed blocks of other specs (or earlier versions of this one) kept beside this run's.
+_BLOCKS_KEPT_BYTES = 8 << 20
+# What a block's value depends on besides its text: the YAML library and the loader's settings.
+_BLOCKS_SALT = f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)} {_Loader.__mro__[1].__name__} no-timestamps"
+
+
+def _parse_in_blocks(text: str, cache_dir: Path) -> blocks.Parsed:
+    """``text`` parsed through the block cache; its value is None when it must be parsed whole."""
+    cache = CacheFile(cache_dir / BLOCKS_FILE, _BLOCKS_SALT, _BLOCKS_KEPT_BYTES)
+    parsed = blocks.parse(text, _Loader, cache)
+    if parsed.value is not None:
+        cache.save()
+    return parsed
+
+
 # YAML aliases share one loaded value among all their uses; everything after loading walks
 # every use anew, so a few lines of nested aliases can stand for billions of values.
 MAX_EXPANDED_VALUES = 5_000_000
-_ALIAS = re.compile(r"(?:^|(?<=[\s\[{,]))\*[^\s,\[\]{}*/]+", re.M)
-_ANCHOR = re.compile(r"(?:^|(?<=[\s\[{,]))&[^\s,\[\]{}]+", re.M)
+
+
+def _has_aliases(text: str) -> bool:
+    return bool(first_match(_ANCHOR, text, "&") and first_match(_ALIAS, text, "*"))
 
 
 def _check_aliases(raw: Any, text: str, file: str) -> None:
-    if not (_ANCHOR.search(text) and _ALIAS.search(text)):
+    if not _has_aliases(text):
         return  # no aliases: every value is written out once, nothing to expand
     sizes: dict[int, int] = {}
     visiting: set[int] = set()
@@ -165,7 +202,7 @@ def _check_aliases(raw: Any, text: str, file: str) -> None:
         stack.append((node, True))
         stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
     if problem is not None:
-        first = _ALIAS.search(text)
+        first = first_match(_ALIAS, text, "*")
         line = text.count("\n", 0, first.start()) + 1 if first else 1
         column = first.start() - text.rfind("\n", 0, first.start()) if first else 1
         raise SpecError([Problem(file, "", problem, "write the values out, or use fewer levels of aliases", line=line, column=column)])
@@ -183,14 +220,130 @@ def _check_version(raw: dict[str, Any], file: str) -> str:
     return version
 
 
-def _validate_structure(document: Document) -> None:
+def _validate_structure(document: Document, cache_dir: Path | None = None, read_from: Mapping[tuple[Any, ...], bytes] | None = None) -> None:
+    """openapi-pydantic's check of the document; with a cache, of only what it has not passed before.
+
+    ``read_from`` has digests of the text some values were read from (``blocks.Parsed.digests``):
+    cheaper to fingerprint them by than by their values.
+    """
+    remembered = _remembered_validation(document, cache_dir, read_from or {})
+    if remembered is None:
+        _validate(document, document.raw)
+        return
+    cache, digests, reduced = remembered
+    if reduced is not None:
+        _validate(document, reduced)
+        for digest in digests:
+            cache.put(digest, b"")
+        cache.save()
+
+
+def _validate(document: Document, raw: dict[str, Any]) -> None:
+    """Validate ``raw`` (the document, or it less parts known to be valid); problems are located in ``document``."""
+    # Imported here: 0.4 s, and a warm run on an unchanged spec validates nothing.
+    from openapi_pydantic import parse_obj
+    from pydantic import ValidationError
+
     try:
-        parse_obj(document.raw)
+        parse_obj(raw)
     except ValidationError as exc:
         problems = _translate(document, exc)
         raise SpecError(locate_all(document, problems)) from None
     except RecursionError:
         raise SpecError([Problem(document.file, "", "the document is nested too deeply to validate")]) from None
+
+
+# --- remembering what validated -------------------------------------------------------------
+#
+# openapi-pydantic checks each entry of a map of named things (a path, a webhook, a schema…)
+# on its own, against the entry's value alone; and taking an entry out of such a map never
+# makes a valid document invalid. So an entry that passed as part of a valid document passes
+# again wherever it stands, and a document can be validated less the entries known to pass:
+# the problems found are the same, at the same pointers. Everything else (info, servers,
+# security, tags, the maps themselves) is always validated, unless the whole document is
+# known to pass.
+
+VALIDATED_FILE = "openapi-validated-v1.marshal"
+_VALIDATED_KEPT_BYTES = 4 << 20
+_NAMED_COMPONENTS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems")
+
+
+def _remembered_validation(
+    document: Document, cache_dir: Path | None, read_from: Mapping[tuple[Any, ...], bytes]
+) -> tuple[CacheFile, list[bytes], dict[str, Any] | None] | None:
+    """The validation cache, this document's digests, and the document less its known-valid entries (None: all known).
+
+    None when there is no cache, or the document's values may be shared (YAML aliases) or
+    too deep to fingerprint: then the whole document is validated, as without a cache.
+    """
+    salt = _validator_salt()
+    if cache_dir is None or salt is None or _has_aliases(document.text):
+        return None
+    cache = CacheFile(cache_dir / VALIDATED_FILE, salt, _VALIDATED_KEPT_BYTES)
+    try:
+        digests, reduced = _reduce(document, cache, read_from)
+    except RecursionError:
+        return None
+    return cache, digests, reduced
+
+
+def _reduce(document: Document, cache: CacheFile, read_from: Mapping[tuple[Any, ...], bytes]) -> tuple[list[bytes], dict[str, Any] | None]:
+    raw = document.raw
+    reduced = dict(raw)
+    skeleton = dict(raw)
+    if isinstance(raw.get("components"), dict):
+        reduced["components"] = dict(raw["components"])
+        skeleton["components"] = dict(raw["components"])
+    digests, unknown = [], 0
+    for where in _named_maps(raw):
+        entries = raw[where[0]] if len(where) == 1 else raw[where[0]][where[1]]
+        kept = {}
+        for key, value in entries.items():
+            source = read_from.get((*where, key))
+            digest = _digest(document.version, where, key, ("value", value) if source is None else ("text", source))
+            digests.append(digest)
+            if cache.get(digest) is None:
+                kept[key] = value
+        unknown += len(kept)
+        _put(reduced, where, kept)
+        _put(skeleton, where, {})
+    digests.append(_digest(document.version, (), "", ("value", skeleton)))
+    if unknown == 0 and cache.get(digests[-1]) is not None:
+        return digests, None
+    return digests, reduced
+
+
+def _named_maps(raw: dict[str, Any]) -> list[tuple[str, ...]]:
+    maps: list[tuple[str, ...]] = [(key,) for key in ("paths", "webhooks") if isinstance(raw.get(key), dict)]
+    components = raw.get("components")
+    if isinstance(components, dict):
+        maps += [("components", kind) for kind in _NAMED_COMPONENTS if isinstance(components.get(kind), dict)]
+    return maps
+
+
+def _put(raw: dict[str, Any], where: tuple[str, ...], value: dict[Any, Any]) -> None:
+    (raw if len(where) == 1 else raw[where[0]])[where[-1]] = value
+
+
+def _digest(version: str, where: tuple[str, ...], key: Any, value: Any) -> bytes:
+    # repr tells every type of the data model apart (1, 1.0, True, "1"), unlike JSON.
+    text = repr((version, where, key, value))
+    return hashlib.blake2b(text.encode("utf-8", "backslashreplace"), digest_size=16).digest()
+
+
+def _validator_salt() -> str | None:
+    """Which openapi-pydantic, pydantic and pydantic-core are installed, without importing them."""
+    parts = []
+    for name in ("openapi_pydantic", "pydantic", "pydantic_core"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            return None
+        try:
+            stat = os.stat(spec.origin)
+        except OSError:
+            return None
+        parts.append(f"{spec.origin}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "\n".join(parts)
 
 
 def _translate(document: Document, exc: ValidationError) -> list[Problem]:

@@ -64,7 +64,7 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     started = time.perf_counter()
     shown = display_path(target.spec)
     progress("reading " + shown)
-    document = read(target.spec, shown)
+    document = read(target.spec, shown, cache_dir)
     progress("lowering")
     try:
         lowered = lower(document, target, target.spec)

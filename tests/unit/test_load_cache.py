@@ -1,0 +1,122 @@
+"""Reading a spec with a cache directory gives the Document reading it without one gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import load
+from tests.conftest import CREATE_RUN, OPENAI, ROOT
+from tests.unit.test_blocks import same
+
+EDITED_DESCRIPTION = ("description: Represents an execution run on a", "description: Edited. Represents an execution run on a")
+
+
+def copy_of(spec: Path, folder: Path, edit: tuple[str, str] | None = None) -> Path:
+    text = spec.read_text(encoding="utf-8")
+    if edit is not None:
+        edited = text.replace(*edit, 1)
+        assert edited != text
+        text = edited
+    copy = folder / spec.name
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+def assert_same_document(a: load.Document, b: load.Document) -> None:
+    assert (a.file, a.text, a.version) == (b.file, b.text, b.version)
+    assert same(a.raw, b.raw)
+
+
+@pytest.mark.parametrize("spec", [CREATE_RUN, OPENAI], ids=lambda p: p.name)
+def test_cold_and_warm_reads_give_the_uncached_document(spec: Path, tmp_path: Path) -> None:
+    if not spec.is_file():
+        pytest.skip(f"{spec} is not there")
+    cache = tmp_path / "cache"
+    expected = load.read(spec, "spec.yaml")
+    assert_same_document(load.read(spec, "spec.yaml", cache), expected)
+    assert (cache / load.BLOCKS_FILE).is_file() and (cache / load.VALIDATED_FILE).is_file()
+    # The cache is keyed by content, not by path: a copy elsewhere is warm too.
+    copy = copy_of(spec, tmp_path)
+    assert_same_document(load.read(copy, "spec.yaml", cache), expected)
+
+
+def test_no_cache_dir_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", None)
+    assert [p.name for p in tmp_path.iterdir()] == [CREATE_RUN.name]
+
+
+class _Validations:
+    """What ``load._validate`` was asked to check."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.seen: list[dict[str, Any]] = []
+        real = load._validate
+
+        def record(document: load.Document, raw: dict[str, Any]) -> None:
+            self.seen.append(raw)
+            real(document, raw)
+
+        monkeypatch.setattr(load, "_validate", record)
+
+
+def test_only_new_or_changed_entries_are_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    validations = _Validations(monkeypatch)
+    load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
+    assert len(validations.seen) == 1 and validations.seen[0]["components"]["schemas"]
+
+    load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
+    assert len(validations.seen) == 1, "an unchanged document is not validated again"
+
+    document = load.read(copy_of(CREATE_RUN, tmp_path, EDITED_DESCRIPTION), "spec.yaml", cache)
+    reduced = validations.seen[-1]
+    assert list(reduced["components"]["schemas"]) == ["RunObject"]
+    assert reduced["paths"] == {}
+    # Everything that is not an entry of a map of named things is validated every time.
+    assert [k for k in document.raw if k not in ("paths", "components")] == [k for k in reduced if k not in ("paths", "components")]
+    assert all(reduced[k] is document.raw[k] for k in reduced if k not in ("paths", "components"))
+
+
+def test_a_changed_version_validates_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
+    validations = _Validations(monkeypatch)
+    document = load.read(copy_of(CREATE_RUN, tmp_path, ("openapi: 3.1.0", "openapi: 3.1.1")), "spec.yaml", cache)
+    assert same(validations.seen[0], document.raw)
+
+
+def test_yaml_aliases_are_always_validated_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    text = CREATE_RUN.read_text(encoding="utf-8").replace("info:\n  title:", "info:\n  x-a: &a 1\n  x-b: *a\n  title:", 1)
+    spec = tmp_path / "aliased.yaml"
+    spec.write_text(text, encoding="utf-8")
+    for _ in range(2):
+        validations = _Validations(monkeypatch)
+        document = load.read(spec, "spec.yaml", cache)
+        assert len(validations.seen) == 1 and validations.seen[0] is document.raw
+
+
+def test_a_warm_run_on_an_unchanged_spec_does_not_import_openapi_pydantic(tmp_path: Path) -> None:
+    spec = copy_of(CREATE_RUN, tmp_path)
+    script = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        f"code = main(['generate', {str(spec)!r}, '--out', {str(tmp_path / 'pkg')!r}, '--package', 'pkg', '--jobs', '1', '--quiet'])\n"
+        "print(code, 'openapi_pydantic' in sys.modules, 'pydantic' in sys.modules)\n"
+    )
+    env = {**os.environ, "GENERATOR_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run() == "0 True True"  # cold: everything is validated
+    assert run() == "0 False False"
