@@ -27,3 +27,33 @@ def test_warm_run_after_an_edit_equals_a_cold_run(tmp_path: Path) -> None:
     assert "The run's identifier (edited)." in warm.files["types/run_object.py"]
     # Only what the edit touched was formatted again.
     assert warm.formatted <= 3 < warm.cached
+
+
+def test_an_edit_that_leaves_long_lines_alone_starts_no_black(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """black's lines for each long statement are cached by the statement: editing a docstring needs none."""
+    import generator.format as format_module
+
+    spec = tmp_path / "spec" / CREATE_RUN.name
+    spec.parent.mkdir()
+    text = CREATE_RUN.read_text(encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+
+    calls: list[str] = []
+    real = format_module.format_source
+
+    def counting(source: str, line_length: int) -> str:
+        calls.append(source)
+        return real(source, line_length)
+
+    monkeypatch.setattr(format_module, "format_source", counting)
+    edited = text.replace("optionally adding messages to the thread", "optionally adding messages (edited) to the thread", 1)
+    assert edited != text
+    spec.write_text(edited, encoding="utf-8")
+    warm = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    assert warm.formatted >= 1 and calls == []
+
+    cold = generate(target_for(spec, package="pkg"), cache_dir=None, jobs=1)
+    assert calls, "the edited module has lines only black can split: the test proves nothing otherwise"
+    assert warm.files == cold.files
