@@ -120,3 +120,14 @@ def test_a_warm_run_on_an_unchanged_spec_does_not_import_openapi_pydantic(tmp_pa
 
     assert run() == "0 True True"  # cold: everything is validated
     assert run() == "0 False False"
+
+
+def test_corrupt_cache_files_are_read_as_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name in (load.BLOCKS_FILE, load.VALIDATED_FILE):
+        (cache / name).write_bytes(b"\x00garbage")
+    validations = _Validations(monkeypatch)
+    document = load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
+    assert_same_document(document, load.read(CREATE_RUN, "spec.yaml"))
+    assert len(validations.seen) == 2 and same(validations.seen[0], document.raw)
