@@ -1,5 +1,10 @@
 import sys
 
-from .cli import main
+from .background import prewarm
+
+# Before anything else is imported: the child imports what the structural check needs meanwhile.
+prewarm(("openapi_pydantic",))
+
+from .cli import main  # noqa: E402
 
 sys.exit(main())

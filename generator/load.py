@@ -20,7 +20,7 @@ import importlib.util
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import blocks
+from .background import Job
 from .blocks import ALIAS as _ALIAS, ANCHOR as _ANCHOR, CacheFile, first_match
 from .locate import locate as locate_in_text
 from .diagnostics import Problem, SpecError, pointer, unescape_pointer_token
@@ -62,6 +63,16 @@ class Document:
 
 def read(path: Path, display: str | None = None, cache_dir: Path | None = None) -> Document:
     """The document at ``path``; ``cache_dir`` (None: no cache) keeps what makes reading it again fast."""
+    document, check = read_checking_aside(path, display, cache_dir, background=False)
+    check.wait()
+    return document
+
+
+def read_checking_aside(path: Path, display: str | None = None, cache_dir: Path | None = None, *, background: bool = True) -> tuple[Document, StructureCheck]:
+    """The document at ``path``, and its structural check, perhaps still running (``StructureCheck.wait`` for it).
+
+    Everything else about reading (YAML, the `openapi` version) is checked before this returns.
+    """
     file = display or str(path)
     try:
         data = path.read_bytes()
@@ -69,7 +80,7 @@ def read(path: Path, display: str | None = None, cache_dir: Path | None = None) 
         raise SpecError([Problem(file, "", "file not found")]) from None
     except OSError as exc:
         raise SpecError([Problem(file, "", f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse(data, file, cache_dir)
+    return _parse(data, file, cache_dir, background)
 
 
 def decode(data: bytes, file: str) -> str:
@@ -101,6 +112,12 @@ def kind_of(value: Any) -> str:
 
 
 def parse(data: bytes, file: str, cache_dir: Path | None = None) -> Document:
+    document, check = _parse(data, file, cache_dir, background=False)
+    check.wait()
+    return document
+
+
+def _parse(data: bytes, file: str, cache_dir: Path | None, background: bool) -> tuple[Document, StructureCheck]:
     text = decode(data, file)
     if not text.strip():
         raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected", line=1, column=1)])
@@ -115,8 +132,7 @@ def parse(data: bytes, file: str, cache_dir: Path | None = None) -> Document:
     except SpecError as exc:
         raise SpecError(locate_all(Document(file, raw, text, ""), exc.problems)) from None
     document = Document(file, raw, text, version)
-    _validate_structure(document, cache_dir, parsed.digests if parsed is not None else None)
-    return document
+    return document, StructureCheck(document, cache_dir, parsed.digests if parsed is not None else None, background)
 
 
 def _is_json(text: str) -> bool:
@@ -220,37 +236,63 @@ def _check_version(raw: dict[str, Any], file: str) -> str:
     return version
 
 
-def _validate_structure(document: Document, cache_dir: Path | None = None, read_from: Mapping[tuple[Any, ...], bytes] | None = None) -> None:
-    """openapi-pydantic's check of the document; with a cache, of only what it has not passed before.
+class StructureCheck:
+    """openapi-pydantic's verdict on a document, perhaps still being reached in a child process."""
 
-    ``read_from`` has digests of the text some values were read from (``blocks.Parsed.digests``):
-    cheaper to fingerprint them by than by their values.
+    def __init__(self, document: Document, cache_dir: Path | None, read_from: Mapping[tuple[Any, ...], bytes] | None, background: bool):
+        self._document = document
+        self._after_pass: Callable[[], None] | None = None
+        self._job: Job | None = None
+        remembered = _remembered_validation(document, cache_dir, read_from or {})
+        if remembered is None:
+            raw = document.raw
+        else:
+            cache, digests, reduced = remembered
+            if reduced is None:
+                return  # every part is known to pass
+            raw = reduced
+
+            def remember() -> None:
+                for digest in digests:
+                    cache.put(digest, b"")
+                cache.save()
+
+            self._after_pass = remember
+        self._job = Job(structural_problems, document.file, raw, background=background)
+
+    def wait(self) -> None:
+        """Raise the located problems, if the document is not OpenAPI; remember what passed."""
+        job, self._job = self._job, None
+        if job is None:
+            return
+        problems, locate = job.result()
+        if problems:
+            raise SpecError(locate_all(self._document, problems) if locate else problems)
+        if self._after_pass is not None:
+            self._after_pass()
+
+    def cancel(self) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.cancel()
+
+
+def structural_problems(file: str, raw: dict[str, Any]) -> tuple[list[Problem], bool]:
+    """openapi-pydantic's problems with ``raw`` (the document, or it less parts known to pass), and whether to locate them.
+
+    Runs in a child process when it can: it returns problems rather than raising them.
     """
-    remembered = _remembered_validation(document, cache_dir, read_from or {})
-    if remembered is None:
-        _validate(document, document.raw)
-        return
-    cache, digests, reduced = remembered
-    if reduced is not None:
-        _validate(document, reduced)
-        for digest in digests:
-            cache.put(digest, b"")
-        cache.save()
-
-
-def _validate(document: Document, raw: dict[str, Any]) -> None:
-    """Validate ``raw`` (the document, or it less parts known to be valid); problems are located in ``document``."""
-    # Imported here: 0.4 s, and a warm run on an unchanged spec validates nothing.
+    # Imported here: 0.3-0.4 s, and a warm run on an unchanged spec validates nothing.
     from openapi_pydantic import parse_obj
     from pydantic import ValidationError
 
     try:
         parse_obj(raw)
     except ValidationError as exc:
-        problems = _translate(document, exc)
-        raise SpecError(locate_all(document, problems)) from None
+        return _translate(Document(file, raw, "", ""), exc), True
     except RecursionError:
-        raise SpecError([Problem(document.file, "", "the document is nested too deeply to validate")]) from None
+        return [Problem(file, "", "the document is nested too deeply to validate")], False
+    return [], False
 
 
 # --- remembering what validated -------------------------------------------------------------

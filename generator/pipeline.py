@@ -11,7 +11,7 @@ from . import ir
 from .config import Target
 from .diagnostics import Problem, SpecError
 from .format import Formatter
-from .load import locate_all, read
+from .load import Document, locate_all, read_checking_aside
 from .lower import lower
 from .refs import Resolver
 from .render import Renderer, RenderOptions
@@ -64,7 +64,22 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     started = time.perf_counter()
     shown = display_path(target.spec)
     progress("reading " + shown)
-    document = read(target.spec, shown, cache_dir)
+    document, check = read_checking_aside(target.spec, shown, cache_dir)
+    try:
+        result = _generate(target, document, cache_dir, jobs, progress)
+    except KeyboardInterrupt:
+        check.cancel()
+        raise
+    except BaseException:
+        # A document that is not OpenAPI can make lowering fail in any way: the structural
+        # problems are the ones to report, as they were when the check ran first.
+        check.wait()
+        raise
+    check.wait()
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: int | None, progress: Callable[[str], None]) -> Result:
     progress("lowering")
     try:
         lowered = lower(document, target, target.spec)
@@ -82,7 +97,7 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     files = formatter.format_all(files, done)
     for path, key in keys.items():
         formatter.store_final(key, files[path])
-    return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, time.perf_counter() - started)
+    return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, 0.0)
 
 
 def _locate(problems: list[Problem], document, resolver: Resolver | None) -> list[Problem]:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from generator import load
+from generator.diagnostics import Problem
 from tests.conftest import CREATE_RUN, OPENAI, ROOT
 from tests.unit.test_blocks import same
 
@@ -53,17 +54,17 @@ def test_no_cache_dir_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 class _Validations:
-    """What ``load._validate`` was asked to check."""
+    """What ``load.structural_problems`` was asked to check."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.seen: list[dict[str, Any]] = []
-        real = load._validate
+        real = load.structural_problems
 
-        def record(document: load.Document, raw: dict[str, Any]) -> None:
+        def record(file: str, raw: dict[str, Any]) -> tuple[list[Problem], bool]:
             self.seen.append(raw)
-            real(document, raw)
+            return real(file, raw)
 
-        monkeypatch.setattr(load, "_validate", record)
+        monkeypatch.setattr(load, "structural_problems", record)
 
 
 def test_only_new_or_changed_entries_are_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,6 +108,8 @@ def test_a_warm_run_on_an_unchanged_spec_does_not_import_openapi_pydantic(tmp_pa
     spec = copy_of(CREATE_RUN, tmp_path)
     script = (
         "import sys\n"
+        "from generator import background\n"
+        "background._can_fork = lambda: False  # validate in this process, where the imports can be seen\n"
         "from generator.cli import main\n"
         f"code = main(['generate', {str(spec)!r}, '--out', {str(tmp_path / 'pkg')!r}, '--package', 'pkg', '--jobs', '1', '--quiet'])\n"
         "print(code, 'openapi_pydantic' in sys.modules, 'pydantic' in sys.modules)\n"
