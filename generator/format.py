@@ -23,9 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from importlib.metadata import version
 from typing import TYPE_CHECKING
 
+from .installed import fingerprint
 from .linesplit import split_element
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class Formatter:
         self.cache_dir = cache_dir
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.stats = FormatStats()
-        self._salt = f"{version('black')}:{line_length}:py311:{'whole' if whole_files else 'split'}:{_own_source_hash()}".encode()
+        self._salt = f"{fingerprint('black')}:{line_length}:py311:{'whole' if whole_files else 'split'}:{_own_source_hash()}".encode()
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(self._salt + b"\0" + text.encode()).hexdigest()

@@ -16,9 +16,7 @@ changes what a run reads or reports.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +28,7 @@ import yaml
 from . import blocks
 from .background import Job
 from .blocks import ALIAS as _ALIAS, ANCHOR as _ANCHOR, CacheFile, first_match
+from .installed import fingerprint
 from .locate import locate as locate_in_text
 from .diagnostics import Problem, SpecError, pointer, unescape_pointer_token
 
@@ -374,18 +373,7 @@ def _digest(version: str, where: tuple[str, ...], key: Any, value: Any) -> bytes
 
 
 def _validator_salt() -> str | None:
-    """Which openapi-pydantic, pydantic and pydantic-core are installed, without importing them."""
-    parts = []
-    for name in ("openapi_pydantic", "pydantic", "pydantic_core"):
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            return None
-        try:
-            stat = os.stat(spec.origin)
-        except OSError:
-            return None
-        parts.append(f"{spec.origin}:{stat.st_mtime_ns}:{stat.st_size}")
-    return "\n".join(parts)
+    return fingerprint("openapi_pydantic", "pydantic", "pydantic_core")
 
 
 def _translate(document: Document, exc: ValidationError) -> list[Problem]:
