@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--header", action="append", default=[], metavar="NAME=VALUE", help="a default header (repeatable)")
         cmd.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.generator] (default: ./pyproject.toml)")
         cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        cmd.add_argument("--no-cache", action="store_true", help="format every file, ignoring the format cache")
+        cmd.add_argument("--no-cache", action="store_true", help="use and keep no cache (parsed YAML, validation, compiled templates, rendered and formatted files)")
         cmd.add_argument("--jobs", type=int, default=None, help="processes for formatting (default: all cores)")
         cmd.add_argument("--quiet", action="store_true", help="print only problems")
         cmd.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
