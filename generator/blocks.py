@@ -322,3 +322,8 @@ def _content_between(parent_indent: int, indent: int) -> re.Pattern[str]:
         fixed, optional = parent_indent + 1, indent - parent_indent - 1
         _CONTENT_BETWEEN[key] = re.compile(r"\n" + " " * fixed + (" {0,%d}" % optional if optional else "") + r"[^ \n\r#]")
     return _CONTENT_BETWEEN[key]
+
+
+def has_aliases(text: str) -> bool:
+    """Whether YAML anchors and aliases may share values in ``text`` (a value read once, used many times)."""
+    return bool(first_match(ANCHOR, text, "&") and first_match(ALIAS, text, "*"))

@@ -8,8 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Problem, SpecError
-from .load import kind_of
+from .diagnostics import Problem, SpecError, kind_of
 
 
 @dataclass(frozen=True)

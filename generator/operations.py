@@ -8,9 +8,8 @@ from typing import Any
 
 from . import ir
 from .config import Target
-from .diagnostics import Report, escape_pointer_token
+from .diagnostics import Report, escape_pointer_token, kind_of
 from .naming import RESERVED_ARGUMENTS, NameTable, pascal, snake, words
-from .load import kind_of
 from .refs import BROKEN, COMPONENT_KINDS, Location
 from .schemas import SchemaLowerer, child
 

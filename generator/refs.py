@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .diagnostics import Problem, Report, SpecError, pointer, unescape_pointer_token
-from .load import Document, decode, kind_of, read
+from .diagnostics import Problem, Report, SpecError, kind_of, pointer, unescape_pointer_token
+from .load import Document, decode, read
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import ir
-from .diagnostics import Report, SpecError, escape_pointer_token, unescape_pointer_token
+from .diagnostics import Report, SpecError, escape_pointer_token, kind_of, unescape_pointer_token
 from .naming import NameTable, field_name, pascal
-from .load import kind_of
 from .refs import BROKEN, COMPONENT_KINDS, Location, Resolver
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none"}

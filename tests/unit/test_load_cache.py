@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator import load
+from generator import load, structure
 from generator.diagnostics import Problem
 from tests.conftest import CREATE_RUN, OPENAI, ROOT
 from tests.unit.test_blocks import same
@@ -41,7 +41,7 @@ def test_cold_and_warm_reads_give_the_uncached_document(spec: Path, tmp_path: Pa
     cache = tmp_path / "cache"
     expected = load.read(spec, "spec.yaml")
     assert_same_document(load.read(spec, "spec.yaml", cache), expected)
-    assert (cache / load.BLOCKS_FILE).is_file() and (cache / load.VALIDATED_FILE).is_file()
+    assert (cache / load.BLOCKS_FILE).is_file() and (cache / structure.VALIDATED_FILE).is_file()
     # The cache is keyed by content, not by path: a copy elsewhere is warm too.
     copy = copy_of(spec, tmp_path)
     assert_same_document(load.read(copy, "spec.yaml", cache), expected)
@@ -54,17 +54,17 @@ def test_no_cache_dir_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 class _Validations:
-    """What ``load.structural_problems`` was asked to check."""
+    """What ``structure.structural_problems`` was asked to check."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.seen: list[dict[str, Any]] = []
-        real = load.structural_problems
+        real = structure.structural_problems
 
         def record(file: str, raw: dict[str, Any]) -> tuple[list[Problem], bool]:
             self.seen.append(raw)
             return real(file, raw)
 
-        monkeypatch.setattr(load, "structural_problems", record)
+        monkeypatch.setattr(structure, "structural_problems", record)
 
 
 def test_only_new_or_changed_entries_are_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +128,7 @@ def test_a_warm_run_on_an_unchanged_spec_does_not_import_openapi_pydantic(tmp_pa
 def test_corrupt_cache_files_are_read_as_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
-    for name in (load.BLOCKS_FILE, load.VALIDATED_FILE):
+    for name in (load.BLOCKS_FILE, structure.VALIDATED_FILE):
         (cache / name).write_bytes(b"\x00garbage")
     validations = _Validations(monkeypatch)
     document = load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)

@@ -1,0 +1,253 @@
+"""openapi-pydantic's structural check of a spec: aside, on only what has not passed before, said plainly.
+
+openapi-pydantic's model is the check that a mapping is an OpenAPI document at all
+(lowering walks the raw mapping itself). Three things make it cheap and readable:
+it runs in a child process while lowering goes on (``background``); with a cache
+directory, only the entries of the maps of named things that have not passed
+before are validated; and pydantic's errors are turned into JSON pointers and
+messages in the spec author's terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .background import Job
+from .blocks import CacheFile, has_aliases
+from .diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer
+from .installed import fingerprint
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from .load import Document
+
+
+class StructureCheck:
+    """openapi-pydantic's verdict on a document, perhaps still being reached in a child process."""
+
+    def __init__(
+        self,
+        document: Document,
+        cache_dir: Path | None,
+        read_from: Mapping[tuple[Any, ...], bytes] | None,
+        background: bool,
+        locate: Callable[[list[Problem]], list[Problem]],
+    ):
+        self._locate = locate
+        self._after_pass: Callable[[], None] | None = None
+        self._job: Job | None = None
+        remembered = _remembered_validation(document, cache_dir, read_from or {})
+        if remembered is None:
+            raw = document.raw
+        else:
+            cache, digests, reduced = remembered
+            if reduced is None:
+                return  # every part is known to pass
+            raw = reduced
+
+            def remember() -> None:
+                for digest in digests:
+                    cache.put(digest, b"")
+                cache.save()
+
+            self._after_pass = remember
+        self._job = Job(structural_problems, document.file, raw, background=background)
+
+    def wait(self) -> None:
+        """Raise the located problems, if the document is not OpenAPI; remember what passed."""
+        job, self._job = self._job, None
+        if job is None:
+            return
+        problems, locate = job.result()
+        if problems:
+            raise SpecError(self._locate(problems) if locate else problems)
+        if self._after_pass is not None:
+            self._after_pass()
+
+    def cancel(self) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.cancel()
+
+
+def structural_problems(file: str, raw: dict[str, Any]) -> tuple[list[Problem], bool]:
+    """openapi-pydantic's problems with ``raw`` (the document, or it less parts known to pass), and whether to locate them.
+
+    Runs in a child process when it can: it returns problems rather than raising them.
+    """
+    # Imported here: 0.3-0.4 s, and a warm run on an unchanged spec validates nothing.
+    from openapi_pydantic import parse_obj
+    from pydantic import ValidationError
+
+    try:
+        parse_obj(raw)
+    except ValidationError as exc:
+        return _translate(file, raw, exc), True
+    except RecursionError:
+        return [Problem(file, "", "the document is nested too deeply to validate")], False
+    return [], False
+
+
+# --- remembering what validated -------------------------------------------------------------
+#
+# openapi-pydantic checks each entry of a map of named things (a path, a webhook, a schema…)
+# on its own, against the entry's value alone; and taking an entry out of such a map never
+# makes a valid document invalid. So an entry that passed as part of a valid document passes
+# again wherever it stands, and a document can be validated less the entries known to pass:
+# the problems found are the same, at the same pointers. Everything else (info, servers,
+# security, tags, the maps themselves) is always validated, unless the whole document is
+# known to pass.
+
+VALIDATED_FILE = "openapi-validated-v1.marshal"
+_VALIDATED_KEPT_BYTES = 4 << 20
+_NAMED_COMPONENTS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems")
+
+
+def _remembered_validation(
+    document: Document, cache_dir: Path | None, read_from: Mapping[tuple[Any, ...], bytes]
+) -> tuple[CacheFile, list[bytes], dict[str, Any] | None] | None:
+    """The validation cache, this document's digests, and the document less its known-valid entries (None: all known).
+
+    None when there is no cache, or the document's values may be shared (YAML aliases) or
+    too deep to fingerprint: then the whole document is validated, as without a cache.
+    """
+    salt = _validator_salt()
+    if cache_dir is None or salt is None or has_aliases(document.text):
+        return None
+    cache = CacheFile(cache_dir / VALIDATED_FILE, salt, _VALIDATED_KEPT_BYTES)
+    try:
+        digests, reduced = _reduce(document, cache, read_from)
+    except RecursionError:
+        return None
+    return cache, digests, reduced
+
+
+def _reduce(document: Document, cache: CacheFile, read_from: Mapping[tuple[Any, ...], bytes]) -> tuple[list[bytes], dict[str, Any] | None]:
+    raw = document.raw
+    reduced = dict(raw)
+    skeleton = dict(raw)
+    if isinstance(raw.get("components"), dict):
+        reduced["components"] = dict(raw["components"])
+        skeleton["components"] = dict(raw["components"])
+    digests, unknown = [], 0
+    for where in _named_maps(raw):
+        entries = raw[where[0]] if len(where) == 1 else raw[where[0]][where[1]]
+        kept = {}
+        for key, value in entries.items():
+            source = read_from.get((*where, key))
+            digest = _digest(document.version, where, key, ("value", value) if source is None else ("text", source))
+            digests.append(digest)
+            if cache.get(digest) is None:
+                kept[key] = value
+        unknown += len(kept)
+        _put(reduced, where, kept)
+        _put(skeleton, where, {})
+    digests.append(_digest(document.version, (), "", ("value", skeleton)))
+    if unknown == 0 and cache.get(digests[-1]) is not None:
+        return digests, None
+    return digests, reduced
+
+
+def _named_maps(raw: dict[str, Any]) -> list[tuple[str, ...]]:
+    maps: list[tuple[str, ...]] = [(key,) for key in ("paths", "webhooks") if isinstance(raw.get(key), dict)]
+    components = raw.get("components")
+    if isinstance(components, dict):
+        maps += [("components", kind) for kind in _NAMED_COMPONENTS if isinstance(components.get(kind), dict)]
+    return maps
+
+
+def _put(raw: dict[str, Any], where: tuple[str, ...], value: dict[Any, Any]) -> None:
+    (raw if len(where) == 1 else raw[where[0]])[where[-1]] = value
+
+
+def _digest(version: str, where: tuple[str, ...], key: Any, value: Any) -> bytes:
+    # repr tells every type of the data model apart (1, 1.0, True, "1"), unlike JSON.
+    text = repr((version, where, key, value))
+    return hashlib.blake2b(text.encode("utf-8", "backslashreplace"), digest_size=16).digest()
+
+
+def _validator_salt() -> str | None:
+    return fingerprint("openapi_pydantic", "pydantic", "pydantic_core")
+
+
+def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's error locations into JSON pointers into the document.
+
+    pydantic's locations mix keys of the document with the names of union
+    branches it tried (``Reference``, ``Schema``…). Walking the document along
+    the location keeps only the real keys; of the branch errors, the ones for
+    the branch the node plainly is (a ``$ref`` or not) are kept.
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for error in exc.errors():
+        tokens, node, wrong_branch = [], raw, False
+        loc = list(error["loc"])[1:]  # the first item is the version tag pydantic dispatched on
+        for item in loc:
+            if isinstance(node, dict) and item in node:
+                tokens.append(item)
+                node = node[item]
+            elif isinstance(node, list) and isinstance(item, int) and item < len(node):
+                tokens.append(item)
+                node = node[item]
+            elif isinstance(item, str) and item[:1].isupper():
+                # A union branch: a `$ref` object is only a Reference, anything else never is.
+                is_ref = isinstance(node, dict) and "$ref" in node
+                wrong_branch = wrong_branch or (item == "Reference") != is_ref
+        if wrong_branch:
+            continue
+        if error["type"] in {"recursion_loop", "recursion_depth_exceeded"}:
+            # Name the schema the nesting starts in, not a pointer thousands of tokens long.
+            depth = len(tokens)
+            tokens = tokens[:3] if tokens[:2] == ["components", "schemas"] else tokens[:_DEEP_POINTER_TOKENS]
+            message = f"nested too deeply to validate: a value more than {depth - len(tokens)} keys below here"
+        elif loc and loc[-1] == "[key]":
+            message = f"the key {error.get('input')!r} must be a string, not {kind_of(error.get('input'))}"
+        else:
+            message = _message(error)
+        at = pointer(*tokens)
+        if at in seen:
+            continue
+        seen.add(at)
+        problems.append(Problem(file, at, message))
+    return problems[:MAX_PROBLEMS]
+
+
+_DEEP_POINTER_TOKENS = 8
+_EXPECTED = {
+    "list_type": "a list",
+    "string_type": "a string",
+    "bool_type": "a boolean",
+    "bool_parsing": "a boolean",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "dict_type": "an object",
+}
+
+
+def _message(error: Any) -> str:
+    """A pydantic error as the spec's author would say it: what was expected, what was found."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    got = kind_of(error.get("input"))
+    if kind == "missing":
+        return f"missing required field `{error['loc'][-1]}`"
+    if kind in {"model_type", "model_attributes_type"}:
+        name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(ctx.get("class_name", "")))
+        article = "an" if name[:1] in set("AEIOU") else "a"
+        return f"expected {article} {name} object, got {got}" if name else f"expected an object, got {got}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {got}"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind in {"enum", "literal_error"} and "expected" in ctx:
+        return f"must be one of {ctx['expected']}, got {error.get('input')!r}"
+    return str(error["msg"])
