@@ -73,31 +73,29 @@ class Job:
 
     def __init__(self, func: Callable[..., Any], *args: Any, background: bool):
         global _worker
-        self._call = (func, args)
+        self._func, self._args = func, args
         self._child: tuple[int, int] | None = None
         self._value: Any = None
         if background and _worker is not None:
             pid, jobs, answers = _worker
             _worker = None
             try:
-                job = pickle.dumps(self._call, protocol=pickle.HIGHEST_PROTOCOL)
+                job = pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(jobs, "wb") as pipe:
                     pipe.write(job)
                 self._child = (pid, answers)
             except Exception:  # e.g. a document nested too deeply to pickle: the job runs inline
                 _reap(pid, answers, kill=True)
         elif background and _can_fork():
-            self._child = _fork(self._call)
+            self._child = _fork((func, args))
         if self._child is None:
             self._value = func(*args)
-            self._call = None
 
     def result(self) -> Any:
         child, self._child = self._child, None
         if child is not None:
             answer = _collect(*child)
-            self._value = answer[0] if answer is not None else self._call[0](*self._call[1])
-            self._call = None
+            self._value = answer[0] if answer is not None else self._func(*self._args)
         return self._value
 
     def cancel(self) -> None:

@@ -284,9 +284,9 @@ class Formatter:
         # statement does not): each fragment's lines are cached too, so black is rarely started.
         formatted: dict[Fragment, list[str]] = {}
         for fragment in fragments:
-            lines = self._read(self._fragment_key(fragment))
-            if lines is not None:
-                formatted[fragment] = lines.split("\n")
+            cached = self._read(self._fragment_key(fragment))
+            if cached is not None:
+                formatted[fragment] = cached.split("\n")
         missing = fragments - formatted.keys()
         for fragment, lines in _format_fragments(missing, self.jobs).items():
             formatted[fragment] = lines
