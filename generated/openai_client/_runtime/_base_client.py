@@ -742,6 +742,8 @@ def _content_type(options: RequestOptions) -> str | None:
 
 def _strip_not_given(value: object) -> object:
     """Drop NOT_GIVEN entries from nested dicts and lists (they mean "not sent")."""
+    if isinstance(value, (str, int, float, type(None))):
+        return value  # most values are leaves: cheaper to rule out than the Mapping ABC
     if isinstance(value, Mapping):
         return {
             k: _strip_not_given(v)
