@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, Union
 
-JsonValue: TypeAlias = Union[None, bool, int, float, str, tuple["JsonValue", ...], tuple[tuple[str, "JsonValue"], ...]]
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,7 @@ class Field:
     type: Type
     required: bool
     description: str | None = None
-    default: JsonValue = None
-    has_default: bool = False
+    default: str | None = None  # the spec's default as JSON text
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
@@ -185,8 +183,7 @@ class Parameter:
     type: Type
     required: bool
     description: str | None = None
-    default: JsonValue = None
-    has_default: bool = False
+    default: str | None = None  # the spec's default as JSON text
     deprecated: bool = False
     style: str | None = None
     explode: bool = True

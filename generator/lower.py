@@ -44,7 +44,7 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
     type_names = frozenset(name for t in types for name in (t.name, t.param_name))
     tree = resources.build(operations, dict(target.method_names), _spec_paths(document.raw), type_names)
     raw = document.raw
-    info = raw.get("info") if isinstance(raw.get("info"), dict) else {}
+    info = _object(raw.get("info"))
     api = ir.Api(
         package=target.package,
         title=str(info.get("title") or target.package),
@@ -89,8 +89,13 @@ def _webhook_types(raw: dict[str, Any], schemas: SchemaLowerer, resolver: Resolv
     return out
 
 
+def _object(value: Any) -> dict[Any, Any]:
+    """``value`` if the spec has an object there, else an empty one (lowering reports the wrong kind)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _spec_paths(raw: dict[str, Any]) -> dict[str, set[str]]:
-    paths = raw.get("paths") if isinstance(raw.get("paths"), dict) else {}
+    paths = _object(raw.get("paths"))
     return {str(p): {m for m in HTTP_METHODS if m in item} for p, item in paths.items() if isinstance(item, dict)}
 
 
@@ -108,8 +113,8 @@ def _base_url(raw: dict[str, Any]) -> str:
 
 def _auth(raw: dict[str, Any]) -> ir.Auth | None:
     """The first security scheme the document requires globally (or, failing that, defines)."""
-    components = raw.get("components") if isinstance(raw.get("components"), dict) else {}
-    schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    components = _object(raw.get("components"))
+    schemes = _object(components.get("securitySchemes"))
     order = [name for requirement in raw.get("security") or [] if isinstance(requirement, dict) for name in requirement]
     order += [name for name in schemes if name not in order]
     for name in order:

@@ -115,7 +115,7 @@ class OperationLowerer:
         )
 
     def _parameters(self, path: str, node: dict[str, Any], item: dict[str, Any], at: Location, item_at: Location, hint: str, names: NameTable) -> list[ir.Parameter]:
-        declared: dict[tuple[str, str], tuple[Any, Location]] = {}
+        declared: dict[tuple[str, ir.ParamLocation], tuple[Any, Location]] = {}
         for owner, owner_at in ((item, item_at), (node, at)):
             raw = owner.get("parameters", [])
             if not isinstance(raw, list):

@@ -74,11 +74,10 @@ def build(operations: list[ir.Operation], overrides: dict[str, str], spec_paths:
     placed: list[tuple[tuple[str, ...], str, ir.Operation]] = []
     for operation in operations:
         if operation.operation_id in overrides:
-            *chain, method = (snake(part) for part in overrides[operation.operation_id].split("."))
-            placed.append((tuple(chain) or ("root",), method, operation))
+            *parts, method = (snake(part) for part in overrides[operation.operation_id].split("."))
+            placed.append((tuple(parts) or ("root",), method, operation))
         else:
-            chain, method = place(operation, all_paths)
-            placed.append((chain, method, operation))
+            placed.append((*place(operation, all_paths), operation))
     placed = _resolve_collisions(placed)
 
     root = _Node(())

@@ -333,8 +333,8 @@ class SchemaLowerer:
         if len(non_null) == 1:
             # `anyOf: [X, {type: null}]` is X made nullable: X keeps its own name, or the one it stands in for.
             index = non_null[0]
-            result = self.lower(raw[index], child(at, keyword, index), hint)
-            return result if isinstance(result, ir.NullableType) else ir.NullableType(result)
+            single = self.lower(raw[index], child(at, keyword, index), hint)
+            return single if isinstance(single, ir.NullableType) else ir.NullableType(single)
         flat = self._flatten(raw, child(at, keyword), hint)
         nullable = False
         variants: list[ir.Type] = []
