@@ -35,29 +35,36 @@ def prewarm(modules: tuple[str, ...]) -> None:
     global _worker
     if _worker is not None or not _can_fork():
         return
-    jobs_read, jobs_write = os.pipe()
-    answers_read, answers_write = os.pipe()
-    pid = os.fork()
+    try:
+        jobs_read, jobs_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return  # no pipes or processes to spare: the job will run inline
     if pid == 0:
-        os.close(jobs_write)
-        os.close(answers_read)
-        _quiet_child()
-        # Imported beside reading: a large job must not wait in the pipe for the imports to end.
-        loader = threading.Thread(target=_import_all, args=(modules,))
-        loader.start()
-        with os.fdopen(jobs_read, "rb") as pipe:
-            data = pipe.read()
-        if not data:
-            os._exit(0)  # the parent ended without a job
-        loader.join()
         try:
-            call = pickle.loads(data)
-        except BaseException:
-            os._exit(1)
-        _serve(answers_write, call)
+            os.close(jobs_write)
+            os.close(answers_read)
+            _wait_for_job(modules, jobs_read, answers_write)
+        finally:
+            os._exit(1)  # whatever happens, the child never returns into the parent's program
     os.close(jobs_read)
     os.close(answers_write)
     _worker = (pid, jobs_write, answers_read)
+
+
+def _wait_for_job(modules: tuple[str, ...], jobs: int, answers: int) -> None:
+    """In the prewarmed child: import ``modules`` while waiting for the job, then serve it."""
+    _quiet_child()
+    # Imported beside reading: a large job must not wait in the pipe for the imports to end.
+    loader = threading.Thread(target=_import_all, args=(modules,))
+    loader.start()
+    with os.fdopen(jobs, "rb") as pipe:
+        data = pipe.read()
+    if not data:
+        os._exit(0)  # the parent ended without a job
+    loader.join()
+    _serve(answers, pickle.loads(data))
 
 
 def _import_all(modules: tuple[str, ...]) -> None:
@@ -80,9 +87,8 @@ class Job:
             pid, jobs, answers = _worker
             _worker = None
             try:
-                job = pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(jobs, "wb") as pipe:
-                    pipe.write(job)
+                    pipe.write(pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL))
                 self._child = (pid, answers)
             except Exception:  # e.g. a document nested too deeply to pickle: the job runs inline
                 _reap(pid, answers, kill=True)
@@ -105,13 +111,19 @@ class Job:
             _reap(*child, kill=True)
 
 
-def _fork(call: tuple[Callable[..., Any], tuple[Any, ...]]) -> tuple[int, int]:
-    answers_read, answers_write = os.pipe()
-    pid = os.fork()
+def _fork(call: tuple[Callable[..., Any], tuple[Any, ...]]) -> tuple[int, int] | None:
+    try:
+        answers_read, answers_write = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None  # the job runs inline
     if pid == 0:
-        os.close(answers_read)
-        _quiet_child()
-        _serve(answers_write, call)
+        try:
+            os.close(answers_read)
+            _quiet_child()
+            _serve(answers_write, call)
+        finally:
+            os._exit(1)
     os.close(answers_write)
     return pid, answers_read
 

@@ -88,3 +88,15 @@ def test_a_job_too_deep_to_pickle_for_the_prewarmed_child_runs_anyway(monkeypatc
     assert background._worker is not None
     assert Job(depth_of, deep(100_000), background=True).result() == 100_000
     assert background._worker is None
+
+
+def test_no_processes_to_spare_means_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(background.os, "fork", no_fork)
+    monkeypatch.setattr(background, "_worker", None)
+    monkeypatch.setattr(background, "_can_fork", lambda: True)
+    background.prewarm(("json",))
+    assert background._worker is None
+    assert Job(pid_and, 2, background=True).result() == (os.getpid(), 4)
