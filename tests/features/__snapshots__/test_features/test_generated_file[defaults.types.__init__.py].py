@@ -19,9 +19,8 @@ _INDEX = """
 Mode mode
 Results results
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 

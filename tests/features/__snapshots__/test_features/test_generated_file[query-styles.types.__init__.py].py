@@ -23,9 +23,8 @@ ListItemsFilterParam list_items_filter_param
 ListItemsRangeParam list_items_range_param
 PointParam point_param
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 

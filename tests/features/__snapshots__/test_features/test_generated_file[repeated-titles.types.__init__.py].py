@@ -33,9 +33,8 @@ ListThingsResponseEitherItem2 list_things_response_either_item2
 SecondThing second_thing
 SecondThingConfig second_thing_config
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 

@@ -23,9 +23,8 @@ DeltaEvent delta_event
 DoneEvent done_event
 Reply reply
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 

@@ -16,9 +16,8 @@ if TYPE_CHECKING:
 # "Name module" per line: a table, not code, so that a large API does not make a large dict display.
 _INDEX = """
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 

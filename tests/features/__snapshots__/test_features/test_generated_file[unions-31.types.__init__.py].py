@@ -31,9 +31,8 @@ Square square
 SquareParam square_param
 Value value
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 

@@ -507,9 +507,8 @@ ThreadStreamEventThreadCreated thread_stream_event_thread_created
 TruncationObject truncation_object
 TruncationObjectParam truncation_object_param
 """
-_MODULES: dict[str, str] = {
-    name: module for name, module in (line.split(" ") for line in _INDEX.strip().splitlines())
-}
+_PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
+_MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 
 __all__ = sorted(_MODULES)
 
