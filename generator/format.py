@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .installed import fingerprint
-from .linesplit import split_element
+from .linesplit import split_element, split_statement
 
 if TYPE_CHECKING:
     import black
@@ -147,14 +147,16 @@ def _plan(text: str, line_length: int) -> list[str | _Long]:
 
 
 def _split_without_black(lines: list[str], index: int, line_length: int) -> list[str] | None:
-    """black's lines for an element of a call or display, when linesplit knows them (no def parameters)."""
+    """black's lines for a long line, when linesplit knows them; None leaves the line to black."""
     body = lines[index].strip()
-    if not body.endswith(",") or body.startswith(")"):
-        return None
+    if body.startswith(")") or body.endswith(":"):
+        return None  # the end of a signature, or a block's first line
+    if not body.endswith(","):
+        return split_statement(lines[index], line_length)
     context = _context(lines, index)
-    if context is None or context[0].startswith("def "):
+    if context is None:
         return None
-    return split_element(lines[index], line_length)
+    return split_element(lines[index], line_length, parameter=context[0].startswith("def "))
 
 
 def _extract(fragment: Fragment, formatted: str) -> list[str]:

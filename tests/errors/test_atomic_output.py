@@ -107,6 +107,10 @@ def _crash(*args: object, **kwargs: object) -> None:
 def test_a_crash_in_rendering_or_formatting_leaves_the_previous_output_untouched(out: Path, monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> None:
     before = read_tree(out)
     monkeypatch.setattr(target, name, _crash)
+    if name == "format_source":
+        # linesplit splits every long line of this spec itself: leave them to black.
+        monkeypatch.setattr(generator.format, "split_element", lambda *args, **kwargs: None)
+        monkeypatch.setattr(generator.format, "split_statement", lambda *args, **kwargs: None)
     run = generate(CREATE_RUN, out, "--no-cache")
     assert run.code == 3
     assert "Traceback" not in run.err

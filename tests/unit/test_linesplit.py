@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import string
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.format import format_source
-from generator.linesplit import split_element
+from generator.linesplit import split_element, split_statement
 from generator.literals import py_literal
 
 
@@ -77,6 +78,8 @@ def test_split_element_matches_black(value: object, shape: int, depth: int, line
         " " * 90 + '"a_rather_long_key_name": {"enum": ["one", "two"]},',
         # nothing to split at: the line stays long
         "        " + "A" * 100 + " as " + "A" * 100 + ",",
+        # a subscript is a trailer: its body stays on one line when it fits
+        "        cast_to=Annotated[Union[" + ", ".join(f"Type{i}" for i in range(20)) + "], Keep],",
     ],
 )
 def test_known_shapes(line: str) -> None:
@@ -88,7 +91,6 @@ def test_known_shapes(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "        cast_to=Annotated[Union[" + ", ".join(f"Type{i}" for i in range(20)) + "], Keep],",  # subscript
         "        x=(a if b else c, " + "d" * 100 + "),",  # an operator black splits at
         "        x=(" + '"a" "b", ' * 20 + "),",  # implicit concatenation
         "        x=(" + '"é", ' * 40 + "),",  # wide characters are black's to measure
@@ -99,3 +101,80 @@ def test_known_shapes(line: str) -> None:
 )
 def test_declines_what_it_does_not_know(line: str) -> None:
     assert split_element(line, 100) is None
+
+
+# --- annotations: a def's parameters and annotated assignments --------------------------
+
+names = st.text(alphabet=string.ascii_letters, min_size=1, max_size=40).filter(lambda n: not keyword.iskeyword(n))
+
+
+def annotations() -> st.SearchStrategy[str]:
+    leaf = st.one_of(
+        names,
+        st.lists(st.text(alphabet=string.ascii_lowercase + "-._", max_size=30), min_size=1, max_size=8).map(
+            lambda values: "Literal[" + ", ".join(py_literal(v) for v in values) + "]"
+        ),
+        names.map(lambda n: f'Field(discriminator="{n}")'),
+    )
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.tuples(names, st.lists(inner, min_size=1, max_size=5)).map(lambda t: f"{t[0]}[{', '.join(t[1])}]"),
+            st.lists(inner, min_size=2, max_size=4).map(" | ".join),
+        ),
+        max_leaves=25,
+    )
+
+
+def black_statement(line: str, line_length: int) -> list[str]:
+    indent = len(line) - len(line.lstrip(" "))
+    formatted = format_source(line.strip() + "\n", line_length - indent).rstrip("\n").split("\n")
+    return [" " * indent + part if part else part for part in formatted]
+
+
+def black_parameter(line: str, line_length: int) -> list[str]:
+    indent = len(line) - len(line.lstrip(" "))
+    source = "def _(\n    " + line.strip() + "\n): ...\n"
+    formatted = format_source(source, line_length - indent + 4).rstrip("\n").split("\n")[1:-1]
+    return [" " * (indent - 4) + part if part else part for part in formatted]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=names,
+    annotation=annotations(),
+    value=st.sampled_from(["", " = None", ' = Field(default=None, alias="some.wire_name")', " = NOT_GIVEN"]),
+    alias=st.booleans(),
+    depth=st.integers(0, 3),
+    line_length=st.integers(60, 120),
+)
+def test_split_statement_matches_black(name: str, annotation: str, value: str, alias: bool, depth: int, line_length: int) -> None:
+    line = " " * (4 * depth) + (f"{name}: TypeAlias = {annotation}" if alias else f"{name}: {annotation}{value}")
+    ours = split_statement(line, line_length)
+    if ours is not None:  # it may decline (black's second opinion); it must never differ
+        assert ours == black_statement(line, line_length)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=names,
+    annotation=annotations(),
+    default=st.sampled_from(["", " = NOT_GIVEN", " = None"]),
+    depth=st.integers(1, 4),
+    line_length=st.integers(60, 120),
+)
+def test_split_parameter_matches_black(name: str, annotation: str, default: str, depth: int, line_length: int) -> None:
+    line = " " * (4 * depth) + f"{name}: {annotation}{default},"
+    ours = split_element(line, line_length, parameter=True)
+    if ours is not None:
+        assert ours == black_parameter(line, line_length)
+
+
+def test_the_generated_annotations_are_within_the_subset() -> None:
+    """The shapes the templates write: linesplit must take them, not decline to black."""
+    field = "    annotations: list[Annotated[Union[" + ", ".join(f"Annotation{i}Object" for i in range(4)) + '], Field(discriminator="type"), KeepUnknown]] | None = None'
+    alias = "AssistantStreamEvent: TypeAlias = Annotated[Union[" + ", ".join(f"Event{i}" for i in range(12)) + '], Field(discriminator="event"), KeepUnknown]'
+    parameter = "        tools: Sequence[" + " | ".join(f"AssistantTools{i}Param" for i in range(4)) + "] | None | NotGiven = NOT_GIVEN,"
+    assert split_statement(field, 100) == black_statement(field, 100)
+    assert split_statement(alias, 100) == black_statement(alias, 100)
+    assert split_element(parameter, 100, parameter=True) == black_parameter(parameter, 100)
