@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
@@ -75,7 +76,7 @@ class RenderOptions:
 
 class Renderer:
     def __init__(self, api: ir.Api, options: RenderOptions, cache_dir: Path | None = None):
-        """``cache_dir`` keeps compiled templates between runs (``None``: compile them every run)."""
+        """``cache_dir``: where compiled templates are kept when they cannot be kept beside the templates."""
         self.api = api
         self.options = options
         self.types = TypeWriter(api)
@@ -86,6 +87,23 @@ class Renderer:
         self._refs: dict[tuple[int, str | None], list[str]] = {}
         self._rules: dict[int, tuple[ir.Type, str | None]] = {}
 
+    def _compiled_templates_dir(self) -> Path | None:
+        """Beside the templates, as Python keeps its own bytecode in ``__pycache__``.
+
+        Compiled templates are the generator's code, not a result of any spec, so they are
+        kept there whatever ``--no-cache`` says (jinja recompiles a template whose source
+        changed). Where the templates' folder cannot be written, the cache directory holds them.
+        """
+        beside = templates_dir() / "__pycache__"
+        if not sys.dont_write_bytecode:
+            try:
+                beside.mkdir(exist_ok=True)
+            except OSError:
+                pass
+            if beside.is_dir() and os.access(beside, os.W_OK):
+                return beside
+        return self.cache_dir / "templates" if self.cache_dir else None
+
     @functools.cached_property
     def env(self) -> jinja2.Environment:
         # Built on first use: a run whose files all come from the render cache never imports jinja2.
@@ -94,7 +112,7 @@ class Renderer:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir())),
             undefined=jinja2.StrictUndefined,
-            bytecode_cache=_bytecode_cache(self.cache_dir / "templates") if self.cache_dir else None,
+            bytecode_cache=_bytecode_cache(compiled) if (compiled := self._compiled_templates_dir()) else None,
             **_ENV_SETTINGS,
         )
         env.filters.update(

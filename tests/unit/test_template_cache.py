@@ -1,4 +1,4 @@
-"""Compiled templates are kept in the cache directory, and never outlive their source."""
+"""Compiled templates are kept beside the templates (or in the cache directory), and never outlive their source."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from ..conftest import CREATE_RUN, lower_spec
 @pytest.fixture
 def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "templates"
-    shutil.copytree(generator.render.templates_dir(), copy)
+    shutil.copytree(generator.render.templates_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(generator.render, "templates_dir", lambda: copy)
+    # As Python's own bytecode, compiled templates are written unless PYTHONDONTWRITEBYTECODE says not to.
+    monkeypatch.setattr(generator.render.sys, "dont_write_bytecode", False)
     return copy
 
 
@@ -29,7 +31,7 @@ def _render(cache: Path | None) -> dict[str, str]:
 def test_a_changed_template_is_compiled_again(templates: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     before = _render(cache)
-    assert any((cache / "templates").iterdir())
+    assert any((templates / "__pycache__").iterdir()) and not (cache / "templates").exists()
     assert _render(cache) == before
 
     template = templates / "resources_init.py.jinja"
@@ -43,6 +45,15 @@ def test_a_changed_template_is_compiled_again(templates: Path, tmp_path: Path) -
 def test_a_damaged_cache_entry_is_compiled_again(templates: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     expected = _render(cache)
-    for entry in (cache / "templates").iterdir():
+    for entry in (templates / "__pycache__").iterdir():
         entry.write_bytes(entry.read_bytes()[:40])
     assert _render(cache) == expected
+
+
+def test_without_a_writable_templates_folder_the_cache_directory_keeps_them(templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.render.sys, "dont_write_bytecode", True)
+    cache = tmp_path / "cache"
+    expected = _render(None)
+    assert not (templates / "__pycache__").exists()
+    assert _render(cache) == expected
+    assert any((cache / "templates").iterdir())
