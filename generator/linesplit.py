@@ -57,7 +57,7 @@ class _CannotSplit(Exception):
 class _Leaf:
     """One token; brackets know their partner. An invisible paren prints as nothing until made visible."""
 
-    __slots__ = ("prefix", "text", "kind", "partner", "atom", "trailer_close", "invisible", "optional")
+    __slots__ = ("prefix", "text", "kind", "partner", "atom", "trailer_close", "invisible", "optional", "pos", "depth")
 
     def __init__(self, prefix: str, text: str, kind: str):
         self.prefix, self.text, self.kind = prefix, text, kind
@@ -66,6 +66,8 @@ class _Leaf:
         self.trailer_close = False  # a closing `]` of a subscript
         self.invisible = False
         self.optional = False  # black's invisible parentheses, visible or not by now
+        self.pos = -1  # index in the whole line; every line black makes of it is a run of these
+        self.depth = 0  # brackets (invisible ones too) open before it in the whole line
 
     @property
     def value(self) -> str:
@@ -157,8 +159,17 @@ def _depth0(leaves: list[_Leaf]) -> list[int]:
 
 
 class _Engine:
-    def __init__(self, width: int):
+    def __init__(self, width: int, leaves: list[_Leaf]):
         self.width = width
+        self._delimiters: dict[tuple[int, int, int], dict[int, int]] = {}
+        depth = 0
+        for pos, leaf in enumerate(leaves):
+            leaf.pos = pos
+            if leaf.closing:
+                depth -= 1
+            leaf.depth = depth
+            if leaf.opening:
+                depth += 1
 
     # --- lines ----------------------------------------------------------------------
 
@@ -166,17 +177,31 @@ class _Engine:
         return " " * indent + leaves[0].value + "".join(leaf.prefix + leaf.value for leaf in leaves[1:])
 
     def fits(self, leaves: list[_Leaf], indent: int) -> bool:
-        return len(self.text(leaves, indent)) <= self.width
+        length = indent + len(leaves[0].value) - self.width
+        for leaf in leaves[1:]:
+            length += len(leaf.prefix) + len(leaf.value)
+            if length > 0:
+                return False  # most lines asked about are far too long: stop at the limit
+        return length <= 0
 
     def delimiters(self, leaves: list[_Leaf]) -> dict[int, int]:
         """Split-after priorities at the line's own level (black's BracketTracker, for commas and `|`)."""
+        if not leaves:
+            return {}
+        key = (id(leaves[0]), id(leaves[-1]), len(leaves))
+        found = self._delimiters.get(key)
+        if found is not None:
+            return found
         out: dict[int, int] = {}
-        for i in _depth0(leaves):
-            leaf = leaves[i]
-            if leaf.text == "," and leaf.kind == "op":
+        level = leaves[0].depth
+        for i, leaf in enumerate(leaves):
+            if leaf.depth != level or leaf.kind != "op":
+                continue
+            if leaf.text == ",":
                 out[i] = _COMMA
-            elif leaf.text == "|" and leaf.kind == "op" and i > 0:
+            elif leaf.text == "|" and i > 0:
                 out[i - 1] = max(out.get(i - 1, 0), _BITOR)
+        self._delimiters[key] = out
         return out
 
     # --- transform_line ---------------------------------------------------------------
@@ -185,25 +210,24 @@ class _Engine:
         """black's transform_line; ``tracked``: black tracks this line's brackets (not a head or tail)."""
         if not explode and self.fits(leaves, indent):
             return [self.text(leaves, indent)]
-        line_text = self.text(leaves, indent)
         optional = [leaf for leaf in leaves if leaf.optional] if tracked else []
         if inside:
             try:
-                return self._run(self.delimiter_split(leaves, indent), line_text)
+                return self._run(self.delimiter_split(leaves, indent), leaves)
             except _CannotSplit:
                 pass
         try:
-            lines = self._run(self.rhs(leaves, indent, inside), line_text)
+            lines = self._run(self.rhs(leaves, indent, inside), leaves)
         except _CannotSplit:
-            return [line_text]
+            return [self.text(leaves, indent)]
         if optional and all(leaf.invisible for leaf in optional) and len(lines[0]) > self.width:
             raise _Unsupported("black would ask for a second opinion with the parentheses forced")
         return lines
 
-    def _run(self, produced: list[tuple[list[_Leaf], int, bool, bool, bool]], line_text: str) -> list[str]:
+    def _run(self, produced: list[tuple[list[_Leaf], int, bool, bool, bool]], leaves: list[_Leaf]) -> list[str]:
         out: list[str] = []
         for part, part_indent, part_inside, part_explode, part_tracked in produced:
-            if self.text(part, part_indent) == line_text:
+            if len(part) == len(leaves) and all(a is b for a, b in zip(part, leaves)):
                 raise _CannotSplit("unchanged")
             out.extend(self.transform(part, part_indent, part_inside, part_explode, part_tracked))
         return out
@@ -222,7 +246,9 @@ class _Engine:
         leaves[start].prefix = ""
         last = leaves[start:]
         if priority == _COMMA and last[-1].text != ",":
-            last = last + [_Leaf("", ",", "op")]
+            comma = _Leaf("", ",", "op")
+            comma.depth = last[0].depth
+            last = last + [comma]
         pieces.append((last, indent, True, False, True))
         return pieces
 
@@ -231,15 +257,10 @@ class _Engine:
     def rhs(self, leaves: list[_Leaf], indent: int, inside: bool) -> list[tuple[list[_Leaf], int, bool, bool, bool]]:
         """black's right_hand_split_with_omits: the first split whose head fits, trying trailers in turn."""
         first_lines = None
-        prefix_lengths: dict[int, int] = {}
-        length = indent
-        for leaf in leaves:
-            prefix_lengths[id(leaf)] = length
-            length += len(leaf.prefix) + len(leaf.value)
         for omit in self.trailers_to_omit(leaves, indent):
             if omit:
                 target = next((leaf for leaf in reversed(leaves) if leaf.closing and not any(leaf is o for o in omit)), None)
-                if target is not None and target.partner is not None and target.partner.value and prefix_lengths[id(target.partner)] > self.width:
+                if target is not None and target.partner is not None and target.partner.value and self._prefix_length(leaves, target.partner, indent) > self.width:
                     continue
             lines = self.maybe_omit(self.first_rhs(leaves, omit), leaves, indent, inside, omit)
             if first_lines is None and not omit:
@@ -249,6 +270,14 @@ class _Engine:
         if first_lines is not None:
             return first_lines
         return self.maybe_omit(self.first_rhs(leaves, ()), leaves, indent, inside, ())
+
+    def _prefix_length(self, leaves: list[_Leaf], upto: _Leaf, indent: int) -> int:
+        length = indent
+        for leaf in leaves:
+            if leaf is upto:
+                break
+            length += len(leaf.prefix) + len(leaf.value)
+        return length
 
     def trailers_to_omit(self, leaves: list[_Leaf], indent: int) -> Iterator[tuple[_Leaf, ...]]:
         """black's generate_trailers_to_omit: ever larger sets of trailing bracket pairs to keep whole."""
@@ -287,8 +316,8 @@ class _Engine:
         while i >= 0:
             leaf = leaves[i]
             if leaf.closing and not any(leaf is o for o in omit):
-                opening = next((j for j in range(i - 1, -1, -1) if leaves[j] is leaf.partner), None)
-                if opening is None:
+                opening = leaf.partner.pos - leaves[0].pos if leaf.partner is not None else -1
+                if not 0 <= opening < i or leaves[opening] is not leaf.partner:
                     raise _CannotSplit("the opening bracket is on another line")
                 if opening < i - 1:
                     return opening, i
@@ -408,7 +437,7 @@ def split_element(line: str, line_length: int, *, parameter: bool = False) -> li
             leaves = _parameter(leaves)
         elif any(leaf.text == "|" for leaf in leaves):
             raise _Unsupported("an operator outside annotations")
-        return _Engine(line_length).transform(leaves, indent, True, False)
+        return _Engine(line_length, leaves).transform(leaves, indent, True, False)
     except _Unsupported:
         return None
 
@@ -439,11 +468,12 @@ def split_statement(line: str, line_length: int) -> list[str] | None:
             raise _Unsupported("a tuple")
         if _is_atom(leaves, 2, end) or (end < len(leaves) and (end + 1 == len(leaves) or _is_atom(leaves, end + 1, len(leaves)))):
             raise _Unsupported("parentheses or a display black may treat specially")
-        if end < len(leaves) and any(leaf.text in ("=", ":") and leaf.kind == "op" for i, leaf in enumerate(leaves[end + 1 :]) if i in _depth0(leaves[end + 1 :])):
+        value = leaves[end + 1 :]
+        if value and any(value[i].text in ("=", ":") and value[i].kind == "op" for i in _depth0(value)):
             raise _Unsupported("chained assignment")
         if end < len(leaves):
             leaves = _wrap(leaves, end + 1, len(leaves))
         leaves = _wrap(leaves, 2, end)
-        return _Engine(line_length).transform(leaves, indent, False, False)
+        return _Engine(line_length, leaves).transform(leaves, indent, False, False)
     except _Unsupported:
         return None
