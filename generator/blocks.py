@@ -15,17 +15,16 @@ the caller parses the whole text as before; that is also what reports errors, lo
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
-import os
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, TypeAlias
 
 import yaml
+
+from .cache import CacheFile
 
 # Blocks this long (about 200 lines) or shorter are parsed whole; longer ones that hold a
 # mapping are cut again. Parsing 8 kB takes 4 ms; cutting finer costs warm runs more than it saves.
@@ -85,69 +84,6 @@ def first_match(pattern: re.Pattern[str], text: str, marker: str) -> re.Match[st
             return found
         at = text.find(marker, at + 1)
     return None
-
-
-class CacheFile:
-    """Digest → bytes, kept in one marshal file of the cache directory.
-
-    Read whole when made and, if anything was added, rewritten whole (temporary file, then
-    rename) by ``save``: the entries this run used, then the most recently used others that fit
-    in ``keep_bytes``. A file that is missing, corrupt, written under another salt or
-    unwritable is an empty cache: it only costs time. ``path`` None is no cache at all.
-    """
-
-    def __init__(self, path: Path | None, salt: str, keep_bytes: int):
-        self.path = path
-        self.salt = salt
-        self.keep_bytes = keep_bytes
-        self._old = self._read()
-        self._used: dict[bytes, bytes] = {}
-        self._added = False
-
-    def _read(self) -> dict[bytes, bytes]:
-        if self.path is None:
-            return {}
-        try:
-            salt, entries = marshal.loads(self.path.read_bytes())
-        except Exception:  # missing, unreadable or not what this class writes
-            return {}
-        return entries if salt == self.salt and isinstance(entries, dict) else {}
-
-    def get(self, digest: bytes) -> bytes | None:
-        data = self._used.get(digest, self._old.get(digest))
-        if not isinstance(data, bytes):
-            return None
-        self._used[digest] = data
-        return data
-
-    def put(self, digest: bytes, data: bytes) -> None:
-        self._used[digest] = data
-        self._added = True
-
-    def save(self) -> None:
-        if self.path is None or not self._added:
-            return
-        kept: list[tuple[bytes, bytes]] = []
-        room = self.keep_bytes
-        for digest in reversed(self._old):
-            data = self._old[digest]
-            if digest in self._used or not isinstance(digest, bytes) or not isinstance(data, bytes):
-                continue
-            room -= len(digest) + len(data)
-            if room < 0:
-                break
-            kept.append((digest, data))
-        entries = dict(reversed(kept))
-        entries.update(self._used)
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(marshal.dumps((self.salt, entries)))
-            os.replace(temp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
-        self._old, self._used, self._added = entries, {}, False
 
 
 def parse(text: str, loader: type, cache: CacheFile) -> Parsed:

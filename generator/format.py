@@ -25,7 +25,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .installed import fingerprint
+from .cache import fingerprint, source_digest, write_atomically
 from .linesplit import split_element, split_statement
 
 if TYPE_CHECKING:
@@ -231,10 +231,7 @@ def split_long_lines(text: str, line_length: int) -> str:
 @functools.lru_cache(maxsize=1)
 def _own_source_hash() -> str:
     """What formatting does is this module's and linesplit's code: a change to either invalidates the cache."""
-    digest = hashlib.sha256()
-    for module in (Path(__file__), Path(__file__).with_name("linesplit.py")):
-        digest.update(module.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest([Path(__file__), Path(__file__).with_name("linesplit.py")])[:16]
 
 
 class Formatter:
@@ -332,11 +329,4 @@ class Formatter:
     def _write(self, key: str, formatted: str) -> None:
         if self.cache_dir is None:
             return
-        folder = self.cache_dir / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temp = folder / f".{key}.{os.getpid()}.tmp"
-            temp.write_text(formatted, encoding="utf-8")
-            os.replace(temp, folder / key)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        write_atomically(self.cache_dir / key[:2] / key, formatted.encode("utf-8"))

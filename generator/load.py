@@ -24,7 +24,8 @@ from typing import Any
 import yaml
 
 from . import blocks
-from .blocks import ALIAS as _ALIAS, CacheFile, first_match, has_aliases
+from .blocks import ALIAS as _ALIAS, first_match, has_aliases
+from .cache import CacheFile
 from .diagnostics import Problem, SpecError, kind_of, unescape_pointer_token
 from .locate import locate as locate_in_text
 from .structure import StructureCheck

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import docs, ir
+from .cache import source_digest, write_atomically
 from .literals import py_literal, py_str
 from .typing_render import TypeWriter
 
@@ -245,11 +246,8 @@ class Renderer:
     @functools.cached_property
     def _salt(self) -> str:
         """The templates' and filters' own source: any change to them changes every key."""
-        digest = hashlib.sha256()
         filters = [Path(__file__).with_name(name) for name in ("render.py", "typing_render.py", "docs.py", "literals.py")]
-        for path in sorted(templates_dir().glob("*.jinja")) + filters:
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return source_digest(sorted(templates_dir().glob("*.jinja")) + filters)
 
     def _template(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
@@ -381,20 +379,9 @@ def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            _write_atomically(directory / f"{salt}-{bucket.key}", bucket.bytecode_to_string())
+            write_atomically(directory / f"{salt}-{bucket.key}", bucket.bytecode_to_string())
 
     return _Cache()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # Another run may be reading the same entry: it sees the old bytes or the new, never half.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
 
 
 def _field_doc(f: ir.Field) -> str:

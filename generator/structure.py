@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .background import Job
-from .blocks import CacheFile, has_aliases
+from .blocks import has_aliases
+from .cache import CacheFile, fingerprint
 from .diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer
-from .installed import fingerprint
 
 if TYPE_CHECKING:
     from pydantic import ValidationError

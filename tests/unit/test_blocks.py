@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import blocks
-from generator.blocks import ALIAS, ANCHOR, CacheFile, first_match
+from generator.blocks import ALIAS, ANCHOR, first_match
+from generator.cache import CacheFile
 from generator.load import _Loader
 from tests.conftest import CREATE_RUN, OPENAI, SPECS
 
