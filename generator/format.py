@@ -106,7 +106,8 @@ def _context(lines: list[str], index: int) -> tuple[str, str] | None:
     return None
 
 
-def _fragment(lines: list[str], index: int, line_length: int) -> _Long:
+def _long_line(lines: list[str], index: int, line_length: int) -> list[str] | _Long:
+    """black's lines for a long line when linesplit knows them, else the fragment black is to format."""
     line = lines[index]
     indent, body = _indent(line), line.strip()
     if body.startswith(")"):
@@ -119,8 +120,14 @@ def _fragment(lines: list[str], index: int, line_length: int) -> _Long:
         if context is None:
             raise FormatError(f"line {index + 1}: a long element with no bracket around it")
         head, tail = context
+        split = split_element(line, line_length, parameter=head.startswith("def "))
+        if split is not None:
+            return split
         return _Long(Fragment("element", head + "    " + body + tail, line_length - indent + 4), indent - 4)
     block = body.endswith(":")
+    split = None if block else split_statement(line, line_length)
+    if split is not None:
+        return split
     source = body + ("\n    pass\n" if block else "\n")
     return _Long(Fragment("statement", source, line_length - indent, block), indent)
 
@@ -138,25 +145,12 @@ def _plan(text: str, line_length: int) -> list[str | _Long]:
             plan.append(line)
             in_string ^= toggles
         else:
-            split = _split_without_black(lines, index, line_length)
-            if split is None:
-                plan.append(_fragment(lines, index, line_length))
+            long_line = _long_line(lines, index, line_length)
+            if isinstance(long_line, list):
+                plan.extend(long_line)
             else:
-                plan.extend(split)
+                plan.append(long_line)
     return plan
-
-
-def _split_without_black(lines: list[str], index: int, line_length: int) -> list[str] | None:
-    """black's lines for a long line, when linesplit knows them; None leaves the line to black."""
-    body = lines[index].strip()
-    if body.startswith(")") or body.endswith(":"):
-        return None  # the end of a signature, or a block's first line
-    if not body.endswith(","):
-        return split_statement(lines[index], line_length)
-    context = _context(lines, index)
-    if context is None:
-        return None
-    return split_element(lines[index], line_length, parameter=context[0].startswith("def "))
 
 
 def _extract(fragment: Fragment, formatted: str) -> list[str]:
