@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _TOKEN = re.compile(
     r"""(?P<space>[ ]*)(?:
@@ -114,25 +114,38 @@ def _tokenize(text: str) -> list[_Leaf]:
             if previous is not None and previous.text == "," and previous is not opened:
                 raise _Unsupported("magic trailing comma")
             leaf.trailer_close = leaf.text == "]" and not opened.atom
-            if leaf.text == ")" and opened.atom and not _has_comma_inside(leaves, opened, leaf):
-                raise _Unsupported("parentheses black may treat as redundant")
         previous = leaf
     if stack:
         raise _Unsupported("unbalanced brackets")
+    _number(leaves)
+    for leaf in leaves:
+        partner = leaf.partner
+        if leaf.text == ")" and leaf.closing and partner is not None and partner.atom and not _holds_comma(leaves, partner, leaf):
+            raise _Unsupported("parentheses black may treat as redundant")
     return leaves
 
 
-def _has_comma_inside(leaves: list[_Leaf], opened: _Leaf, closed: _Leaf) -> bool:
-    start, end = leaves.index(opened), leaves.index(closed)
+def _number(leaves: list[_Leaf]) -> list[_Leaf]:
+    """Give each leaf its position and bracket depth in the whole line (black's lines are runs of it)."""
     depth = 0
-    for leaf in leaves[start + 1 : end]:
+    for pos, leaf in enumerate(leaves):
+        leaf.pos = pos
+        if leaf.closing:
+            depth -= 1
+        leaf.depth = depth
         if leaf.opening:
             depth += 1
-        elif leaf.closing:
-            depth -= 1
-        elif depth == 0 and leaf.text == ",":
-            return True
-    return False
+    return leaves
+
+
+def _at_level(leaves: list[_Leaf]) -> list[int]:
+    """Indices of the leaves standing at the bracket level of a run's first leaf."""
+    level = leaves[0].depth
+    return [i for i, leaf in enumerate(leaves) if leaf.depth == level]
+
+
+def _holds_comma(leaves: list[_Leaf], opened: _Leaf, closed: _Leaf) -> bool:
+    return any(leaf.text == "," and leaf.kind == "op" and leaf.depth == opened.depth + 1 for leaf in leaves[opened.pos + 1 : closed.pos])
 
 
 def _wrap(leaves: list[_Leaf], start: int, end: int) -> list[_Leaf]:
@@ -145,31 +158,10 @@ def _wrap(leaves: list[_Leaf], start: int, end: int) -> list[_Leaf]:
     return leaves[:start] + [lpar] + leaves[start:end] + [rpar] + leaves[end:]
 
 
-def _depth0(leaves: list[_Leaf]) -> list[int]:
-    """Indices of the leaves standing at the line's own bracket level."""
-    out, depth = [], 0
-    for i, leaf in enumerate(leaves):
-        if leaf.closing:
-            depth -= 1
-        if depth == 0:
-            out.append(i)
-        if leaf.opening:
-            depth += 1
-    return out
-
-
 class _Engine:
-    def __init__(self, width: int, leaves: list[_Leaf]):
+    def __init__(self, width: int):
         self.width = width
         self._delimiters: dict[tuple[int, int, int], dict[int, int]] = {}
-        depth = 0
-        for pos, leaf in enumerate(leaves):
-            leaf.pos = pos
-            if leaf.closing:
-                depth -= 1
-            leaf.depth = depth
-            if leaf.opening:
-                depth += 1
 
     # --- lines ----------------------------------------------------------------------
 
@@ -193,9 +185,9 @@ class _Engine:
         if found is not None:
             return found
         out: dict[int, int] = {}
-        level = leaves[0].depth
-        for i, leaf in enumerate(leaves):
-            if leaf.depth != level or leaf.kind != "op":
+        for i in _at_level(leaves):
+            leaf = leaves[i]
+            if leaf.kind != "op":
                 continue
             if leaf.text == ",":
                 out[i] = _COMMA
@@ -411,7 +403,7 @@ class _Engine:
 
 def _annotation_end(leaves: list[_Leaf], start: int) -> int:
     """Where an annotation starting at ``start`` ends: the `=` or `,` at its level, or the end."""
-    for i in _depth0(leaves[start:]):
+    for i in _at_level(leaves[start:]):
         leaf = leaves[start + i]
         if leaf.kind == "op" and leaf.text in ("=", ","):
             return start + i
@@ -423,23 +415,34 @@ def _is_atom(leaves: list[_Leaf], start: int, end: int) -> bool:
 
 
 def _has_bitor(leaves: list[_Leaf], start: int, end: int) -> bool:
-    return any(leaves[start + i].text == "|" for i in _depth0(leaves[start:end]))
+    return any(leaves[start + i].text == "|" for i in _at_level(leaves[start:end]))
 
 
 def split_element(line: str, line_length: int, *, parameter: bool = False) -> list[str] | None:
     """The lines black makes of ``line``, an element inside brackets (a def's parameter with ``parameter``)."""
+    return _split(line, line_length, _parameter if parameter else _plain_element, inside=True)
+
+
+def split_statement(line: str, line_length: int) -> list[str] | None:
+    """The lines black makes of ``line``, an annotated assignment ``name: annotation [= value]``."""
+    return _split(line, line_length, _annotated_assignment, inside=False)
+
+
+def _split(line: str, line_length: int, prepare: Callable[[list[_Leaf]], list[_Leaf]], *, inside: bool) -> list[str] | None:
     if not line.isascii():
         return None  # black measures East Asian wide characters as two columns
     indent = len(line) - len(line.lstrip(" "))
     try:
-        leaves = _tokenize(line.strip())
-        if parameter:
-            leaves = _parameter(leaves)
-        elif any(leaf.text == "|" for leaf in leaves):
-            raise _Unsupported("an operator outside annotations")
-        return _Engine(line_length, leaves).transform(leaves, indent, True, False)
+        leaves = _number(prepare(_tokenize(line.strip())))
+        return _Engine(line_length).transform(leaves, indent, inside, False)
     except _Unsupported:
         return None
+
+
+def _plain_element(leaves: list[_Leaf]) -> list[_Leaf]:
+    if any(leaf.text == "|" for leaf in leaves):
+        raise _Unsupported("an operator outside annotations")
+    return leaves
 
 
 def _parameter(leaves: list[_Leaf]) -> list[_Leaf]:
@@ -454,26 +457,18 @@ def _parameter(leaves: list[_Leaf]) -> list[_Leaf]:
     return _wrap(leaves, 2, end) if _has_bitor(leaves, 2, end) else leaves
 
 
-def split_statement(line: str, line_length: int) -> list[str] | None:
-    """The lines black makes of ``line``, an annotated assignment ``name: annotation [= value]``."""
-    if not line.isascii():
-        return None
-    indent = len(line) - len(line.lstrip(" "))
-    try:
-        leaves = _tokenize(line.strip())
-        if len(leaves) < 3 or leaves[0].kind != "name" or leaves[1].text != ":":
-            raise _Unsupported("not an annotated assignment")
-        end = _annotation_end(leaves, 2)
-        if end < len(leaves) and leaves[end].text != "=":
-            raise _Unsupported("a tuple")
-        if _is_atom(leaves, 2, end) or (end < len(leaves) and (end + 1 == len(leaves) or _is_atom(leaves, end + 1, len(leaves)))):
-            raise _Unsupported("parentheses or a display black may treat specially")
-        value = leaves[end + 1 :]
-        if value and any(value[i].text in ("=", ":") and value[i].kind == "op" for i in _depth0(value)):
-            raise _Unsupported("chained assignment")
-        if end < len(leaves):
-            leaves = _wrap(leaves, end + 1, len(leaves))
-        leaves = _wrap(leaves, 2, end)
-        return _Engine(line_length, leaves).transform(leaves, indent, False, False)
-    except _Unsupported:
-        return None
+def _annotated_assignment(leaves: list[_Leaf]) -> list[_Leaf]:
+    """``name: annotation [= value]`` as black sees it: annotation and value in invisible parentheses."""
+    if len(leaves) < 3 or leaves[0].kind != "name" or leaves[1].text != ":":
+        raise _Unsupported("not an annotated assignment")
+    end = _annotation_end(leaves, 2)
+    if end < len(leaves) and leaves[end].text != "=":
+        raise _Unsupported("a tuple")
+    if _is_atom(leaves, 2, end) or (end < len(leaves) and (end + 1 == len(leaves) or _is_atom(leaves, end + 1, len(leaves)))):
+        raise _Unsupported("parentheses or a display black may treat specially")
+    value = leaves[end + 1 :]
+    if value and any(value[i].text in ("=", ":") and value[i].kind == "op" for i in _at_level(value)):
+        raise _Unsupported("chained assignment")
+    if end < len(leaves):
+        leaves = _wrap(leaves, end + 1, len(leaves))
+    return _wrap(leaves, 2, end)
