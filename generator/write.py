@@ -48,8 +48,9 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
     backup: Path | None = None
     try:
         # mkdtemp makes a private (0700) directory; the package gets the mode any new directory would.
-        os.chmod(staging, 0o777 & ~_umask())
-        _stage(staging, root, files)
+        umask = _umask()
+        os.chmod(staging, 0o777 & ~umask)
+        _stage(staging, root, files, umask)
         if root.exists():
             backup = Path(tempfile.mkdtemp(prefix=f".{root.name}.old-", dir=root.parent))
             backup.rmdir()
@@ -66,8 +67,8 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
             shutil.rmtree(backup, ignore_errors=True)
 
 
-def _stage(staging: Path, root: Path, files: dict[str, str]) -> None:
-    reuse = _Reuse(root, staging)
+def _stage(staging: Path, root: Path, files: dict[str, str], umask: int) -> None:
+    reuse = _Reuse(root, staging, umask)
     made = {""}
     base = f"{staging}/"  # plain strings: joining Paths for each file cost more than linking it
     for rel, text in files.items():
@@ -97,13 +98,13 @@ class _Reuse:
     # O_BINARY: on Windows, reading in text mode would hide a CRLF the new text lacks.
     _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
-    def __init__(self, root: Path, staging: Path):
+    def __init__(self, root: Path, staging: Path, umask: int):
         self.root = f"{root}/"
         self.enabled = root.is_dir()
         if self.enabled:
             # Whom and with what mode a new file in the staging tree would belong to; a file the
             # user has chmod-ed, or one written by someone else, is written afresh as it is today.
-            self.mode = 0o666 & ~_umask()
+            self.mode = 0o666 & ~umask
             self.uid = os.geteuid() if hasattr(os, "geteuid") else None
             self.gid = os.stat(staging).st_gid
         self.real_dirs: dict[str, bool] = {"": True}
