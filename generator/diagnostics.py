@@ -18,6 +18,15 @@ def pointer(*tokens: str | int) -> str:
     return "".join("/" + escape_pointer_token(token) for token in tokens)
 
 
+# A value nested too deeply is reported where its nesting starts, not at a pointer thousands of tokens long:
+# the schema it belongs to, or the first few keys.
+_DEEP_POINTER_TOKENS = 8
+
+
+def where_nesting_starts(tokens: list[str | int]) -> list[str | int]:
+    return tokens[:3] if tokens[:2] == ["components", "schemas"] else tokens[:_DEEP_POINTER_TOKENS]
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with a spec, at a JSON pointer inside ``file``.

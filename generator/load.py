@@ -26,8 +26,8 @@ import yaml
 from . import blocks
 from .blocks import ALIAS as _ALIAS, first_match, has_aliases
 from .cache import CacheFile
-from .diagnostics import Problem, SpecError, kind_of, unescape_pointer_token
-from .locate import locate as locate_in_text
+from .diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
+from .locate import locate as locate_in_text, locate_by_scanning, scan_values
 from .structure import StructureCheck
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -123,6 +123,9 @@ def _parse_text(text: str, file: str) -> Any:
     except json.JSONDecodeError as exc:
         raise SpecError([Problem(file, "", f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]) from None
     except yaml.MarkedYAMLError as exc:
+        if exc.problem and "nesting depth" in exc.problem:
+            # libyaml (from PyYAML 6.0.4) refuses deep nesting itself; say where it starts, as for JSON.
+            raise SpecError([too_deep(text, file)]) from None
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
         hint = None
@@ -135,13 +138,32 @@ def _parse_text(text: str, file: str) -> Any:
     except yaml.YAMLError as exc:
         raise SpecError([Problem(file, "", f"invalid YAML: {exc}", line=1, column=1)]) from None
     except RecursionError:
-        pass
-    # json's decoder recurses once per level; YAML's C parser reads any JSON nesting, and then
-    # validation says where the document is too deep.
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
-        raise SpecError([Problem(file, "", "the document is nested too deeply to read", line=1, column=1)]) from None
+        # json's decoder recurses once per level (about a thousand at most).
+        raise SpecError([too_deep(text, file)]) from None
+
+
+# Deeper than any real spec, and below both json's recursion limit and libyaml's nesting limit, so that a
+# document too deep to read is reported the same way whichever parser and PyYAML version refused it.
+MAX_READ_DEPTH = 900
+
+
+def too_deep(text: str, file: str) -> Problem:
+    """Where ``text`` nests deeper than :data:`MAX_READ_DEPTH`: the schema (or first keys) the nesting starts in.
+
+    Only a document that failed to parse gets here.
+    """
+    for frames, _ in scan_values(_json_as_yaml(text)):
+        if len(frames) >= MAX_READ_DEPTH:
+            path: list[str | int] = where_nesting_starts([frame[1] for frame in frames])
+            _, _, line, column = frames[len(path)]
+            below = f"more than {MAX_READ_DEPTH - len(path)} levels below here"
+            return Problem(file, pointer(*path), f"nested too deeply to read: {below}", "real specs nest a few dozen levels at most", line=line, column=column)
+    return Problem(file, "", "the document is nested too deeply to read", line=1, column=1)
+
+
+def _json_as_yaml(text: str) -> str:
+    # JSON's surrogate-pair escapes (json.dumps writes emoji so) are not YAML: same-length stand-ins keep every column.
+    return _SURROGATE_ESCAPE.sub(lambda _: "\\uFFFD", text) if _is_json(text) else text
 
 
 BLOCKS_FILE = "yaml-blocks-v1.marshal"
@@ -228,14 +250,13 @@ def _quick(text: str, problem: Problem) -> Problem:
 
 
 def _compose_and_locate(document: Document, problems: list[Problem]) -> list[Problem]:
-    text = document.text
-    if text.lstrip().startswith(("{", "[")):
-        # JSON's surrogate-pair escapes (json.dumps writes emoji so) are not YAML: same-length stand-ins keep every column.
-        text = _SURROGATE_ESCAPE.sub(lambda _: "\\uFFFD", text)
+    text = _json_as_yaml(document.text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
-        return problems
+        # Too deep to compose (libyaml's limit, or Python's): the scanner reads any depth.
+        found = locate_by_scanning(text, [problem.pointer for problem in problems])
+        return [replace(problem, line=found[problem.pointer][0], column=found[problem.pointer][1]) if problem.pointer in found else problem for problem in problems]
     return [_locate(root, problem) for problem in problems]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -156,3 +157,70 @@ def _child(node: yaml.Node, token: str) -> yaml.Node | None:
     return None
 
 
+
+
+# -- Locating by PyYAML's token scanner -------------------------------------------------------------
+# The scanner is iterative: it reads JSON and YAML of any depth, where composing (and libyaml's parser
+# from PyYAML 6.0.4, past 1000 levels) gives up. It is slow (pure Python), so it serves only when
+# the faster ways fail.
+
+
+def scan_values(text: str) -> Iterator[tuple[list[list[Any]], tuple[int, int]]]:
+    """Each value of ``text`` as it starts: the open collections around it and its 1-based (line, column).
+
+    Each frame is ``[kind, key or index, line, column]``, kind ``map``, ``seq`` or ``bare`` (a block sequence
+    written at its key's indentation); the frame list is live, read it before the next step. Stops quietly
+    where the text stops being YAML.
+    """
+    frames: list[list[Any]] = []
+    expect_key = False
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            mark = (token.start_mark.line + 1, token.start_mark.column + 1)
+            if isinstance(token, (yaml.BlockMappingStartToken, yaml.FlowMappingStartToken)):
+                yield frames, mark
+                frames.append(["map", "", *mark])
+            elif isinstance(token, (yaml.BlockSequenceStartToken, yaml.FlowSequenceStartToken)):
+                yield frames, mark
+                frames.append(["seq", -1 if isinstance(token, yaml.BlockSequenceStartToken) else 0, *mark])
+            elif isinstance(token, yaml.BlockEntryToken):
+                if frames and frames[-1][0] == "map":
+                    yield frames, mark
+                    frames.append(["bare", -1, *mark])
+                if frames:
+                    frames[-1][1] += 1
+            elif isinstance(token, yaml.FlowEntryToken):
+                if frames and frames[-1][0] == "seq":
+                    frames[-1][1] += 1
+            elif isinstance(token, yaml.KeyToken):
+                if frames and frames[-1][0] == "bare":
+                    frames.pop()
+                expect_key = True
+            elif isinstance(token, (yaml.ScalarToken, yaml.AliasToken)):
+                if expect_key and frames and frames[-1][0] == "map":
+                    frames[-1][1] = token.value
+                    expect_key = False
+                else:
+                    yield frames, mark
+            elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+                if isinstance(token, yaml.BlockEndToken) and frames and frames[-1][0] == "bare":
+                    frames.pop()
+                if frames:
+                    frames.pop()
+    except yaml.YAMLError:
+        return
+
+
+def locate_by_scanning(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
+    """(line, column) of each pointer found in ``text``, in one scan; a pointer not found is left out."""
+    wanted = {tuple(unescape_pointer_token(t) for t in p.split("/")[1:]): p for p in pointers}
+    lengths = {len(path) for path in wanted}
+    found: dict[str, tuple[int, int]] = {}
+    for frames, mark in scan_values(text):
+        if len(frames) in lengths:
+            p = wanted.get(tuple(str(frame[1]) for frame in frames))
+            if p is not None and p not in found:
+                found[p] = mark
+                if len(found) == len(wanted):
+                    break
+    return found

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .background import Job
 from .blocks import has_aliases
 from .cache import CacheFile, fingerprint
-from .diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer
+from .diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer, where_nesting_starts
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -202,9 +202,8 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
         if wrong_branch:
             continue
         if error["type"] in {"recursion_loop", "recursion_depth_exceeded"}:
-            # Name the schema the nesting starts in, not a pointer thousands of tokens long.
             depth = len(tokens)
-            tokens = tokens[:3] if tokens[:2] == ["components", "schemas"] else tokens[:_DEEP_POINTER_TOKENS]
+            tokens = where_nesting_starts(tokens)
             message = f"nested too deeply to validate: a value more than {depth - len(tokens)} keys below here"
         elif loc and loc[-1] == "[key]":
             message = f"the key {error.get('input')!r} must be a string, not {kind_of(error.get('input'))}"
@@ -218,7 +217,6 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
     return problems[:MAX_PROBLEMS]
 
 
-_DEEP_POINTER_TOKENS = 8
 _EXPECTED = {
     "list_type": "a list",
     "string_type": "a string",

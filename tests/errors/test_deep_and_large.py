@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.load import _Loader
+from generator.load import MAX_READ_DEPTH, _Loader, too_deep
 
 from .conftest import CREATE_RUN, LOCATED, ROOT, assert_located, problem_lines, run_cli
 
@@ -64,6 +64,47 @@ def test_a_5000_level_nested_schema_is_a_located_error(tmp_path: Path, suffix: s
     assert match and match["pointer"] == "/components/schemas/Deep"
     assert "nested too deeply" in match["message"]
     assert len(line) < 300, "the pointer names where the nesting starts, not its 5000 levels"
+
+
+def test_a_parser_without_a_nesting_limit_gives_the_same_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # PyYAML up to 6.0.3 reads any nesting and leaves it to validation; from 6.0.4 libyaml refuses past 1000
+    # levels. Both must name the schema the nesting starts in.
+    value: dict[str, Any] = {"type": "string"}
+    for _ in range(DEPTH):
+        value = {"type": "array", "items": value}
+    document = _document({"Deep": value})
+    monkeypatch.setattr(yaml, "load", lambda text, Loader: document)
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(_nested_text(DEPTH, False))
+    code, err = _generate(tmp_path, spec)
+    assert code == 1
+    (line,) = problem_lines(err)
+    match = LOCATED.match(line)
+    assert match and match["pointer"] == "/components/schemas/Deep"
+    assert "nested too deeply" in match["message"]
+
+
+def test_too_deep_names_the_schema_in_block_yaml_after_other_sequences() -> None:
+    lines = ["openapi: 3.1.0", "tags:", "- name: a", "- name: b", "components:", "  schemas:", "    Fine:", "      enum:", "      - x", "    Deep:"]
+    indent = 6
+    for _ in range(MAX_READ_DEPTH):
+        lines += [" " * indent + "items:", " " * indent + "  - type: array"]
+        indent += 4
+    problem = too_deep("\n".join(lines) + "\n", "deep.yaml")
+    assert (problem.pointer, problem.line, problem.column) == ("/components/schemas/Deep", 11, 7)
+    assert problem.message.startswith("nested too deeply to read")
+
+
+def test_too_deep_names_the_first_keys_outside_schemas() -> None:
+    text = '{"openapi": "3.1.0", "paths": {"/a": {"get": {"x": ' + "[" * (MAX_READ_DEPTH + 5) + "]" * (MAX_READ_DEPTH + 5) + "}}}}"
+    problem = too_deep(text, "deep.json")
+    assert problem.pointer == "/paths/~1a/get/x/0/0/0/0"
+    assert problem.line == 1
+
+
+def test_a_document_that_is_not_deep_gets_the_plain_message() -> None:
+    problem = too_deep("a: [1, 2]\n", "x.yaml")
+    assert (problem.pointer, problem.message, problem.line) == ("", "the document is nested too deeply to read", 1)
 
 
 def test_a_5000_long_chain_of_refs_is_a_located_error(tmp_path: Path) -> None:

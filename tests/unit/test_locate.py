@@ -10,7 +10,7 @@ import yaml
 
 from generator import load
 from generator.diagnostics import Problem, pointer
-from generator.locate import locate
+from generator.locate import locate, locate_by_scanning
 from tests.conftest import CREATE_RUN, OPENAI
 
 
@@ -54,3 +54,44 @@ def test_json_declines_and_flow_style_agrees() -> None:
     for p in ("/a/b", "/a/c/1", "/x"):
         (expected,) = load._compose_and_locate(document, [Problem("f", p, "x")])
         assert locate(text, p) in (None, (expected.line, expected.column)), p
+
+
+SCANNED = """\
+openapi: 3.1.0
+tags:
+- name: a
+- name: b
+paths:
+  /x:
+    get: {parameters: [{name: q, in: query}, {name: r, in: query}]}
+components:
+  schemas:
+    S:
+      required:
+      - id
+      properties:
+        id: {type: string}
+"""
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        ("/tags/1/name", (4, 9)),
+        ("/paths/~1x/get/parameters/1/name", (7, 53)),
+        ("/components/schemas/S/required/0", (12, 9)),
+        ("/components/schemas/S/properties/id/type", (14, 20)),
+    ],
+)
+def test_the_scanner_finds_what_compose_finds(pointer: str, expected: tuple[int, int]) -> None:
+    assert locate_by_scanning(SCANNED, [pointer]) == {pointer: expected}
+    node = yaml.compose(SCANNED)
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/")
+        node = dict((k.value, v) for k, v in node.value)[token] if isinstance(node, yaml.MappingNode) else node.value[int(token)]
+    assert (node.start_mark.line + 1, node.start_mark.column + 1) == expected
+
+
+def test_the_scanner_reads_json_and_leaves_out_what_is_not_there() -> None:
+    text = '{"a": {"b": [1, {"c": 2}]}}'
+    assert locate_by_scanning(text, ["/a/b/1/c", "/a/zz"]) == {"/a/b/1/c": (1, 23)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..behaviour.conftest import _ensure_committed_client
 
-# Prism is installed here by `npm install --prefix tests/wire/.prism`; never collect from it.
+# Prism is installed here by `npm ci --prefix tests/wire/.prism`; never collect from it.
 collect_ignore = [".prism"]
 
 _ensure_committed_client()

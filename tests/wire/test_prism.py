@@ -10,7 +10,7 @@ spec; then each call shape of the generated client must be accepted and its
 response must parse into `RunObject`.
 
 Prism missing: skipped locally, a failure when the CI environment variable is set.
-Install it with:  npm install --no-save --prefix tests/wire/.prism @stoplight/prism-cli
+Install it with:  cp tests/wire/prism/package*.json tests/wire/.prism/ && npm ci --prefix tests/wire/.prism
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from openai_client.types.run_object import RunObject
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "create_run.yaml"
 PRISM_PREFIX = ROOT / "tests" / "wire" / ".prism"
-INSTALL_HINT = "npm install --no-save --prefix tests/wire/.prism @stoplight/prism-cli"
+INSTALL_HINT = "cp tests/wire/prism/package*.json tests/wire/.prism/ && npm ci --prefix tests/wire/.prism"
 START_TIMEOUT = 60.0
 INCLUDE_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 API_KEY = "sk-test"
