@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+T = TypeVar("T")
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -23,7 +25,7 @@ def pointer(*tokens: str | int) -> str:
 _DEEP_POINTER_TOKENS = 8
 
 
-def where_nesting_starts(tokens: list[str | int]) -> list[str | int]:
+def where_nesting_starts(tokens: list[T]) -> list[T]:
     return tokens[:3] if tokens[:2] == ["components", "schemas"] else tokens[:_DEEP_POINTER_TOKENS]
 
 
