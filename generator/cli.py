@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .config import Target, load_targets
+from .config import DEFAULT_MAX_REF_SIZE, Target, load_targets
 from .diagnostics import Problem, SpecError
 from .format import FormatError
 from .pipeline import Result, display_path, generate
@@ -31,6 +31,22 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--api-key-env", help="environment variable the client reads its API key from")
         cmd.add_argument("--base-url-env", help="environment variable that overrides the base URL")
         cmd.add_argument("--header", action="append", default=[], metavar="NAME=VALUE", help="a default header (repeatable)")
+        cmd.add_argument(
+            "--ref-root",
+            action="append",
+            default=[],
+            type=Path,
+            metavar="DIR",
+            help="a folder besides the spec's own that external $refs may read files from (repeatable; "
+            "without it, only files under the spec's folder are read, judged by their real paths)",
+        )
+        cmd.add_argument(
+            "--max-ref-size",
+            type=_positive_int,
+            default=None,
+            metavar="BYTES",
+            help=f"the largest file an external $ref may read (default: {DEFAULT_MAX_REF_SIZE:,} bytes)",
+        )
         cmd.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.generator] (default: ./pyproject.toml)")
         cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
         cmd.add_argument("--no-cache", action="store_true", help="use and keep no cache (parsed YAML, validation, compiled templates, rendered and formatted files)")
@@ -40,6 +56,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of bytes") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _ref_settings(args: argparse.Namespace, target: Target | None = None) -> dict[str, object]:
+    """``--ref-root`` folders add to the configured ones; ``--max-ref-size`` replaces the configured limit."""
+    settings: dict[str, object] = {"ref_roots": (*(target.ref_roots if target else ()), *args.ref_root)}
+    if args.max_ref_size is not None:
+        settings["max_ref_size"] = args.max_ref_size
+    return settings
+
+
 def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[Target]:
     if args.spec is None:
         if args.out or args.package:
@@ -47,7 +81,7 @@ def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[
         targets = load_targets(args.config)
         if args.operation:
             targets = [Target(**{**t.__dict__, "operations": tuple(args.operation)}) for t in targets]
-        return targets
+        return [Target(**{**t.__dict__, **_ref_settings(args, t)}) for t in targets]
     if not args.out or not args.package:
         parser.error("a SPEC needs --out DIR and --package NAME")
     if not args.package.isidentifier():
@@ -68,6 +102,7 @@ def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[
             api_key_env=args.api_key_env,
             base_url_env=args.base_url_env,
             default_headers=tuple(sorted(headers)),
+            **_ref_settings(args),  # type: ignore[arg-type]
         )
     ]
 

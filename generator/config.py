@@ -11,6 +11,9 @@ from typing import Any
 from .diagnostics import Problem, SpecError, kind_of
 
 
+DEFAULT_MAX_REF_SIZE = 64 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Target:
     spec: Path
@@ -25,10 +28,21 @@ class Target:
     stream_flag: str = "stream"
     version: str = "0.1.0"
     line_length: int = 100
+    # Folders besides the spec's own that external `$ref`s may read files from (real paths are compared).
+    ref_roots: tuple[Path, ...] = ()
+    # The largest file an external `$ref` may read, in bytes.
+    max_ref_size: int = DEFAULT_MAX_REF_SIZE
 
 
 _KEYS = {f.name for f in fields(Target)}
-_TYPES: dict[str, tuple[type, ...]] = {"line_length": (int,), "default_headers": (dict,), "method_names": (dict,), "operations": (list,)}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "line_length": (int,),
+    "default_headers": (dict,),
+    "method_names": (dict,),
+    "operations": (list,),
+    "ref_roots": (list,),
+    "max_ref_size": (int,),
+}
 _TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings"}
 
 
@@ -103,11 +117,15 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     for key, value in entry.items():
         expected = _TYPES.get(key, (str,))
         wrong = not isinstance(value, expected) or isinstance(value, bool) and bool not in expected
-        if key == "operations" and not wrong:
+        if key in ("operations", "ref_roots") and not wrong:
             wrong = not all(isinstance(item, str) for item in value)
         if wrong:
             raise SpecError([Problem(file, f"{at}/{key}", f"`{key}` must be {_TYPE_NAMES[expected]}, not {kind_of(value)}")])
+    if "max_ref_size" in entry and entry["max_ref_size"] < 1:
+        raise SpecError([Problem(file, f"{at}/max_ref_size", "`max_ref_size` must be a positive number of bytes")])
     values = dict(entry)
+    # Relative to the folder of pyproject.toml, as `spec` and `out` are.
+    values["ref_roots"] = tuple(root / item for item in entry.get("ref_roots") or ())
     values["spec"] = root / entry["spec"]
     values["out"] = root / entry["out"]
     values["default_headers"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("default_headers") or {}).items()))

@@ -27,7 +27,7 @@ class Lowered:
 
 def lower(document: Document, target: Target, spec_path: Path | None = None) -> Lowered:
     report = Report(document.file)
-    resolver = Resolver(document, spec_path, report)
+    resolver = Resolver(document, spec_path, report, ref_roots=target.ref_roots, max_ref_size=target.max_ref_size)
     try:
         schemas = SchemaLowerer(resolver, report, NameTable())
         operations = OperationLowerer(schemas, report, target).lower_all()

@@ -1,15 +1,24 @@
-"""Resolving ``$ref``s: local pointers and relative files, with cycle detection."""
+"""Resolving ``$ref``s: local pointers and relative files, with cycle detection.
+
+A spec is untrusted input, and an external ``$ref`` is a request to read a file. Only
+regular files under the spec's own folder (or a folder the configuration names, as
+``ref_roots``) are read, judged by their real paths, so that neither ``../``, an absolute
+path nor a symlink leads out; and no more than ``max_ref_size`` bytes of one.
+"""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .config import DEFAULT_MAX_REF_SIZE
 from .diagnostics import Problem, Report, SpecError, kind_of, pointer, unescape_pointer_token
-from .load import Document, decode, read
+from .load import Document, decode
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -36,14 +45,26 @@ class Resolver:
     :meth:`follow` returns :data:`BROKEN`, so one run finds every broken reference;
     without one, it raises SpecError."""
 
-    def __init__(self, root: Document, root_path: Path | None, report: Report | None = None):
+    def __init__(
+        self,
+        root: Document,
+        root_path: Path | None,
+        report: Report | None = None,
+        *,
+        ref_roots: tuple[Path, ...] = (),
+        max_ref_size: int = DEFAULT_MAX_REF_SIZE,
+    ):
         self.root = root
         self.report = report
         self._base = root_path.parent if root_path else Path(".")
+        # Where external files may be read from: the spec's folder and the configured ones, as real paths.
+        self._roots = tuple(dict.fromkeys(os.path.realpath(folder) for folder in (self._base, *ref_roots)))
+        self._max_size = max_ref_size
         self._documents: dict[str, Document] = {root.file: root}
         # Each document's directory: relative references resolve against the file they are in.
         self._dirs: dict[str, Path] = {root.file: self._base}
         self._unreadable: dict[str, list[Problem]] = {}  # files that failed to load, read once
+        self._refused: dict[str, tuple[str, str]] = {}  # files not to be read: what each referrer is told
 
     def document(self, file: str) -> Document:
         return self._documents[file]
@@ -111,32 +132,113 @@ class Resolver:
     def _load_external(self, file_part: str, at: Location) -> str:
         relative = unquote(file_part)
         directory = self._dirs.get(at[0], self._base)
-        path = (directory / relative).resolve()
+        # Judged by its real path: `..`, an absolute path or a symlink on the way may lead anywhere.
+        path = Path(os.path.realpath(directory / relative))
         # Messages name the file as the referring file's name plus the relative path, normalised.
         display = posixpath.normpath(posixpath.join(posixpath.dirname(at[0]), relative))
         if display not in self._documents:
-            if not path.is_file():
-                raise SpecError([Problem(at[0], at[1] + "/$ref", f"`$ref` to missing file {file_part!r}", f"looked for {display}")])
+            here = at[1] + "/$ref"
+            if not any(_inside(str(path), root) for root in self._roots):
+                raise SpecError([Problem(at[0], here, f"`$ref` to {file_part!r} leads outside the folder of the spec", _outside_hint(self.root.file))])
             try:
                 if display in self._unreadable:
                     raise SpecError(self._unreadable[display])
-                self._documents[display] = _read_fragment(path, display)
+                if display in self._refused:
+                    raise _Refused(*self._refused[display])
+                self._documents[display] = _read_fragment(_read_confined(path, self._max_size, display), display)
+            except (FileNotFoundError, NotADirectoryError):
+                raise SpecError([Problem(at[0], here, f"`$ref` to missing file {file_part!r}", f"looked for {display}")]) from None
+            except _Refused as exc:
+                self._refused[display] = (exc.message, exc.hint)  # read once, refused at every reference
+                raise SpecError([Problem(at[0], here, f"`$ref` to {file_part!r}: {exc.message}", exc.hint)]) from None
             except SpecError as exc:
                 self._unreadable[display] = exc.problems
-                referrer = Problem(at[0], at[1] + "/$ref", f"`$ref` to {file_part!r}: the file cannot be read")
+                referrer = Problem(at[0], here, f"`$ref` to {file_part!r}: the file cannot be read")
                 raise SpecError([referrer, *exc.problems]) from None
             self._dirs[display] = path.parent
         return display
 
 
-def _read_fragment(path: Path, display: str) -> Document:
+class _Refused(Exception):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+# Pseudo-file systems: their "regular files" are made up when read, and their sizes are not what they hold.
+_PSEUDO_ROOTS = ("/proc", "/sys")
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _outside_hint(spec_file: str) -> str:
+    folder = posixpath.dirname(spec_file) or "."
+    return (
+        f"external `$ref`s may only read files under {folder}; to allow another folder, "
+        "add it to `ref_roots` in [tool.generator] or pass --ref-root DIR"
+    )
+
+
+def _read_confined(path: Path, max_size: int, display: str) -> bytes:
+    """The bytes of the regular file at ``path`` (a real path), at most ``max_size`` of them.
+
+    Opened without following a symlink and without blocking (a FIFO would wait for a
+    writer forever), then judged by what was opened: a regular file, no larger than the
+    cap, before reading (its size) and while reading (never more than the cap and one byte).
+    Raises _Refused for what is not to be read, FileNotFoundError, or a SpecError for ``display``.
+    """
+    if any(_inside(str(path), root) for root in _PSEUDO_ROOTS):
+        raise _Refused("not a regular file (a pseudo-file of the system)", "refer to a YAML or JSON file")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise
+    except OSError as exc:
+        raise SpecError([Problem(display, "", f"cannot read file: {exc.strerror or exc}")]) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused(f"not a regular file ({_kind_of_file(info.st_mode)})", "refer to a YAML or JSON file")
+        if info.st_size > max_size:
+            raise _Refused(f"the file is {info.st_size:,} bytes, more than the limit of {max_size:,}", _size_hint())
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= max_size:
+            chunk = os.read(fd, min(max_size + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_size:
+            raise _Refused(f"the file holds more than the limit of {max_size:,} bytes", _size_hint())
+        if size != info.st_size:
+            # A pseudo-file (its size says nothing of what it holds) or a file being written meanwhile.
+            raise _Refused(f"the file held {size:,} bytes where its size said {info.st_size:,}", "refer to a regular YAML or JSON file that is not being written")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SpecError([Problem(display, "", f"cannot read file: {exc.strerror or exc}")]) from None
+    finally:
+        os.close(fd)
+
+
+def _size_hint() -> str:
+    return "raise the limit with `max_ref_size` (bytes) in [tool.generator] or --max-ref-size BYTES"
+
+
+def _kind_of_file(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _read_fragment(data: bytes, display: str) -> Document:
     # An external file is a fragment, not a whole OpenAPI document: parse it, don't validate it as one.
     from .load import _check_aliases, _parse_text, locate_all
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SpecError([Problem(display, "", f"cannot read file: {exc.strerror or exc}")]) from None
     text = decode(data, display)
     raw = _parse_text(text, display) if text.strip() else None
     _check_aliases(raw, text, display)
