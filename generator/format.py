@@ -25,7 +25,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .cache import fingerprint, source_digest, write_atomically
+from .cache import fingerprint, read_entry, source_digest, trusted_dir, write_entry
 from .linesplit import split_element, split_statement
 
 if TYPE_CHECKING:
@@ -232,7 +232,8 @@ class Formatter:
     def __init__(self, line_length: int, cache_dir: Path | None = None, jobs: int | None = None, whole_files: bool = False):
         self.line_length = line_length
         self.whole_files = whole_files
-        self.cache_dir = cache_dir
+        # A folder others could write is no cache (one warning says so): see ``cache.trusted_dir``.
+        self.cache_dir = trusted_dir(cache_dir)
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.stats = FormatStats()
         self._salt = f"{fingerprint('black')}:{line_length}:py311:{'whole' if whole_files else 'split'}:{_own_source_hash()}".encode()
@@ -312,9 +313,13 @@ class Formatter:
     def _read(self, key: str) -> str | None:
         if self.cache_dir is None:
             return None
+        # Sealed: a truncated, damaged or planted entry (or a FIFO, a symlink) is a miss, never a text.
+        data = read_entry(self.cache_dir / key[:2] / key)
+        if data is None:
+            return None
         try:
-            return (self.cache_dir / key[:2] / key).read_text(encoding="utf-8")
-        except OSError:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
 
     def _store(self, text: str, formatted: str) -> None:
@@ -323,4 +328,4 @@ class Formatter:
     def _write(self, key: str, formatted: str) -> None:
         if self.cache_dir is None:
             return
-        write_atomically(self.cache_dir / key[:2] / key, formatted.encode("utf-8"))
+        write_entry(self.cache_dir / key[:2] / key, formatted.encode("utf-8"))

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import docs, ir
-from .cache import source_digest, write_atomically
+from .cache import read_entry, source_digest, write_entry
 from .literals import py_literal, py_str
 from .typing_render import TypeWriter
 
@@ -77,7 +78,7 @@ class RenderOptions:
 
 class Renderer:
     def __init__(self, api: ir.Api, options: RenderOptions, cache_dir: Path | None = None):
-        """``cache_dir``: where compiled templates are kept when they cannot be kept beside the templates."""
+        """``cache_dir`` is not read here: compiled templates are code, and nothing executable is loaded from a cache folder."""
         self.api = api
         self.options = options
         self.types = TypeWriter(api)
@@ -89,21 +90,28 @@ class Renderer:
         self._rules: dict[int, tuple[ir.Type, str | None]] = {}
 
     def _compiled_templates_dir(self) -> Path | None:
-        """Beside the templates, as Python keeps its own bytecode in ``__pycache__``.
+        """Beside the templates, as Python keeps its own bytecode in ``__pycache__``; None: compile in memory.
 
         Compiled templates are the generator's code, not a result of any spec, so they are
         kept there whatever ``--no-cache`` says (jinja recompiles a template whose source
-        changed). Where the templates' folder cannot be written, the cache directory holds them.
+        changed). They are code that runs: they are never kept in the cache folder, and
+        the folder beside the templates is used only when it is as trusted as the templates
+        (owned by this user or by the templates' owner, and writable by no one else).
+        Where it cannot be, each run compiles the templates it uses in memory (~0.1 s).
         """
-        beside = templates_dir() / "__pycache__"
-        if not sys.dont_write_bytecode:
-            try:
-                beside.mkdir(exist_ok=True)
-            except OSError:
-                pass
-            if beside.is_dir() and os.access(beside, os.W_OK):
-                return beside
-        return self.cache_dir / "templates" if self.cache_dir else None
+        if sys.dont_write_bytecode:
+            return None
+        templates = templates_dir()
+        beside = templates / "__pycache__"
+        try:
+            beside.mkdir(mode=0o755, exist_ok=True)
+            info, owner = os.lstat(beside), os.stat(templates).st_uid
+        except OSError:
+            return None
+        trusted_owner = info.st_uid in {owner, os.geteuid()} if hasattr(os, "geteuid") else True
+        if not stat.S_ISDIR(info.st_mode) or not trusted_owner or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return None
+        return beside
 
     @functools.cached_property
     def env(self) -> jinja2.Environment:
@@ -369,9 +377,9 @@ def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache:
 
     class _Cache(jinja2.BytecodeCache):
         def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            try:
-                data = (directory / f"{salt}-{bucket.key}").read_bytes()
-            except OSError:
+            # Sealed as cache entries are: a truncated or damaged file (or a FIFO, a symlink) is recompiled.
+            data = read_entry(directory / f"{salt}-{bucket.key}")
+            if data is None:
                 return
             try:
                 bucket.bytecode_from_string(data)  # resets the bucket when the entry is stale
@@ -379,7 +387,7 @@ def _bytecode_cache(directory: Path) -> jinja2.BytecodeCache:
                 bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            write_atomically(directory / f"{salt}-{bucket.key}", bucket.bytecode_to_string())
+            write_entry(directory / f"{salt}-{bucket.key}", bucket.bytecode_to_string())
 
     return _Cache()
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator import blocks
 from generator.blocks import ALIAS, ANCHOR, first_match
-from generator.cache import CacheFile
+from generator.cache import CacheFile, read_entry, write_entry
 from generator.load import _Loader
 from tests.conftest import CREATE_RUN, OPENAI, SPECS
 
@@ -142,7 +142,7 @@ def test_a_warm_run_parses_only_the_edited_block(spec: Path, tmp_path: Path) -> 
 )
 def test_a_corrupt_cache_file_only_costs_time(content: bytes, tmp_path: Path) -> None:
     text = CREATE_RUN.read_text(encoding="utf-8")
-    (tmp_path / "blocks.marshal").write_bytes(content)
+    write_entry(tmp_path / "blocks.marshal", content)  # sealed right: what is inside is judged
     cache = cache_in(tmp_path)
     parsed = parse(text, cache)
     cache.save()
@@ -155,9 +155,12 @@ def test_damaged_entries_are_parsed_again(tmp_path: Path) -> None:
     cache = cache_in(tmp_path)
     parse(text, cache)
     cache.save()
-    salt, entries = marshal.loads((tmp_path / "blocks.marshal").read_bytes())
+    # The file is sealed (a damaged file is an empty cache): damage its entries, and seal it again.
+    sealed = read_entry(tmp_path / "blocks.marshal")
+    assert sealed is not None
+    salt, entries = marshal.loads(sealed)
     damaged = {digest: (b"\xff" if i % 3 == 0 else marshal.dumps({"a": 1, "b": 2}) if i % 3 == 1 else data) for i, (digest, data) in enumerate(entries.items())}
-    (tmp_path / "blocks.marshal").write_bytes(marshal.dumps((salt, damaged)))
+    write_entry(tmp_path / "blocks.marshal", marshal.dumps((salt, damaged)))
     parsed = parse(text, cache_in(tmp_path))
     assert parsed.stats.parsed == sum(1 for i in range(len(entries)) if i % 3 != 2)
     assert same(parsed.value, whole(text))
@@ -172,6 +175,19 @@ def test_an_unwritable_cache_is_ignored(tmp_path: Path) -> None:
     assert same(parsed.value, whole(text))
 
 
+def test_an_unsealed_cache_file_only_costs_time(tmp_path: Path) -> None:
+    # What an earlier version wrote, or a file truncated or altered since: its seal does not match.
+    text = CREATE_RUN.read_text(encoding="utf-8")
+    cache = cache_in(tmp_path)
+    parse(text, cache)
+    cache.save()
+    sealed = read_entry(tmp_path / "blocks.marshal")
+    assert sealed is not None
+    (tmp_path / "blocks.marshal").write_bytes(sealed)
+    assert cache_in(tmp_path)._old == {}
+    assert parse(text, cache_in(tmp_path)).stats.cached == 0
+
+
 def test_the_cache_keeps_this_runs_entries_and_the_most_recent_others(tmp_path: Path) -> None:
     path = tmp_path / "c.marshal"
     for run in range(5):
@@ -179,7 +195,7 @@ def test_the_cache_keeps_this_runs_entries_and_the_most_recent_others(tmp_path: 
         for i in range(3):
             cache.put(bytes([run, i]) * 8, b"v" * 100)
         cache.save()
-    _, entries = marshal.loads(path.read_bytes())
+    _, entries = marshal.loads(read_entry(path) or b"")
     # This run's three, and two of the last run's, the most recently used last.
     assert list(entries) == [bytes([3, 1]) * 8, bytes([3, 2]) * 8, *(bytes([4, i]) * 8 for i in range(3))]
 

@@ -1,4 +1,4 @@
-"""Compiled templates are kept beside the templates (or in the cache directory), and never outlive their source."""
+"""Compiled templates are kept beside the templates (never in the cache directory), and never outlive their source."""
 
 from __future__ import annotations
 
@@ -50,10 +50,20 @@ def test_a_damaged_cache_entry_is_compiled_again(templates: Path, tmp_path: Path
     assert _render(cache) == expected
 
 
-def test_without_a_writable_templates_folder_the_cache_directory_keeps_them(templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_usable_templates_folder_they_are_compiled_in_memory(templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Compiled templates are code: the cache folder never holds them (issue 10, finding 5).
     monkeypatch.setattr(generator.render.sys, "dont_write_bytecode", True)
     cache = tmp_path / "cache"
     expected = _render(None)
     assert not (templates / "__pycache__").exists()
     assert _render(cache) == expected
-    assert any((cache / "templates").iterdir())
+    assert not (cache / "templates").exists()
+
+
+def test_a_templates_folder_others_can_write_is_not_used(templates: Path, tmp_path: Path) -> None:
+    beside = templates / "__pycache__"
+    beside.mkdir()
+    beside.chmod(0o777)
+    expected = _render(None)
+    assert _render(tmp_path / "cache") == expected
+    assert list(beside.iterdir()) == []
