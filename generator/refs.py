@@ -135,13 +135,12 @@ class Resolver:
 
     def _load_external(self, file_part: str, at: Location) -> str:
         relative = unquote(file_part)
-        directory = self._dirs.get(at[0], self._base)
-        # Judged by its real path: `..`, an absolute path or a symlink on the way may lead anywhere.
-        path = Path(os.path.realpath(directory / relative))
         # Messages name the file as the referring file's name plus the relative path, normalised.
         display = posixpath.normpath(posixpath.join(posixpath.dirname(at[0]), relative))
         if display not in self._documents:
             here = at[1] + "/$ref"
+            # Judged by its real path: `..`, an absolute path or a symlink on the way may lead anywhere.
+            path = Path(os.path.realpath(self._dirs.get(at[0], self._base) / relative))
             if not any(_inside(str(path), root) for root in self._roots):
                 raise SpecError([Problem(at[0], here, f"`$ref` to {file_part!r} leads outside the folder of the spec", _outside_hint(self.root.file))])
             try:
