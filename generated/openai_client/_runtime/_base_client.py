@@ -536,6 +536,8 @@ def _scalar_str(value: object) -> str:
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# A whole path segment that is ".", "..", or either with its dots percent-encoded.
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 def _format_path(
@@ -558,11 +560,16 @@ def _format_path(
         style, explode = styles.get(name, ("simple", False))
         if style in ("label", "matrix"):
             return _styled_path(name, value, style, explode)
-        segment = _simple_value(value, explode=explode, encode=True)
-        # "." and ".." would be dot-segments and move the request elsewhere.
-        return segment.replace(".", "%2E") if segment in (".", "..") else segment
+        return _simple_value(value, explode=explode, encode=True)
 
-    return _PLACEHOLDER.sub(substitute, template)
+    path = _PLACEHOLDER.sub(substitute, template)
+    if params and _DOT_SEGMENT.search(path):
+        # "." and ".." (even percent-encoded: proxies decode them) would move the
+        # request to another path, so they are refused as the official SDK does.
+        raise ValueError(
+            f"Path parameters {dict(params)!r} make a dot-segment in {path!r}, which is not allowed"
+        )
+    return path
 
 
 def _styles_at(options: RequestOptions, location: str) -> dict[str, tuple[str, bool]]:
