@@ -32,7 +32,6 @@ from generator.runtime._base_client import (
 from generator.runtime._errors import (
     APIError,
     APITimeoutError,
-    InternalServerError,
     ResponseTooLargeError,
 )
 from generator.runtime._models import BaseModel
@@ -383,7 +382,7 @@ def test_a_stream_longer_than_the_body_limit_is_fine(kind: str) -> None:
 def test_limits_default_to_safe_sizes_and_reject_nonsense() -> None:
     assert (DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_SSE_LINE_BYTES) == (100 * MiB, 16 * MiB)
     client = SyncAPIClient(base_url="https://api.test", api_key=KEY, auth=None, user_agent="t")
-    assert (client.max_response_bytes, client.max_sse_line_bytes) == (100 * MiB, 16 * MiB)
+    assert (client._max_response_bytes, client._max_sse_line_bytes) == (100 * MiB, 16 * MiB)
     for bad in (0, -1, 1.5, True):
         with pytest.raises(ValueError, match="max_response_bytes"):
             SyncAPIClient(base_url="https://api.test", api_key=KEY, auth=None, user_agent="t", max_response_bytes=bad)  # type: ignore[arg-type]
