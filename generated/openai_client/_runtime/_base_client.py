@@ -160,8 +160,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         self.api_key = api_key
         self.timeout = timeout
         self.max_retries = _checked_max_retries(max_retries)
-        self.max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
-        self.max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
+        self._max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
+        self._max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
         self._auth = auth
         # What the client adds that must not follow a redirect to another origin.
         self._credential_headers = frozenset(
@@ -210,9 +210,9 @@ class _BaseClient(Generic[_HttpxClientT]):
         if not isinstance(validate, NotGiven):
             new._validate = validate
         if not isinstance(max_response_bytes, NotGiven):
-            new.max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
+            new._max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
         if not isinstance(max_sse_line_bytes, NotGiven):
-            new.max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
+            new._max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
         return new
 
     # --- request building ---------------------------------------------------------
@@ -351,7 +351,7 @@ class _BaseClient(Generic[_HttpxClientT]):
     ) -> BodyReader | None:
         """A reader for the body of `response`, or None when it is already in memory."""
         if hasattr(response, "_content"):  # e.g. built from bytes by a mock transport
-            limit = self.max_response_bytes
+            limit = self._max_response_bytes
             if limit is not None and len(response.content) > limit:
                 raise too_large(response, limit)
             return None
@@ -362,7 +362,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             timeouts = response.request.extensions.get("timeout")
             if isinstance(timeouts, dict):
                 response.request.extensions["timeout"] = {**timeouts, "read": remaining}
-        return BodyReader(response, self.max_response_bytes, expires)
+        return BodyReader(response, self._max_response_bytes, expires)
 
     # --- retries ----------------------------------------------------------------
 
@@ -415,7 +415,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 item_type=options.stream_item,
                 envelope=options.stream_envelope,
                 client=self,
-                max_line_bytes=self.max_sse_line_bytes,
+                max_line_bytes=self._max_sse_line_bytes,
             )
         if options.response_kind == "none":
             return None
