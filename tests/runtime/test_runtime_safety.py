@@ -487,3 +487,44 @@ def test_limits_with_an_own_http_client_is_an_error() -> None:
             base_url="https://api.test", api_key=KEY, auth=None, user_agent="t",
             http_client=httpx.Client(), limits=httpx.Limits(max_connections=1),
         )
+
+
+# --- the SSE decoder's own limit ------------------------------------------------------
+
+
+def decode(chunks: list[bytes], limit: int) -> list[str]:
+    from generator.runtime._sse import SSEDecoder
+
+    return [event.data for event in SSEDecoder(limit).iter_bytes(iter(chunks))]
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [b"data: 0123456789\n\n"],  # one chunk
+        [b"data: 01234", b"56789", b"\n\n"],  # a line cut into pieces
+        [b"data: 01234\ndata: 5678\n\n"],  # two data lines: 5 + 4 bytes and the joining LF
+        [b"data: 0123456789\n\ndata: 0123456789\n\n"],  # each event counts alone
+    ],
+)
+def test_sse_lines_and_events_up_to_the_limit_pass(chunks: list[bytes]) -> None:
+    # The limit counts a line's bytes without its end, and an event's data without the "data: " prefixes.
+    assert decode(chunks, 16)
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [b"data: 0123456789abcdefXYZ\n\n"],
+        [b"data: 01234", b"56789abcdef", b"XYZ", b"\n\n"],
+        [b": a comment that is far too long for the limit\n"],
+        [b"data: 0123456789\n", b"data: 0123456789\n", b"\n"],
+        [b"data: 0123456789\ndata: 0123456789\n\n"],
+        [b"data", b":01234567", b"89\ndata:0123456789\n"],
+    ],
+)
+def test_sse_lines_or_events_over_the_limit_raise(chunks: list[bytes]) -> None:
+    from generator.runtime._sse import SSETooLargeError
+
+    with pytest.raises(SSETooLargeError):
+        decode(chunks, 16)
