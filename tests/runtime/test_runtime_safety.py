@@ -436,9 +436,9 @@ def test_a_per_call_float_timeout_is_a_deadline_too(kind: str, server: ScriptedS
 
 
 def test_an_httpx_timeout_keeps_its_per_read_meaning(kind: str, server: ScriptedServer) -> None:
-    body = json.dumps({"id": "i1", "count": 1}).encode()
-    server.script(trickle(body, 0.1))  # ~2 s in all, never 0.5 s between bytes
-    harness = Harness(kind, base_url=server.url + "/v1", timeout=httpx.Timeout(0.5), max_retries=0)
+    body = json.dumps({"id": "i1", "count": 1}).encode().ljust(40)
+    server.script(trickle(body, 0.1))  # ~4 s in all, never 1.5 s between bytes
+    harness = Harness(kind, base_url=server.url + "/v1", timeout=httpx.Timeout(1.5), max_retries=0)
     assert harness.request(get()).id == "i1"
 
 
