@@ -35,10 +35,23 @@ from ._errors import (
 )
 from ._models import type_adapter
 from ._streaming import AsyncStream, Stream
+from ._transfer import (
+    DEFAULT_CONNECTION_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_SSE_LINE_BYTES,
+    BodyReader,
+    checked_limit,
+    deadline_passed,
+    redirect_request,
+    too_large,
+)
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 __all__ = [
+    "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_SSE_LINE_BYTES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
     "AuthSpec",
@@ -112,6 +125,9 @@ class _Prepared:
     headers: httpx.Headers
     removed_headers: list[str]
     timeout: httpx.Timeout
+    # A float timeout: seconds for the whole attempt (connect, send, every read to
+    # the end of a non-streamed body, redirects included); None for an httpx.Timeout.
+    deadline: float | None
     body: Mapping[str, Any]  # httpx build_request keyword arguments carrying the body
 
 
@@ -137,12 +153,21 @@ class _BaseClient(Generic[_HttpxClientT]):
         default_headers: Mapping[str, str] | None,
         user_agent: str,
         validate: bool,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
     ) -> None:
         self.base_url = httpx.URL(str(base_url))
         self.api_key = api_key
         self.timeout = timeout
         self.max_retries = _checked_max_retries(max_retries)
+        self._max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
+        self._max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
         self._auth = auth
+        # What the client adds that must not follow a redirect to another origin.
+        self._credential_headers = frozenset(
+            {"authorization", "cookie"}
+            | ({auth.name.lower()} if auth is not None and auth.location == "header" else set())
+        )
         self._default_headers = dict(default_headers or {})
         self._user_agent = user_agent
         self._validate = validate
@@ -158,6 +183,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         validate: bool | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
+        max_sse_line_bytes: int | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool.
 
@@ -182,6 +209,10 @@ class _BaseClient(Generic[_HttpxClientT]):
             new._default_headers.update(default_headers)
         if not isinstance(validate, NotGiven):
             new._validate = validate
+        if not isinstance(max_response_bytes, NotGiven):
+            new._max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
+        if not isinstance(max_sse_line_bytes, NotGiven):
+            new._max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
         return new
 
     # --- request building ---------------------------------------------------------
@@ -200,6 +231,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         template, _, fixed_query = options.path.partition("?")
         path = _format_path(template, options.path_params, _styles_at(options, "path"))
         headers, removed = self._build_headers(options)
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return _Prepared(
             method=options.method.upper(),
             url=str(self.base_url).rstrip("/") + "/" + path.lstrip("/"),
@@ -207,10 +239,11 @@ class _BaseClient(Generic[_HttpxClientT]):
             + tuple(self._build_query(options)),
             headers=headers,
             removed_headers=removed,
-            timeout=_to_httpx_timeout(
-                self.timeout
-                if isinstance(options.timeout, NotGiven)
-                else options.timeout
+            timeout=_to_httpx_timeout(timeout),
+            deadline=(
+                None
+                if timeout is None or isinstance(timeout, httpx.Timeout)
+                else float(timeout)
             ),
             body=_encode_body(options),
         )
@@ -285,6 +318,52 @@ class _BaseClient(Generic[_HttpxClientT]):
                 pairs.extend(_styled_query(key, value, *style))
         return tuple(pairs)
 
+    # --- redirects and bounded reads (the I/O is in the subclasses) ---------------
+
+    def _next_hop(
+        self, response: httpx.Response, hops: int, expires: float | None
+    ) -> httpx.Request:
+        """The request following the redirect `response`, without credentials if it leaves the origin."""
+        request = response.request
+        if hops >= self._client.max_redirects:
+            raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+        timeout: dict[str, float | None] | None = None
+        if expires is not None:
+            remaining = expires - time.monotonic()
+            if remaining <= 0:
+                raise deadline_passed(request)
+            timeout = dict.fromkeys(("connect", "read", "write", "pool"), remaining)
+        auth = self._auth
+        credential_query = None
+        if auth is not None and auth.location == "query" and self.api_key is not None:
+            credential_query = (auth.name, auth.render(self.api_key))
+        return redirect_request(
+            request,
+            response,
+            credential_headers=self._credential_headers,
+            credential_query=credential_query,
+            cookies=self._client.cookies,
+            timeout=timeout,
+        )
+
+    def _body_reader(
+        self, response: httpx.Response, expires: float | None
+    ) -> BodyReader | None:
+        """A reader for the body of `response`, or None when it is already in memory."""
+        if hasattr(response, "_content"):  # e.g. built from bytes by a mock transport
+            limit = self._max_response_bytes
+            if limit is not None and len(response.content) > limit:
+                raise too_large(response, limit)
+            return None
+        if expires is not None:
+            # httpcore reads the read timeout when the body's first read starts:
+            # what is left of the deadline bounds each read from here on.
+            remaining = max(expires - time.monotonic(), 0.001)
+            timeouts = response.request.extensions.get("timeout")
+            if isinstance(timeouts, dict):
+                response.request.extensions["timeout"] = {**timeouts, "read": remaining}
+        return BodyReader(response, self._max_response_bytes, expires)
+
     # --- retries ----------------------------------------------------------------
 
     def _retry_delay(
@@ -336,6 +415,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 item_type=options.stream_item,
                 envelope=options.stream_envelope,
                 client=self,
+                max_line_bytes=self._max_sse_line_bytes,
             )
         if options.response_kind == "none":
             return None
@@ -361,6 +441,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         http_client: httpx.Client | None = None,
         user_agent: str,
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
+        limits: httpx.Limits | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -371,9 +454,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             default_headers=default_headers,
             user_agent=user_agent,
             validate=validate,
+            max_response_bytes=max_response_bytes,
+            max_sse_line_bytes=max_sse_line_bytes,
         )
+        limits = _checked_limits(limits, http_client)
         self._client = http_client or httpx.Client(
-            timeout=_to_httpx_timeout(timeout), follow_redirects=True
+            timeout=_to_httpx_timeout(timeout), follow_redirects=True, limits=limits
         )
 
     def request(self, options: RequestOptions) -> Any:
@@ -384,7 +470,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             request = self._build_request(prepared)
             failure: httpx.Response | httpx.TransportError
             try:
-                response = self._send(request, stream=options.stream)
+                response = self._send(
+                    request, stream=options.stream, deadline=prepared.deadline
+                )
             except httpx.TransportError as exc:
                 failure = exc
             else:
@@ -394,16 +482,33 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             self._sleep(self._delay_or_raise(retries_taken, request, failure))
             retries_taken += 1
 
-    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        """Send; read and close the response unless it is a stream to hand over."""
-        response = self._client.send(request, stream=True)
-        if stream and response.is_success:
-            return response
+    def _send(
+        self, request: httpx.Request, *, stream: bool, deadline: float | None = None
+    ) -> httpx.Response:
+        """Send, following redirects; read (bounded) and close the response unless it is a stream to hand over."""
+        expires = None if deadline is None else time.monotonic() + deadline
+        client = self._client
+        response = client.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while response.has_redirect_location and client.follow_redirects:
+            next_request = self._next_hop(response, hops, expires)
+            self._read(response, expires)
+            response = client.send(next_request, stream=True, follow_redirects=False)
+            hops += 1
+        if not (stream and response.is_success):
+            self._read(response, expires)
+        return response
+
+    def _read(self, response: httpx.Response, expires: float | None) -> None:
+        """Read the whole body within the size limit and the deadline; always closes."""
         try:
-            response.read()
+            reader = self._body_reader(response, expires)
+            if reader is not None:
+                for chunk in response.iter_raw() if reader.raw else response.iter_bytes():
+                    reader.feed(chunk)
+                response._content = reader.finish()
         finally:
             response.close()
-        return response
 
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -439,6 +544,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         http_client: httpx.AsyncClient | None = None,
         user_agent: str,
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
+        limits: httpx.Limits | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -449,9 +557,12 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             default_headers=default_headers,
             user_agent=user_agent,
             validate=validate,
+            max_response_bytes=max_response_bytes,
+            max_sse_line_bytes=max_sse_line_bytes,
         )
+        limits = _checked_limits(limits, http_client)
         self._client = http_client or httpx.AsyncClient(
-            timeout=_to_httpx_timeout(timeout), follow_redirects=True
+            timeout=_to_httpx_timeout(timeout), follow_redirects=True, limits=limits
         )
 
     async def request(self, options: RequestOptions) -> Any:
@@ -462,7 +573,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             request = self._build_request(prepared)
             failure: httpx.Response | httpx.TransportError
             try:
-                response = await self._send(request, stream=options.stream)
+                response = await self._send(
+                    request, stream=options.stream, deadline=prepared.deadline
+                )
             except httpx.TransportError as exc:
                 failure = exc
             else:
@@ -472,16 +585,50 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             await self._sleep(self._delay_or_raise(retries_taken, request, failure))
             retries_taken += 1
 
-    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        """Send; read and close the response unless it is a stream to hand over."""
-        response = await self._client.send(request, stream=True)
-        if stream and response.is_success:
-            return response
+    async def _send(
+        self, request: httpx.Request, *, stream: bool, deadline: float | None = None
+    ) -> httpx.Response:
+        """Send, following redirects; read (bounded) and close the response unless it is a stream to hand over."""
+        if deadline is None:
+            return await self._send_within(request, stream, None)
         try:
-            await response.aread()
+            # Unlike the sync client, a task can be cancelled anywhere: the
+            # deadline also bounds a server that trickles its headers.
+            async with asyncio.timeout(deadline):
+                return await self._send_within(
+                    request, stream, time.monotonic() + deadline
+                )
+        except TimeoutError as exc:
+            raise deadline_passed(request) from exc
+
+    async def _send_within(
+        self, request: httpx.Request, stream: bool, expires: float | None
+    ) -> httpx.Response:
+        client = self._client
+        response = await client.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while response.has_redirect_location and client.follow_redirects:
+            next_request = self._next_hop(response, hops, expires)
+            await self._read(response, expires)
+            response = await client.send(
+                next_request, stream=True, follow_redirects=False
+            )
+            hops += 1
+        if not (stream and response.is_success):
+            await self._read(response, expires)
+        return response
+
+    async def _read(self, response: httpx.Response, expires: float | None) -> None:
+        """Read the whole body within the size limit and the deadline; always closes."""
+        try:
+            reader = self._body_reader(response, expires)
+            if reader is not None:
+                chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
+                async for chunk in chunks:
+                    reader.feed(chunk)
+                response._content = reader.finish()
         finally:
             await response.aclose()
-        return response
 
     async def _sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -522,6 +669,16 @@ def _drop_cached_properties(obj: object) -> None:
                 vars(obj).pop(attr.attrname or name, None)
 
 
+def _checked_limits(
+    limits: httpx.Limits | None, http_client: object
+) -> httpx.Limits:
+    if limits is not None and http_client is not None:
+        raise ValueError(
+            "Pass `limits` to your `http_client` instead: it is only used for the client's own."
+        )
+    return DEFAULT_CONNECTION_LIMITS if limits is None else limits
+
+
 def _to_httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
@@ -536,6 +693,8 @@ def _scalar_str(value: object) -> str:
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# A whole path segment that is ".", "..", or either with its dots percent-encoded.
+_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 
 
 def _format_path(
@@ -558,11 +717,16 @@ def _format_path(
         style, explode = styles.get(name, ("simple", False))
         if style in ("label", "matrix"):
             return _styled_path(name, value, style, explode)
-        segment = _simple_value(value, explode=explode, encode=True)
-        # "." and ".." would be dot-segments and move the request elsewhere.
-        return segment.replace(".", "%2E") if segment in (".", "..") else segment
+        return _simple_value(value, explode=explode, encode=True)
 
-    return _PLACEHOLDER.sub(substitute, template)
+    path = _PLACEHOLDER.sub(substitute, template)
+    if params and _DOT_SEGMENT.search(path):
+        # "." and ".." (even percent-encoded: proxies decode them) would move the
+        # request to another path, so they are refused as the official SDK does.
+        raise ValueError(
+            f"Path parameters {dict(params)!r} make a dot-segment in {path!r}, which is not allowed"
+        )
+    return path
 
 
 def _styles_at(options: RequestOptions, location: str) -> dict[str, tuple[str, bool]]:

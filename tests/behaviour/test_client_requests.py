@@ -82,6 +82,15 @@ def test_empty_thread_id_raises_before_any_request(kind: str, thread_id: object)
     assert rec.requests == []
 
 
+@pytest.mark.parametrize("thread_id", [".", ".."])
+def test_dot_segment_thread_id_raises_before_any_request(kind: str, thread_id: str) -> None:
+    # `%2E%2E` would be turned back into `..` by proxies and reach another path.
+    rec = Recorder()
+    with pytest.raises(ValueError, match="dot-segment"):
+        send(kind, rec, thread_id=thread_id)
+    assert rec.requests == []
+
+
 # --- query ------------------------------------------------------------------------
 
 

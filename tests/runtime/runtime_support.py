@@ -40,11 +40,13 @@ class Harness:
         *,
         base_url: str,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        follow_redirects: bool = False,
         **client_kwargs: Any,
     ) -> None:
         self.kind = kind
         self.base_url = base_url
         self.transport = transport
+        self.follow_redirects = follow_redirects
         self.client_kwargs = {
             "api_key": "sk-test",
             "auth": BEARER,
@@ -55,7 +57,9 @@ class Harness:
 
     def sync_client(self) -> SyncAPIClient:
         assert self.transport is None or isinstance(self.transport, httpx.BaseTransport)
-        http = httpx.Client(transport=self.transport)
+        http = httpx.Client(
+            transport=self.transport, follow_redirects=self.follow_redirects
+        )
         client = SyncAPIClient(
             base_url=self.base_url, http_client=http, **self.client_kwargs
         )
@@ -66,7 +70,9 @@ class Harness:
         assert self.transport is None or isinstance(
             self.transport, httpx.AsyncBaseTransport
         )
-        http = httpx.AsyncClient(transport=self.transport)
+        http = httpx.AsyncClient(
+            transport=self.transport, follow_redirects=self.follow_redirects
+        )
         client = AsyncAPIClient(
             base_url=self.base_url, http_client=http, **self.client_kwargs
         )

@@ -81,8 +81,29 @@ def test_path_params_are_encoded_as_segments(mock_harness: MakeHarness) -> None:
         )
     )
     assert api.requests[0].url.raw_path == b"/v1/widgets/a%2Fb%20c%3F/parts/true"
-    harness.request(get("/widgets/{widget_id}", path_params={"widget_id": ".."}))
-    assert api.requests[1].url.raw_path == b"/v1/widgets/%2E%2E"
+    harness.request(get("/widgets/{widget_id}", path_params={"widget_id": "..a"}))
+    assert api.requests[1].url.raw_path == b"/v1/widgets/..a"
+
+
+@pytest.mark.parametrize(
+    ("template", "params"),
+    [
+        ("/widgets/{widget_id}", {"widget_id": "."}),
+        ("/widgets/{widget_id}", {"widget_id": ".."}),
+        ("/widgets/{widget_id}/parts", {"widget_id": ".."}),
+        ("/widgets/{widget_id}", {"widget_id": [".."]}),
+        # Two placeholders that together make a dot-segment.
+        ("/widgets/{a}{b}", {"a": ".", "b": "."}),
+    ],
+)
+def test_dot_segment_path_params_raise_before_sending(
+    mock_harness: MakeHarness, template: str, params: dict[str, object]
+) -> None:
+    # Sent as `%2E%2E`, a proxy may normalise it back into `..` and move the request.
+    harness, api = mock_harness(reply(200, {}))
+    with pytest.raises(ValueError, match="dot-segment"):
+        harness.request(get(template, path_params=params))
+    assert api.requests == []
 
 
 def test_a_query_written_into_the_path_is_kept(mock_harness: MakeHarness) -> None:

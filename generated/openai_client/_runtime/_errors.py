@@ -20,6 +20,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -135,6 +136,27 @@ class APIConnectionError(APIError):
         self, *, message: str = "Connection error.", request: httpx.Request
     ) -> None:
         super().__init__(message, request, body=None)
+
+
+class ResponseTooLargeError(APIError):
+    """A response body (or one server-sent event) was larger than the client's limit.
+
+    The connection is closed without reading the rest.  `limit` is the limit
+    in bytes; `response` is the response whose body was refused (its status
+    may be an error status: error bodies are bounded too).
+    """
+
+    response: httpx.Response
+    status_code: int
+    limit: int | None
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, limit: int | None
+    ) -> None:
+        super().__init__(message, response.request, body=None)
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
 
 
 class APITimeoutError(APIConnectionError):

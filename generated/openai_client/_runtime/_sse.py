@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any, AsyncIterator, Iterator
 
-__all__ = ["SSEDecoder", "ServerSentEvent"]
+__all__ = ["SSEDecoder", "SSETooLargeError", "ServerSentEvent"]
 
 _BOM = b"\xef\xbb\xbf"
 _LF = 10
@@ -67,15 +67,28 @@ class ServerSentEvent:
         )
 
 
+class SSETooLargeError(ValueError):
+    """A line, or the data of one event, is longer than the decoder's limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a server-sent event line or event is larger than {limit} bytes")
+        self.limit = limit
+
+
 class SSEDecoder:
     """Turns a stream of byte chunks into ServerSentEvents.
 
     The decoder itself holds no state: each `iter_bytes`/`aiter_bytes` call
-    parses its own stream, so one decoder may serve many streams.
+    parses its own stream, so one decoder may serve many streams.  With
+    `max_bytes`, a line longer than that, or an event whose data lines add up
+    to more, raises `SSETooLargeError` instead of growing without bound.
     """
 
+    def __init__(self, max_bytes: int | None = None) -> None:
+        self._max = max_bytes
+
     def iter_bytes(self, chunks: Iterator[bytes]) -> Iterator[ServerSentEvent]:
-        parser = _Parser()
+        parser = _Parser(self._max)
         for chunk in chunks:
             events = parser.feed(chunk)
             if events:
@@ -86,7 +99,7 @@ class SSEDecoder:
     async def aiter_bytes(
         self, chunks: AsyncIterator[bytes]
     ) -> AsyncIterator[ServerSentEvent]:
-        parser = _Parser()
+        parser = _Parser(self._max)
         async for chunk in chunks:
             for event in parser.feed(chunk):
                 yield event
@@ -98,15 +111,22 @@ class _Parser:
     __slots__ = (
         "_at_start",
         "_data",
+        "_data_size",
         "_event",
         "_last_id",
+        "_max",
         "_pending",
+        "_pending_size",
         "_retry",
         "_skip_lf",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int | None = None) -> None:
+        # No limit is the same as a limit no stream reaches; one comparison then serves both.
+        self._max = max_bytes if max_bytes is not None else 1 << 62
         self._pending: list[bytes] = []  # pieces of the line not yet terminated
+        self._pending_size = 0
+        self._data_size = 0  # bytes in the data lines of the event being built
         self._skip_lf = (
             False  # last chunk ended in CR: a leading LF completes that CRLF
         )
@@ -136,15 +156,25 @@ class _Parser:
         if not lines:  # no line end in this chunk
             if tail:
                 self._pending.append(tail)
+                self._pending_size += len(tail)
+                if self._pending_size > self._max:
+                    raise SSETooLargeError(self._max)
             return []
         if self._pending:
             self._pending.append(lines[0])
             lines[0] = b"".join(self._pending)
             self._pending = []
+        if len(chunk) + self._pending_size > self._max and any(
+            len(line) > self._max for line in lines
+        ):
+            raise SSETooLargeError(self._max)
+        self._pending_size = len(tail)
         if tail:
             # Kept as a list of pieces so a long line arriving in many small
             # chunks is joined once, not re-copied per chunk.
             self._pending.append(tail)
+            if self._pending_size > self._max:
+                raise SSETooLargeError(self._max)
         return self._process(lines)
 
     def _strip_bom(self, chunk: bytes) -> bytes:
@@ -159,8 +189,10 @@ class _Parser:
     def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
         data = self._data
+        size = self._data_size
         for line in lines:
             if not line:
+                size = 0
                 if data:
                     events.append(
                         ServerSentEvent(
@@ -175,12 +207,21 @@ class _Parser:
                 self._event = None
             elif line.startswith(b"data:"):
                 # The hot path: most lines of real streams are data lines.
-                data.append(line[6:] if line.startswith(b"data: ") else line[5:])
+                value = line[6:] if line.startswith(b"data: ") else line[5:]
+                data.append(value)
+                size += len(value)
+                if size > self._max:
+                    raise SSETooLargeError(self._max)
             elif line[0] != _COLON:  # lines starting with ":" are comments
-                self._field(line)
+                if self._field(line):
+                    size += len(data[-1])
+                    if size > self._max:
+                        raise SSETooLargeError(self._max)
+        self._data_size = size
         return events
 
-    def _field(self, line: bytes) -> None:
+    def _field(self, line: bytes) -> bool:
+        """Apply one non-`data:` field line; True when it added a data line."""
         name, _, value = line.partition(b":")
         if value.startswith(b" "):
             value = value[1:]
@@ -188,6 +229,7 @@ class _Parser:
             self._event = value.decode("utf-8", "replace") or None
         elif name == b"data":
             self._data.append(value)
+            return True
         elif name == b"id":
             if b"\0" not in value:
                 self._last_id = value.decode("utf-8", "replace")
@@ -195,3 +237,4 @@ class _Parser:
             if value.isdigit():  # bytes.isdigit() accepts ASCII digits only
                 self._retry = int(value)
         # Any other field name is ignored, as the spec requires.
+        return False

@@ -25,9 +25,10 @@ from ._errors import (
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    ResponseTooLargeError,
 )
 from ._models import UnknownEvent, UnknownVariant, type_adapter
-from ._sse import SSEDecoder, ServerSentEvent
+from ._sse import SSEDecoder, ServerSentEvent, SSETooLargeError
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -53,9 +54,11 @@ class _BaseStream(Generic[T]):
         item_type: object,
         envelope: bool = False,
         client: object = None,
+        max_line_bytes: int | None = None,
     ) -> None:
         self.response = response
         self._envelope = envelope
+        self._decoder = SSEDecoder(max_line_bytes)
         self._client = client  # kept only so the client outlives its streams
         # None/object mean "no schema": events are yielded as parsed JSON.
         self._adapter = (
@@ -106,6 +109,14 @@ class _BaseStream(Generic[T]):
                 message=f"Stream event {sse.event or 'message'!r} does not match the schema: {exc}",
             ) from exc
 
+    def _too_large(self, exc: SSETooLargeError) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"A server-sent event line or event is larger than {exc.limit} bytes "
+            "(raise `max_sse_line_bytes` on the client to accept it)",
+            response=self.response,
+            limit=exc.limit,
+        )
+
     def _only_tag_errors(self, exc: pydantic.ValidationError) -> bool:
         """True when validation failed only because the event's tag is not a known one.
 
@@ -149,9 +160,14 @@ class Stream(_BaseStream[T]):
         item_type: object,
         envelope: bool = False,
         client: object = None,
+        max_line_bytes: int | None = None,
     ) -> None:
         super().__init__(
-            response=response, item_type=item_type, envelope=envelope, client=client
+            response=response,
+            item_type=item_type,
+            envelope=envelope,
+            client=client,
+            max_line_bytes=max_line_bytes,
         )
         self._iterator = self._iterate()
 
@@ -189,7 +205,9 @@ class Stream(_BaseStream[T]):
 
     def _events(self) -> Iterator[ServerSentEvent]:
         try:
-            yield from SSEDecoder().iter_bytes(self.response.iter_bytes())
+            yield from self._decoder.iter_bytes(self.response.iter_bytes())
+        except SSETooLargeError as exc:
+            raise self._too_large(exc) from None
         except httpx.TimeoutException as exc:
             raise APITimeoutError(self.response.request) from exc
         except httpx.TransportError as exc:
@@ -206,9 +224,14 @@ class AsyncStream(_BaseStream[T]):
         item_type: object,
         envelope: bool = False,
         client: object = None,
+        max_line_bytes: int | None = None,
     ) -> None:
         super().__init__(
-            response=response, item_type=item_type, envelope=envelope, client=client
+            response=response,
+            item_type=item_type,
+            envelope=envelope,
+            client=client,
+            max_line_bytes=max_line_bytes,
         )
         self._iterator = self._iterate()
 
@@ -250,8 +273,10 @@ class AsyncStream(_BaseStream[T]):
 
     async def _events(self) -> AsyncIterator[ServerSentEvent]:
         try:
-            async for sse in SSEDecoder().aiter_bytes(self.response.aiter_bytes()):
+            async for sse in self._decoder.aiter_bytes(self.response.aiter_bytes()):
                 yield sse
+        except SSETooLargeError as exc:
+            raise self._too_large(exc) from None
         except httpx.TimeoutException as exc:
             raise APITimeoutError(self.response.request) from exc
         except httpx.TransportError as exc:

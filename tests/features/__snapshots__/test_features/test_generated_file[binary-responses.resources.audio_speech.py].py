@@ -38,7 +38,7 @@ class Speech:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "bytes",
@@ -89,7 +89,7 @@ class AsyncSpeech:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "bytes",

@@ -35,7 +35,7 @@ class Images:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "bytes",
@@ -78,7 +78,7 @@ class AsyncImages:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "bytes",

@@ -19,6 +19,7 @@ from ._runtime._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
@@ -45,6 +46,7 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "Stream",
     "UnknownEvent",
     "UnknownVariant",

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, AuthSpec, SyncAPIClient
+from ._runtime._base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_SSE_LINE_BYTES,
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    AuthSpec,
+    SyncAPIClient,
+)
 
 if TYPE_CHECKING:
     from .resources.evil import AsyncEvil, Evil
@@ -34,11 +41,19 @@ class Client(SyncAPIClient):
     Args:
       api_key: Unused: the API declares no security scheme.
       base_url: Defaults to `https://api.example.test/base'"quoted`.
-      timeout: Seconds (or an `httpx.Timeout`) for each request; 600 s, 5 s to connect, by default.
+      timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
+        the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
+        a limit per operation (each read, each write); the default is `httpx.Timeout(600, connect=5)`.
       max_retries: How many times a request is retried on connection errors, 408, 409, 429 and 5xx.
       default_headers: Headers sent with every request.
       http_client: An `httpx.Client` to send requests with, e.g. for a custom transport.
       validate: Check arguments against the spec's constraints before sending.
+      max_response_bytes: The largest response body read (decompressed), error bodies included;
+        more raises `ResponseTooLargeError` and closes the connection. 100 MiB; None for no limit.
+      max_sse_line_bytes: The longest line, and largest event, of a server-sent event stream
+        (the stream itself may be any length). 16 MiB; None for no limit.
+      limits: Connection pool limits of the client's own `httpx.Client` (not with
+        `http_client`); by default 1000 connections, 100 kept alive.
     """
 
     def __init__(
@@ -51,6 +66,9 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
+        limits: httpx.Limits | None = None,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -63,6 +81,9 @@ class Client(SyncAPIClient):
             http_client=http_client,
             user_agent=f"feat_code_injection/{__version__}",
             validate=validate,
+            max_response_bytes=max_response_bytes,
+            max_sse_line_bytes=max_sse_line_bytes,
+            limits=limits,
         )
 
     @property
@@ -78,11 +99,19 @@ class AsyncClient(AsyncAPIClient):
     Args:
       api_key: Unused: the API declares no security scheme.
       base_url: Defaults to `https://api.example.test/base'"quoted`.
-      timeout: Seconds (or an `httpx.Timeout`) for each request; 600 s, 5 s to connect, by default.
+      timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
+        the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
+        a limit per operation (each read, each write); the default is `httpx.Timeout(600, connect=5)`.
       max_retries: How many times a request is retried on connection errors, 408, 409, 429 and 5xx.
       default_headers: Headers sent with every request.
       http_client: An `httpx.AsyncClient` to send requests with, e.g. for a custom transport.
       validate: Check arguments against the spec's constraints before sending.
+      max_response_bytes: The largest response body read (decompressed), error bodies included;
+        more raises `ResponseTooLargeError` and closes the connection. 100 MiB; None for no limit.
+      max_sse_line_bytes: The longest line, and largest event, of a server-sent event stream
+        (the stream itself may be any length). 16 MiB; None for no limit.
+      limits: Connection pool limits of the client's own `httpx.AsyncClient` (not with
+        `http_client`); by default 1000 connections, 100 kept alive.
     """
 
     def __init__(
@@ -95,6 +124,9 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
+        limits: httpx.Limits | None = None,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -107,6 +139,9 @@ class AsyncClient(AsyncAPIClient):
             http_client=http_client,
             user_agent=f"feat_code_injection/{__version__}",
             validate=validate,
+            max_response_bytes=max_response_bytes,
+            max_sse_line_bytes=max_sse_line_bytes,
+            limits=limits,
         )
 
     @property

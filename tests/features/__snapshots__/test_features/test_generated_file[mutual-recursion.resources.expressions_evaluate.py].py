@@ -37,7 +37,7 @@ class Evaluate:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Expression",
@@ -107,7 +107,7 @@ class AsyncEvaluate:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Expression",

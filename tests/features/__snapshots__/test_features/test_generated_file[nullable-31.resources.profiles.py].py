@@ -61,7 +61,7 @@ class Profiles:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Profile",
@@ -138,7 +138,7 @@ class AsyncProfiles:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Profile",

@@ -18,6 +18,7 @@ from ._runtime._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
@@ -44,6 +45,7 @@ __all__ = [
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "Stream",
     "UnknownEvent",
     "UnknownVariant",

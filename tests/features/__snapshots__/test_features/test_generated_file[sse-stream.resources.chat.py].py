@@ -79,7 +79,7 @@ class Chat:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Reply | Stream[CompletionEvent | UnknownEvent]",
@@ -170,7 +170,7 @@ class AsyncChat:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Reply | AsyncStream[CompletionEvent | UnknownEvent]",

@@ -38,7 +38,7 @@ class Completions:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "Stream[CompletionEvent | UnknownEvent]",
@@ -86,7 +86,7 @@ class AsyncCompletions:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "AsyncStream[CompletionEvent | UnknownEvent]",

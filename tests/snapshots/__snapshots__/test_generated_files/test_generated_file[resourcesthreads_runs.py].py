@@ -295,7 +295,7 @@ class Runs:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "RunObject | Stream[AssistantStreamEvent | UnknownEvent]",
@@ -897,7 +897,7 @@ class AsyncRuns:
 
           extra_body: JSON properties to add to (and override) the request body.
 
-          timeout: Overrides the client's timeout for this request, in seconds.
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
             "RunObject | AsyncStream[AssistantStreamEvent | UnknownEvent]",
