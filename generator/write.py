@@ -138,7 +138,7 @@ class _NotRegular(Exception):
     pass
 
 
-def _read_regular(path: Path, limit: int) -> bytes:
+def _read_regular(path: Path | str, limit: int) -> bytes:
     fd = os.open(path, _READ)
     try:
         info = os.fstat(fd)
@@ -154,7 +154,7 @@ def _read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def _first_line_is_header(path: Path) -> bool:
+def _first_line_is_header(path: Path | str) -> bool:
     try:
         fd = os.open(path, _READ)
     except OSError:
@@ -253,6 +253,9 @@ class Plan:
     conflicts: list[str] = field(default_factory=list)  # entries it did not write, standing where the new package has files
     legacy: bool = False
     carry: dict[str, str] = field(default_factory=dict)  # every entry carried over (kept and edited_kept): its kind
+    # Generated files whose new bytes hash as the manifest says the old ones did: edited only if writing
+    # cannot reuse them, which is when _stage looks (path → the manifest's sha256).
+    unverified: dict[str, str] = field(default_factory=dict)
 
 
 def _walk(real: Path) -> Iterator[tuple[str, str]]:
@@ -278,8 +281,11 @@ def _walk(real: Path) -> Iterator[tuple[str, str]]:
                 yield rel, "other"
 
 
-def plan(owner: Owner, files: dict[str, str]) -> Plan:
-    """What replacing ``owner`` with ``files`` keeps, overwrites and removes (``files`` with their manifest)."""
+def plan(owner: Owner, files: dict[str, str], *, verify: bool = True) -> Plan:
+    """What replacing ``owner`` with ``files`` keeps, overwrites and removes (``files`` with their manifest).
+
+    Without ``verify`` (for ``check``), files are not read to tell whether they were edited by hand.
+    """
     result = Plan(legacy=owner.kind == "legacy")
     if owner.kind not in ("package", "legacy"):
         return result
@@ -293,16 +299,18 @@ def plan(owner: Owner, files: dict[str, str]) -> Plan:
         while rel:
             rel = posixpath.dirname(rel)
             listed_dirs.add(rel)
+    base = f"{owner.real}/"  # plain strings: a Path per file costs more than reading it
+    new_hashes = json.loads(files[MANIFEST])["files"] if MANIFEST in files else {}
     for rel, kind in _walk(owner.real):
-        path = owner.real / rel
+        path = base + rel
         owned = edited = False
         if owner.kind == "package":
             if kind == "file" and rel in owner.listed:
                 owned = True
-                try:
-                    edited = hashlib.sha256(_read_regular(path, 1 << 62)).hexdigest() != owner.listed[rel]
-                except (OSError, _NotRegular):
-                    edited = True
+                if rel in files and new_hashes.get(rel) == owner.listed[rel]:
+                    result.unverified[rel] = owner.listed[rel]
+                elif verify or rel not in files:  # kept when edited: `check` must know too
+                    edited = _edited(path, owner.listed[rel])
             elif kind == "other" and (rel in owner.listed or rel in listed_dirs):
                 # A symlink or a FIFO where it wrote a file or a folder: replacing it removes only that
                 # entry, never what a symlink points to.
@@ -313,7 +321,7 @@ def plan(owner: Owner, files: dict[str, str]) -> Plan:
             owned = (
                 (rel.endswith(".py") and _first_line_is_header(path))
                 or (rel in files and posixpath.dirname(rel) == "_runtime" and rel.endswith(".py"))
-                or (rel == "py.typed" and rel in files and path.lstat().st_size == 0)
+                or (rel == "py.typed" and rel in files and os.lstat(path).st_size == 0)
             )
         if owned and (rel in files or rel in new_dirs):  # replaced by a new file or folder
             if edited:
@@ -332,7 +340,16 @@ def plan(owner: Owner, files: dict[str, str]) -> Plan:
         else:
             (result.edited_kept if owned else result.kept).append(rel)
             result.carry[rel] = kind
+    for found in (result.kept, result.edited, result.edited_kept, result.removed, result.conflicts):
+        found.sort()
     return result
+
+
+def _edited(path: str, digest: str) -> bool:
+    try:
+        return hashlib.sha256(_read_regular(path, 1 << 62)).hexdigest() != digest
+    except (OSError, _NotRegular):
+        return True
 
 
 @dataclass
@@ -399,7 +416,8 @@ def _replace(owner: Owner, files: dict[str, str], todo: Plan) -> None:
         # mkdtemp makes a private (0700) directory; the package gets the mode any new directory would.
         umask = _umask()
         os.chmod(staging, 0o777 & ~umask)
-        _stage(staging, root, files, umask)
+        _stage(staging, root, files, umask, todo)
+        todo.edited.sort()
         _carry(root, staging, todo)
         with _interrupts_deferred() as interrupted:  # never half a swap
             _swap(root, staging, existing=owner.kind != "absent")
@@ -500,8 +518,9 @@ def _locked(directory: Path, *, exclusive: bool, timeout: float, label: str) -> 
         os.close(fd)  # closing the last descriptor releases the lock
 
 
-def _stage(staging: Path, root: Path, files: dict[str, str], umask: int) -> None:
+def _stage(staging: Path, root: Path, files: dict[str, str], umask: int, todo: Plan | None = None) -> None:
     reuse = _Reuse(root, staging, umask)
+    unverified = todo.unverified if todo is not None else {}
     made = {""}
     base = f"{staging}/"  # plain strings: joining Paths for each file cost more than linking it
     for rel, text in files.items():
@@ -513,7 +532,9 @@ def _stage(staging: Path, root: Path, files: dict[str, str], umask: int) -> None
             made.add(parent)
         path = base + rel
         if reuse.link(rel, parent, data, path):
-            continue
+            continue  # the very bytes it generated last time: not edited
+        if rel in unverified and todo is not None and _edited(f"{root}/{rel}", unverified[rel]):
+            todo.edited.append(rel)
         with open(path, "wb") as handle:
             handle.write(data)
 
@@ -634,7 +655,7 @@ def compare(root: Path, files: dict[str, str], label: str, *, lock_timeout: floa
         except OutputRefused:
             owner = None  # `generate` would refuse it; every file there differs from the package
         if owner is not None and owner.kind in ("package", "legacy"):
-            todo = plan(owner, files)
+            todo = plan(owner, files, verify=False)
             kept = todo.kept + todo.edited_kept
             for rel in todo.carry:
                 current.pop(rel, None)
