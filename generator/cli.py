@@ -124,14 +124,13 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     status = 0
     targets = _targets(args, parser)
     lock_timeout = _lock_timeout(parser)
-    if args.command == "generate":
-        # Refused before the work, not after it; judged again, under the lock, when writing.
-        for target in targets:
-            try:
-                judge(target.out, _inputs(args, target), _label(args, target))
-            except OutputRefused as exc:
-                print(f"{exc}; nothing was written", file=sys.stderr)
-                return USAGE_ERROR
+    # Refused before the work, not after it; judged again, under the lock, when writing or comparing.
+    for target in targets:
+        try:
+            judge(target.out, _inputs(args, target), _label(args, target))
+        except OutputRefused as exc:
+            print(f"{exc}; {_refused(args)}", file=sys.stderr)
+            return USAGE_ERROR
     cache_dir = _cache_dir(args)
     if cache_dir is not None and any(_within(cache_dir, target.out) for target in targets):
         # `check` writes nothing into a package, and `generate` would carry cache entries into one.
@@ -157,7 +156,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         out = display_path(target.out)
         if args.command == "check":
             try:
-                diff = compare(target.out, result.files, out, lock_timeout=lock_timeout)
+                diff = compare(target.out, result.files, out, protected=_inputs(args, target), lock_timeout=lock_timeout)
+            except OutputRefused as exc:
+                print(f"{exc}; {_refused(args)}", file=sys.stderr)
+                return USAGE_ERROR
             except OutputBusy as exc:
                 print(str(exc).replace("; nothing was written", ""), file=sys.stderr)
                 return 1
@@ -191,6 +193,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not args.quiet:
             print(_summary(result, f"generated {out}:"), file=sys.stderr)
     return status
+
+
+def _refused(args: argparse.Namespace) -> str:
+    return "nothing was written" if args.command == "generate" else "`generate` would refuse it, so nothing was compared"
 
 
 def _inputs(args: argparse.Namespace, target: Target) -> list[tuple[str, Path]]:

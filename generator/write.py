@@ -374,7 +374,7 @@ def write_tree(
     the old package's manifest does not list is carried over. The new tree is written beside the old one and
     swapped in with two renames, so an interruption leaves either the old package or the new one, never a mix,
     and no staging or backup directory. Files an earlier run generated and this one does not are gone with
-    the old tree. A file whose bytes are already on disk is hard-linked into the new tree rather than written
+    the old tree, unless they were edited by hand (then they are kept). A file whose bytes are already on disk is hard-linked into the new tree rather than written
     again: most of a regeneration changes few files, and linking leaves the old tree as it was, so rolling
     back is still just deleting the new one.
     """
@@ -639,22 +639,22 @@ class Diff:
         return f"{root} is stale: {len(self.changed)} changed, {len(self.added)} to add, {len(self.removed)} to remove"
 
 
-def compare(root: Path, files: dict[str, str], label: str, *, lock_timeout: float = LOCK_TIMEOUT) -> Diff:
+def compare(
+    root: Path, files: dict[str, str], label: str, *, protected: Iterable[tuple[str, Path]] = (), lock_timeout: float = LOCK_TIMEOUT
+) -> Diff:
     """What regenerating ``root`` would change, as a unified diff (``a/`` on disk, ``b/`` generated).
 
     Reads only: what a package holds and this generator did not write (and would keep) is not compared,
-    only listed in ``kept``.
+    only listed in ``kept``. A path ``generate`` would refuse raises ``OutputRefused``: its files are not
+    the package's, and printing them as a diff could show what is private.
     """
     files = with_manifest(files)
     real = _real(root)
     with _locked(real.parent, exclusive=False, timeout=lock_timeout, label=label):
+        owner = judge(root, protected, label)
         current = read_tree(real)
         kept: list[str] = []
-        try:
-            owner = judge(root, label=label)
-        except OutputRefused:
-            owner = None  # `generate` would refuse it; every file there differs from the package
-        if owner is not None and owner.kind in ("package", "legacy"):
+        if owner.kind in ("package", "legacy"):
             todo = plan(owner, files, verify=False)
             kept = todo.kept + todo.edited_kept
             for rel in todo.carry:

@@ -477,6 +477,15 @@ def test_an_interrupt_at_any_moment_leaves_one_whole_package_and_nothing_beside_
 # --- check writes nothing, ever ---------------------------------------------------------------------------
 
 
+def test_check_of_a_folder_generate_would_refuse_shows_none_of_its_files(spec: Path, tmp_path: Path) -> None:
+    documents = user_files(tmp_path / "Documents")
+    run = check(spec, documents)
+    assert run.code == 2, run.err
+    assert run.out == ""
+    assert "secret" not in run.err and "dear all" not in run.err
+    assert run.err.strip().endswith("did not write (no _generated_files.json); choose an empty or new directory; `generate` would refuse it, so nothing was compared")
+
+
 @pytest.mark.parametrize("state", ["fresh", "stale", "missing", "cache inside"])
 def test_check_writes_nothing(spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str) -> None:
     site = tmp_path / "site"
