@@ -179,7 +179,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"{exc}{_and_written(written)}", file=sys.stderr)
             return 1
         except InterruptedAfterWriting:
-            print(f"interrupted once {out} was written; {_nothing_else(written + [out])}", file=sys.stderr)
+            print(f"interrupted after writing {', '.join(written + [out])}; nothing else was written", file=sys.stderr)
             return 130
         except KeyboardInterrupt:
             print(f"interrupted; {_nothing_else(written)}", file=sys.stderr)

@@ -474,6 +474,26 @@ def test_an_interrupt_at_any_moment_leaves_one_whole_package_and_nothing_beside_
     assert read_tree(out) in expected
 
 
+def test_ctrl_c_during_the_swap_waits_for_it_and_says_the_package_was_written(spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is handled by something else here")
+    out = tmp_path / "site" / "pkg"
+    assert generate(spec, out).code == 0
+    spec.write_text(SPEC.replace("Thing", "Gadget"), encoding="utf-8")
+    real_swap = generator.write._swap
+
+    def interrupted_swap(*args: object, **kwargs: bool) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # between the two renames, as far as Python can tell
+        real_swap(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator.write, "_swap", interrupted_swap)
+    run = generate(spec, out)
+    assert run.code == 130, run.err
+    assert run.err.strip() == f"interrupted after writing {out}; nothing else was written"
+    assert (out / "types" / "gadget.py").exists() and not (out / "types" / "thing.py").exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["pkg"]
+
+
 # --- check writes nothing, ever ---------------------------------------------------------------------------
 
 
