@@ -13,7 +13,7 @@ from .config import DEFAULT_MAX_REF_SIZE, Target, load_targets
 from .diagnostics import Problem, SpecError
 from .format import FormatError
 from .pipeline import Result, display_path, generate
-from .write import compare, write_tree
+from .write import LOCK_TIMEOUT, InterruptedAfterWriting, OutputBusy, OutputRefused, Report, judge, write_tree, compare
 
 USAGE_ERROR = 2
 
@@ -157,12 +157,26 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     status = 0
+    targets = _targets(args, parser)
+    lock_timeout = _lock_timeout(parser)
+    # Refused before the work, not after it; judged again, under the lock, when writing or comparing.
+    for target in targets:
+        try:
+            judge(target.out, _inputs(args, target), _label(args, target))
+        except OutputRefused as exc:
+            print(f"{exc}; {_refused(args)}", file=sys.stderr)
+            return USAGE_ERROR
+    cache_dir = _cache_dir(args)
+    if cache_dir is not None and any(_within(cache_dir, target.out) for target in targets):
+        # `check` writes nothing into a package, and `generate` would carry cache entries into one.
+        print(f"note: the cache folder {cache_dir} is inside an output folder; running without a cache", file=sys.stderr)
+        cache_dir = None
     # Every target is generated before any is written: one bad spec leaves every package as it was.
     results = []
-    for target in _targets(args, parser):
+    for target in targets:
         progress = _Progress(enabled=not args.quiet and sys.stderr.isatty() and not os.environ.get("CI"))
         try:
-            result = generate(target, cache_dir=_cache_dir(args), jobs=args.jobs, progress=progress)
+            result = generate(target, cache_dir=cache_dir, jobs=args.jobs, progress=progress)
         finally:
             progress.clear()
         for warning in _in_file_order(list(result.warnings)):
@@ -171,25 +185,120 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"failed: {len(result.warnings)} warning(s) with --strict; nothing was written", file=sys.stderr)
             return 1
         results.append(result)
+    written: list[str] = []
     for result in results:
         target = result.target
         out = display_path(target.out)
         if args.command == "check":
-            diff = compare(target.out, result.files, out)
+            try:
+                diff = compare(target.out, result.files, out, protected=_inputs(args, target), lock_timeout=lock_timeout)
+            except OutputRefused as exc:
+                print(f"{exc}; {_refused(args)}", file=sys.stderr)
+                return USAGE_ERROR
+            except OutputBusy as exc:
+                print(str(exc).replace("; nothing was written", ""), file=sys.stderr)
+                return 1
             if not diff.clean:
                 sys.stdout.write(_colour(diff.text) if sys.stdout.isatty() else diff.text)
                 status = 1
+            if diff.kept:
+                print(f"note: {out}: {_files(diff.kept)} this generator did not write, which `generate` keeps: {_some(diff.kept)}", file=sys.stderr)
             print(diff.summary(out), file=sys.stderr)
             continue
         try:
-            write_tree(target.out, result.files)
+            report = write_tree(target.out, result.files, protected=_inputs(args, target), label=_label(args, target), lock_timeout=lock_timeout)
+        except OutputRefused as exc:
+            print(f"{exc}; {_nothing_else(written)}", file=sys.stderr)
+            return USAGE_ERROR
+        except OutputBusy as exc:
+            print(f"{exc}{_and_written(written)}", file=sys.stderr)
+            return 1
+        except InterruptedAfterWriting:
+            print(f"interrupted after writing {', '.join(written + [out])}; nothing else was written", file=sys.stderr)
+            return 130
+        except KeyboardInterrupt:
+            print(f"interrupted; {_nothing_else(written)}", file=sys.stderr)
+            return 130
         except OSError as exc:
             # The package on disk is left as it was; the disk or permissions are at fault, not the spec.
             print(f"{out}: cannot write the package: {exc.strerror or exc}; it was left as it was", file=sys.stderr)
             return 1
+        written.append(out)
+        _tell(report, out)
         if not args.quiet:
             print(_summary(result, f"generated {out}:"), file=sys.stderr)
     return status
+
+
+def _refused(args: argparse.Namespace) -> str:
+    return "nothing was written" if args.command == "generate" else "`generate` would refuse it, so nothing was compared"
+
+
+def _inputs(args: argparse.Namespace, target: Target) -> list[tuple[str, Path]]:
+    """The run's inputs: no output may replace a folder that holds one."""
+    return [("the spec", target.spec), ("the configuration", args.config)]
+
+
+def _label(args: argparse.Namespace, target: Target) -> str:
+    # As given, not resolved: a symlinked --out is named, then its target (by write.judge).
+    if args.spec is not None:
+        return f"--out {target.out.as_posix()}"
+    path = Path(os.path.abspath(target.out))
+    try:
+        shown = path.relative_to(os.path.abspath(Path.cwd())).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return f"out {shown} ({args.config})"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    real, real_folder = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return real == real_folder or real_folder in real.parents
+
+
+def _lock_timeout(parser: argparse.ArgumentParser) -> float:
+    raw = os.environ.get("GENERATOR_LOCK_TIMEOUT")
+    if raw is None:
+        return LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        parser.error(f"GENERATOR_LOCK_TIMEOUT={raw!r} is not a number of seconds")
+    return value
+
+
+def _nothing_else(written: list[str]) -> str:
+    if not written:
+        return "nothing was written"
+    return f"{', '.join(written)} written, nothing else"
+
+
+def _and_written(written: list[str]) -> str:
+    return f" ({', '.join(written)} written before it)" if written else ""
+
+
+def _files(items: list[str]) -> str:
+    return f"{len(items)} file{'' if len(items) == 1 else 's'}"
+
+
+def _some(items: list[str], limit: int = 10) -> str:
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+def _tell(report: Report, out: str) -> None:
+    """One warning line for each kind of thing the write did besides writing generated files."""
+    todo = report.plan
+    if todo.legacy:
+        print(f"note: {out}: a package written before manifests, recognised by its header lines; it now lists its files in its manifest", file=sys.stderr)
+    if todo.kept:
+        print(f"warning: {out}: kept {_files(todo.kept)} this generator did not write: {_some(todo.kept)}", file=sys.stderr)
+    if todo.edited:
+        print(f"warning: {out}: overwrote generated files edited by hand (keep your own code in files of your own, which are kept): {_some(todo.edited)}", file=sys.stderr)
+    if todo.edited_kept:
+        print(f"warning: {out}: kept generated files edited by hand that are no longer generated: {_some(todo.edited_kept)}", file=sys.stderr)
 
 
 class _Progress:

@@ -15,6 +15,7 @@ from .load import Document, locate_all, read_checking_aside
 from .lower import lower
 from .refs import Resolver
 from .render import Renderer, RenderOptions
+from .write import with_manifest
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: 
     files = formatter.format_all(files, done)
     for path, key in keys.items():
         formatter.store_final(key, files[path])
+    files = with_manifest(files)  # the package lists what it generated: what `generate` may later replace
     return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, 0.0)
 
 

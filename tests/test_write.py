@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator.write
-from generator.write import write_tree
+from generator.write import with_manifest, write_tree
 
 FILES = {
     "__init__.py": "from .a import A\n",
@@ -35,7 +35,8 @@ def _contents(root: Path) -> dict[str, bytes]:
 
 
 def _expected(files: dict[str, str]) -> dict[str, bytes]:
-    return {rel: text.encode("utf-8") for rel, text in sorted(files.items())}
+    # Every package carries its manifest beside the files it was given.
+    return {rel: text.encode("utf-8") for rel, text in sorted(with_manifest(files).items())}
 
 
 @pytest.fixture
