@@ -33,7 +33,7 @@ from ._errors import (
     APITimeoutError,
     make_status_error,
 )
-from ._models import construct_unchecked, type_adapter
+from ._models import LENIENT, construct_unchecked, type_adapter
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
@@ -957,7 +957,7 @@ def _parse_json(response: httpx.Response, cast_to: object, *, strict: bool = Fal
     try:
         # Parsing and validating in one step (in pydantic's core) is much
         # faster than json.loads followed by validate_python.
-        return adapter.validate_json(content)
+        return adapter.validate_json(content, context=None if strict else LENIENT)
     except pydantic.ValidationError as exc:
         data = _load_json(response)  # raises if the failure was bad JSON
         if not strict:

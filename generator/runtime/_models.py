@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import types
 from typing import Any, Literal, Union, cast
@@ -74,11 +75,19 @@ def _keep_unknown_member(value: Any, handler: pydantic.ValidatorFunctionWrapHand
         raise
 
 
-def _keep_unmatched_object(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+LENIENT: dict[str, Any] = {"lenient_responses": True}
+"""Validation context of lenient parsing: a union object no member takes is left to `construct`."""
+
+
+def _keep_unmatched_object(
+    value: Any, handler: pydantic.ValidatorFunctionWrapHandler, info: pydantic.ValidationInfo
+) -> Any:
     try:
         return handler(value)
     except pydantic.ValidationError:
-        if isinstance(value, dict):
+        # Lenient parsing lets the failure through, so that `construct` can
+        # build the member the object is closest to (by its tag) with the data as sent.
+        if isinstance(value, dict) and not (info.context and info.context.get("lenient_responses")):
             return UnknownVariant.model_validate(value)
         raise
 
@@ -132,11 +141,15 @@ def construct(tp: object, value: object) -> Any:
     fields set, so `to_dict()` gives back exactly the wire data.
     """
     try:
-        return type_adapter(tp).validate_python(value)
+        return type_adapter(tp).validate_python(value, context=LENIENT)
     except pydantic.ValidationError:
         return construct_unchecked(tp, value)
     except Exception:  # an annotation pydantic cannot build a validator for
         return value
+
+
+_LISTS = frozenset({list, collections.abc.Sequence, collections.abc.MutableSequence})
+_MAPS = frozenset({dict, collections.abc.Mapping, collections.abc.MutableMapping})
 
 
 def construct_unchecked(tp: object, value: object) -> Any:
@@ -150,10 +163,10 @@ def construct_unchecked(tp: object, value: object) -> Any:
         return _construct_union(tp, metadata, value)
     if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
         return _construct_model(tp, value) if isinstance(value, dict) else value
-    if origin is list and isinstance(value, list):
+    if origin in _LISTS and isinstance(value, list):
         (item,) = get_args(tp) or (object,)
         return [construct(item, v) for v in value]
-    if origin is dict and isinstance(value, dict):
+    if origin in _MAPS and isinstance(value, dict):
         _, item = get_args(tp) or (str, object)
         return {k: construct(item, v) for k, v in value.items()}
     return value
@@ -275,7 +288,7 @@ def _model_class(tp: object) -> type[pydantic.BaseModel] | None:
 def _closest_member(members: list[object], value: object) -> object | None:
     """The member of a plain union that `value` is most likely meant to be."""
     if isinstance(value, list):
-        return next((m for m in members if _bare_origin(m) is list), None)
+        return next((m for m in members if _bare_origin(m) in _LISTS), None)
     if not isinstance(value, dict):
         return None
     best: object | None = None
@@ -283,7 +296,7 @@ def _closest_member(members: list[object], value: object) -> object | None:
     for member in members:
         cls = _model_class(member)
         if cls is None:
-            if best is None and _bare_origin(member) is dict:
+            if best is None and _bare_origin(member) in _MAPS:
                 best, best_score = member, 0
             continue
         fields, wire_names = _model_fields(cls)

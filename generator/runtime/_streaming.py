@@ -28,7 +28,13 @@ from ._errors import (
     error_fields,
     stream_error,
 )
-from ._models import UnknownEvent, UnknownVariant, construct_unchecked, type_adapter
+from ._models import (
+    LENIENT,
+    UnknownEvent,
+    UnknownVariant,
+    construct_unchecked,
+    type_adapter,
+)
 from ._sse import SSEDecoder, ServerSentEvent
 
 __all__ = ["AsyncStream", "Stream"]
@@ -60,6 +66,7 @@ class _BaseStream(Generic[T]):
         self.response = response
         self._envelope = envelope
         self._strict = strict
+        self._context = None if strict else LENIENT
         # A data-only stream reports a failure as an event `{"error": {...}}`,
         # unless its events declare a top-level `error` field of their own.
         self._error_key = not envelope and not _declares_error_field(item_type)
@@ -91,7 +98,7 @@ class _BaseStream(Generic[T]):
             # about twice as fast as json.loads + validate_python.  Anything
             # unusual (non-JSON data, unknown tags) takes the full path below.
             try:
-                item = self._adapter.validate_json(sse.data)
+                item = self._adapter.validate_json(sse.data, context=self._context)
             except pydantic.ValidationError:
                 pass
             else:
@@ -107,7 +114,7 @@ class _BaseStream(Generic[T]):
         if self._adapter is None:
             return cast(T, value)
         try:
-            item = self._adapter.validate_python(value)
+            item = self._adapter.validate_python(value, context=self._context)
             if isinstance(item, UnknownVariant):
                 # An event added to the API after generation, kept by a tolerant union.
                 return cast(T, UnknownEvent(event=sse.event, data=parsed))
