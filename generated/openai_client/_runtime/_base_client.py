@@ -33,7 +33,7 @@ from ._errors import (
     APITimeoutError,
     make_status_error,
 )
-from ._models import type_adapter
+from ._models import LENIENT, construct_unchecked, type_adapter
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
@@ -137,6 +137,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         default_headers: Mapping[str, str] | None,
         user_agent: str,
         validate: bool,
+        strict_responses: bool = False,
     ) -> None:
         self.base_url = httpx.URL(str(base_url))
         self.api_key = api_key
@@ -146,6 +147,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._default_headers = dict(default_headers or {})
         self._user_agent = user_agent
         self._validate = validate
+        self._strict_responses = strict_responses
         # Copies made by with_options share the httpx client but must not close it.
         self._owns_client = True
 
@@ -158,6 +160,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         validate: bool | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool.
 
@@ -182,6 +185,8 @@ class _BaseClient(Generic[_HttpxClientT]):
             new._default_headers.update(default_headers)
         if not isinstance(validate, NotGiven):
             new._validate = validate
+        if not isinstance(strict_responses, NotGiven):
+            new._strict_responses = strict_responses
         return new
 
     # --- request building ---------------------------------------------------------
@@ -336,6 +341,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 item_type=options.stream_item,
                 envelope=options.stream_envelope,
                 client=self,
+                strict=self._strict_responses,
             )
         if options.response_kind == "none":
             return None
@@ -343,7 +349,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             return response.content
         if options.response_kind == "text":
             return response.text
-        return _parse_json(response, options.cast_to)
+        return _parse_json(response, options.cast_to, strict=self._strict_responses)
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -361,6 +367,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         http_client: httpx.Client | None = None,
         user_agent: str,
         validate: bool = True,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -371,6 +378,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             default_headers=default_headers,
             user_agent=user_agent,
             validate=validate,
+            strict_responses=strict_responses,
         )
         self._client = http_client or httpx.Client(
             timeout=_to_httpx_timeout(timeout), follow_redirects=True
@@ -439,6 +447,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         http_client: httpx.AsyncClient | None = None,
         user_agent: str,
         validate: bool = True,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -449,6 +458,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             default_headers=default_headers,
             user_agent=user_agent,
             validate=validate,
+            strict_responses=strict_responses,
         )
         self._client = http_client or httpx.AsyncClient(
             timeout=_to_httpx_timeout(timeout), follow_redirects=True
@@ -939,7 +949,7 @@ def _seconds_until_http_date(text: str) -> float | None:
     return parsed.timestamp() - time.time()
 
 
-def _parse_json(response: httpx.Response, cast_to: object) -> Any:
+def _parse_json(response: httpx.Response, cast_to: object, *, strict: bool = False) -> Any:
     content = response.content
     if cast_to is None or cast_to is object:
         return None if not content.strip() else _load_json(response)
@@ -947,9 +957,12 @@ def _parse_json(response: httpx.Response, cast_to: object) -> Any:
     try:
         # Parsing and validating in one step (in pydantic's core) is much
         # faster than json.loads followed by validate_python.
-        return adapter.validate_json(content)
+        return adapter.validate_json(content, context=None if strict else LENIENT)
     except pydantic.ValidationError as exc:
         data = _load_json(response)  # raises if the failure was bad JSON
+        if not strict:
+            # Lenient: what the server sent is kept where it breaks the schema.
+            return construct_unchecked(cast_to, data)
         raise APIResponseValidationError(
             response,
             data,

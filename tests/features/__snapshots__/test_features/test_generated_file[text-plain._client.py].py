@@ -40,6 +40,8 @@ class Client(SyncAPIClient):
       default_headers: Headers sent with every request.
       http_client: An `httpx.Client` to send requests with, e.g. for a custom transport.
       validate: Check arguments against the spec's constraints before sending.
+      strict_responses: Raise `APIResponseValidationError` when a response breaks the spec's schema; by default
+        such a response is kept as sent (a model built without validation where it does not validate).
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class Client(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         validate: bool = True,
+        strict_responses: bool = False,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -64,6 +67,7 @@ class Client(SyncAPIClient):
             http_client=http_client,
             user_agent=f"feat_text_plain/{__version__}",
             validate=validate,
+            strict_responses=strict_responses,
         )
 
     @property
@@ -90,6 +94,8 @@ class AsyncClient(AsyncAPIClient):
       default_headers: Headers sent with every request.
       http_client: An `httpx.AsyncClient` to send requests with, e.g. for a custom transport.
       validate: Check arguments against the spec's constraints before sending.
+      strict_responses: Raise `APIResponseValidationError` when a response breaks the spec's schema; by default
+        such a response is kept as sent (a model built without validation where it does not validate).
     """
 
     def __init__(
@@ -102,6 +108,7 @@ class AsyncClient(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         validate: bool = True,
+        strict_responses: bool = False,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -114,6 +121,7 @@ class AsyncClient(AsyncAPIClient):
             http_client=http_client,
             user_agent=f"feat_text_plain/{__version__}",
             validate=validate,
+            strict_responses=strict_responses,
         )
 
     @property
