@@ -382,3 +382,37 @@ def test_unknown_event_exposes_its_fields() -> None:
     (renamed,) = list(Stream(response=sse(named), item_type=ThingCreated, envelope=True))
     assert isinstance(renamed, UnknownEvent) and renamed.event == "thing.renamed"
     assert (renamed.id, renamed.name) == ("t1", "n")
+
+
+# --- deep data ------------------------------------------------------------------------
+
+
+class Node(BaseModel):
+    value: int
+    children: list[Node] = []
+
+
+Node.model_rebuild()
+
+
+def nested(depth: int) -> bytes:
+    return ('{"value": 1, "children": [' * depth + '{"value": "x"}' + "]}" * depth).encode()
+
+
+def test_deep_drift_is_kept_and_too_deep_json_is_a_validation_error() -> None:
+    api = MockApi(reply(200, nested(50)), reply(200, nested(200)), reply(200, nested(5000)))
+    harness = Harness("sync", base_url="https://api.test", transport=api.transport)
+    node = harness.request(RequestOptions(method="get", path="/", cast_to=Node))
+    for _ in range(50):
+        assert isinstance(node, Node) and node.value == 1
+        (node,) = node.children
+    assert isinstance(node, Node) and node.value == "x"
+    # Deeper than construct's recursion can go: models near the top, the rest kept as parsed.
+    deep = harness.request(RequestOptions(method="get", path="/", cast_to=Node))
+    assert isinstance(deep, Node)
+    for _ in range(200):
+        deep = deep.children[0] if isinstance(deep, Node) else deep["children"][0]
+    assert (deep.value if isinstance(deep, Node) else deep["value"]) == "x"
+    # Deeper than Python can parse: not JSON to us, so an error even when lenient (not a RecursionError).
+    with pytest.raises(APIResponseValidationError):
+        harness.request(RequestOptions(method="get", path="/", cast_to=Node))
