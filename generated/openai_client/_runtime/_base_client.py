@@ -973,7 +973,7 @@ def _parse_json(response: httpx.Response, cast_to: object, *, strict: bool = Fal
 def _load_json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested too deeply to parse
         raise APIResponseValidationError(
             response, response.text, message=f"Response body is not valid JSON: {exc}"
         ) from exc

@@ -154,6 +154,13 @@ _MAPS = frozenset({dict, collections.abc.Mapping, collections.abc.MutableMapping
 
 def construct_unchecked(tp: object, value: object) -> Any:
     """`construct` for a value already known not to validate as `tp`."""
+    try:
+        return _construct_unchecked(tp, value)
+    except RecursionError:  # data nested deeper than Python's stack: kept as parsed
+        return value
+
+
+def _construct_unchecked(tp: object, value: object) -> Any:
     metadata: tuple[object, ...] = ()
     while get_origin(tp) is Annotated:
         args = get_args(tp)

@@ -83,7 +83,7 @@ class _BaseStream(Generic[T]):
     def _raise_if_error(self, data: str) -> None:
         try:
             parsed = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return
         if isinstance(parsed, dict) and parsed.get("error") is not None:
             raise stream_error(_error_message(parsed, data), self.response.request, parsed)
@@ -106,7 +106,7 @@ class _BaseStream(Generic[T]):
                     return cast(T, item)
         try:
             parsed: object = json.loads(sse.data)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = sse.data  # some streams send plain-text data
         if sse.event == "error":
             raise stream_error(_error_message(parsed, sse.data), self.response.request, parsed)
