@@ -416,3 +416,12 @@ def test_deep_drift_is_kept_and_too_deep_json_is_a_validation_error() -> None:
     # Deeper than Python can parse: not JSON to us, so an error even when lenient (not a RecursionError).
     with pytest.raises(APIResponseValidationError):
         harness.request(RequestOptions(method="get", path="/", cast_to=Node))
+
+
+def test_union_with_unhashable_members_is_still_constructed() -> None:
+    # A member carrying pydantic metadata (an unhashable FieldInfo) cannot be a cache key.
+    code = Annotated[Code, pydantic.Field(description="code")]
+    union = Annotated[Union[code, Search], pydantic.Field(discriminator="type")]  # type: ignore[valid-type]
+    got = construct(list[union], [{"type": "search", "limit": "many"}, {"type": "code", "language": 1}])  # type: ignore[valid-type]
+    assert isinstance(got[0], Search) and got[0].limit == "many"
+    assert isinstance(got[1], Code) and got[1].language == 1
