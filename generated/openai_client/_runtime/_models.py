@@ -156,7 +156,7 @@ def construct_unchecked(tp: object, value: object) -> Any:
     """`construct` for a value already known not to validate as `tp`."""
     try:
         return _construct_unchecked(tp, value)
-    except RecursionError:  # data nested deeper than Python's stack: kept as parsed
+    except Exception:  # e.g. data nested deeper than Python's stack: kept as parsed, never an error
         return value
 
 
@@ -233,7 +233,10 @@ def _construct_union(tp: object, metadata: tuple[object, ...], value: object) ->
         None,
     )
     if discriminator is not None and isinstance(value, dict):
-        wire, by_tag = _union_tags(tuple(members), discriminator)
+        try:
+            wire, by_tag = _union_tags(tuple(members), discriminator)
+        except TypeError:  # members with unhashable metadata cannot be cache keys
+            wire, by_tag = _union_tags.__wrapped__(tuple(members), discriminator)
         tag = value.get(wire)
         member = by_tag.get(tag) if isinstance(tag, (str, int, bool)) else None
         if member is not None:
