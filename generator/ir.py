@@ -240,6 +240,24 @@ class Operation:
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
 
+    @property
+    def positional_path_parameters(self) -> tuple[Parameter, ...]:
+        """The path parameter taken positionally: the last in the path, as the official SDKs do."""
+        ordered = self._path_order()
+        return ordered[-1:]
+
+    @property
+    def keyword_path_parameters(self) -> tuple[Parameter, ...]:
+        """The other path parameters, taken as (required) keywords, in path order."""
+        return self._path_order()[:-1]
+
+    def _path_order(self) -> tuple[Parameter, ...]:
+        def position(p: Parameter) -> int:
+            at = self.path.find("{" + p.wire_name + "}")
+            return at if at >= 0 else len(self.path)
+
+        return tuple(sorted(self.path_parameters, key=position))
+
 
 @dataclass(frozen=True)
 class Resource:

@@ -91,3 +91,54 @@ def test_black_changes_nothing(full: Result) -> None:
     sample = [p for i, p in enumerate(paths) if not p.startswith("types/") or i % 4 == 0]
     changed = [p for p in sample if format_source(full.files[p], full.target.line_length) != full.files[p]]
     assert changed == []
+
+
+LENIENT_SCRIPT = '''
+import json
+import httpx
+from openai_full import APIError, APIResponseValidationError, Client
+
+def client(body, status=200, **kw):
+    def answer(request):
+        if isinstance(body, bytes):
+            return httpx.Response(status, content=body, headers={"content-type": "text/event-stream"})
+        return httpx.Response(status, json=body)
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    return Client(api_key="k", base_url="https://api.test/v1", max_retries=0, http_client=http, **kw)
+
+model = {"id": "gpt-x", "object": "model", "created": 1, "owned_by": None}  # owned_by: a required string
+got = client(model).models.retrieve("gpt-x")
+assert type(got).__name__ == "Model" and got.owned_by is None and got.to_dict() == model, got
+try:
+    client(model, strict_responses=True).models.retrieve("gpt-x")
+    raise AssertionError("strict_responses=True did not raise")
+except APIResponseValidationError:
+    pass
+
+events = [
+    {"type": "response.output_text.delta", "sequence_number": 1, "item_id": "i", "output_index": 0,
+     "content_index": 0, "delta": "Hi", "logprobs": []},
+    {"type": "response.brand_new", "sequence_number": 2, "foo": 1},
+    {"error": {"message": "Internal failure", "type": "server_error", "code": "oops"}},
+]
+seen = []
+try:
+    stream = client(b"".join(b"data: " + json.dumps(e).encode() + b"\\n\\n" for e in events))
+    with stream.responses.create(model="gpt", input="hi", stream=True) as events_in:
+        for event in events_in:
+            seen.append((type(event).__name__, event.type, event.sequence_number))
+    raise AssertionError("the error event did not raise")
+except APIResponseValidationError as exc:
+    raise AssertionError(f"a validation error, not the server's: {exc}")
+except APIError as exc:
+    assert (exc.message, exc.type, exc.code) == ("Internal failure", "server_error", "oops"), exc
+assert seen == [("ResponseTextDeltaEvent", "response.output_text.delta", 1), ("UnknownEvent", "response.brand_new", 2)], seen
+print("ok")
+'''
+
+
+def test_lenient_responses_and_stream_errors_on_the_full_api(written: Path) -> None:
+    """A null for a required string is kept (strict raises); a data-only `{"error": ...}` event raises
+    APIError with the server's message; an unknown Responses event reads `.type` and `.sequence_number`."""
+    run = subprocess.run([sys.executable, "-c", LENIENT_SCRIPT], cwd=written, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout[-3000:] + run.stderr[-3000:]

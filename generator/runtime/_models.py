@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import collections.abc
 import functools
-from typing import Any, cast
+import types
+from typing import Any, Literal, Union, cast
 
 import pydantic
 from pydantic import ConfigDict
+from pydantic.fields import FieldInfo
+from typing_extensions import Annotated, get_args, get_origin
 
-__all__ = ["BaseModel", "UnknownEvent", "type_adapter"]
+__all__ = ["BaseModel", "UnknownEvent", "construct", "type_adapter"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -41,6 +45,17 @@ class UnknownEvent(BaseModel):
     event: str | None = None
     data: object = None
 
+    def __getattr__(self, name: str) -> Any:
+        # The event's own fields (`.type`, `.sequence_number`, ...) read as
+        # attributes too, without being copied: `to_dict()` stays event + data.
+        try:
+            return super().__getattr__(name)  # type: ignore[misc]
+        except AttributeError:
+            data = self.__dict__.get("data") if not name.startswith("_") else None
+            if isinstance(data, dict) and name in data:
+                return data[name]
+            raise
+
 
 class UnknownVariant(BaseModel):
     """A member of a response union whose tag the spec does not list.
@@ -60,11 +75,19 @@ def _keep_unknown_member(value: Any, handler: pydantic.ValidatorFunctionWrapHand
         raise
 
 
-def _keep_unmatched_object(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+LENIENT: dict[str, Any] = {"lenient_responses": True}
+"""Validation context of lenient parsing: a union object no member takes is left to `construct`."""
+
+
+def _keep_unmatched_object(
+    value: Any, handler: pydantic.ValidatorFunctionWrapHandler, info: pydantic.ValidationInfo
+) -> Any:
     try:
         return handler(value)
     except pydantic.ValidationError:
-        if isinstance(value, dict):
+        # Lenient parsing lets the failure through, so that `construct` can
+        # build the member the object is closest to (by its tag) with the data as sent.
+        if isinstance(value, dict) and not (info.context and info.context.get("lenient_responses")):
             return UnknownVariant.model_validate(value)
         raise
 
@@ -102,3 +125,211 @@ def type_adapter(tp: object) -> pydantic.TypeAdapter[Any]:
 
 
 _adapters_by_id: dict[int, tuple[object, pydantic.TypeAdapter[Any]]] = {}
+
+
+# --- lenient construction: keep what the server sent where it breaks the schema -----
+
+
+def construct(tp: object, value: object) -> Any:
+    """`value` (parsed JSON) as `tp`: validated where it validates, kept as sent where not.
+
+    Never raises.  Where validation fails, this level is built without
+    validation (`model_construct`-like, fields by their wire names) and each of
+    its parts goes through `construct` again, so nested models stay models
+    wherever they validate and the values that break the schema are the raw ones.
+    A required field that was not sent reads as None and is not in the model's
+    fields set, so `to_dict()` gives back exactly the wire data.
+    """
+    try:
+        return type_adapter(tp).validate_python(value, context=LENIENT)
+    except pydantic.ValidationError:
+        return construct_unchecked(tp, value)
+    except Exception:  # an annotation pydantic cannot build a validator for
+        return value
+
+
+_LISTS = frozenset({list, collections.abc.Sequence, collections.abc.MutableSequence})
+_MAPS = frozenset({dict, collections.abc.Mapping, collections.abc.MutableMapping})
+
+
+def construct_unchecked(tp: object, value: object) -> Any:
+    """`construct` for a value already known not to validate as `tp`."""
+    try:
+        return _construct_unchecked(tp, value)
+    except Exception:  # e.g. data nested deeper than Python's stack: kept as parsed, never an error
+        return value
+
+
+def _construct_unchecked(tp: object, value: object) -> Any:
+    metadata: tuple[object, ...] = ()
+    while get_origin(tp) is Annotated:
+        args = get_args(tp)
+        tp, metadata = args[0], metadata + tuple(args[1:])
+    origin = get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        return _construct_union(tp, metadata, value)
+    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+        return _construct_model(tp, value) if isinstance(value, dict) else value
+    if origin in _LISTS and isinstance(value, list):
+        (item,) = get_args(tp) or (object,)
+        return [construct(item, v) for v in value]
+    if origin in _MAPS and isinstance(value, dict):
+        _, item = get_args(tp) or (str, object)
+        return {k: construct(item, v) for k, v in value.items()}
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _model_fields(
+    cls: type[pydantic.BaseModel],
+) -> tuple[dict[str, tuple[str, object, object]], frozenset[str]]:
+    """wire name -> (field name, type expression, default), and the wire names."""
+    fields: dict[str, tuple[str, object, object]] = {}
+    for name, info in cls.model_fields.items():
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
+        fields[info.alias or name] = (name, _field_type(info), default)
+    return fields, frozenset(fields)
+
+
+def _field_type(info: FieldInfo) -> object:
+    """The field's type with what pydantic applies to it (discriminator first, then validators)."""
+    extra: list[object] = []
+    if info.discriminator is not None:
+        extra.append(pydantic.Field(discriminator=info.discriminator))
+    extra.extend(info.metadata)
+    if not extra:
+        return info.annotation
+    return Annotated[(info.annotation, *extra)]
+
+
+def _construct_model(cls: type[pydantic.BaseModel], value: dict[str, Any]) -> Any:
+    fields, wire_names = _model_fields(cls)
+    values: dict[str, object] = {}
+    fields_set: set[str] = set()
+    for key, (name, tp, default) in fields.items():
+        if key in value:
+            values[name] = construct(tp, value[key])
+            fields_set.add(name)
+        else:
+            values[name] = default
+    extra = {k: v for k, v in value.items() if k not in wire_names}
+    # What pydantic's model_construct does, but by wire names only (see BaseModel).
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(model, "__pydantic_extra__", extra if cls.model_config.get("extra") == "allow" else None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+def _construct_union(tp: object, metadata: tuple[object, ...], value: object) -> Any:
+    if value is None:
+        return None
+    members = [m for m in get_args(tp) if m is not type(None)]
+    if len(members) == 1:  # `X | None`, X possibly an annotated union itself
+        return construct_unchecked(members[0], value)
+    discriminator = next(
+        (m.discriminator for m in metadata if isinstance(m, FieldInfo) and isinstance(m.discriminator, str)),
+        None,
+    )
+    if discriminator is not None and isinstance(value, dict):
+        try:
+            wire, by_tag = _union_tags(tuple(members), discriminator)
+        except TypeError:  # members with unhashable metadata cannot be cache keys
+            wire, by_tag = _union_tags.__wrapped__(tuple(members), discriminator)
+        tag = value.get(wire)
+        member = by_tag.get(tag) if isinstance(tag, (str, int, bool)) else None
+        if member is not None:
+            return construct(member, value)
+        return UnknownVariant.model_validate(value)
+    best = _closest_member(members, value)
+    if best is not None:
+        return construct(best, value)
+    if isinstance(value, dict) and any(_model_class(m) is not None for m in members):
+        return UnknownVariant.model_validate(value)
+    return value
+
+
+@functools.lru_cache(maxsize=256)
+def _union_tags(members: tuple[object, ...], discriminator: str) -> tuple[str, dict[object, object]]:
+    """The discriminator's wire name, and tag value -> member."""
+    wire = discriminator
+    by_tag: dict[object, object] = {}
+    for member in members:
+        cls = _model_class(member)
+        info = cls.model_fields.get(discriminator) if cls is not None else None
+        if info is None:
+            continue
+        wire = info.alias or discriminator
+        for tag in _literal_values(info.annotation) or ():
+            by_tag.setdefault(tag, member)
+    return wire, by_tag
+
+
+def _literal_values(tp: object) -> list[object] | None:
+    """The values a `Literal` type (or a union of them) allows; None when not only literals."""
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    origin = get_origin(tp)
+    if origin is Literal:
+        return list(get_args(tp))
+    if origin is Union or origin is types.UnionType:
+        values: list[object] = []
+        for member in get_args(tp):
+            if member is type(None):
+                values.append(None)
+                continue
+            more = _literal_values(member)
+            if more is None:
+                return None
+            values.extend(more)
+        return values
+    return None
+
+
+def _model_class(tp: object) -> type[pydantic.BaseModel] | None:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+        return tp
+    return None
+
+
+def _closest_member(members: list[object], value: object) -> object | None:
+    """The member of a plain union that `value` is most likely meant to be."""
+    if isinstance(value, list):
+        return next((m for m in members if _bare_origin(m) in _LISTS), None)
+    if not isinstance(value, dict):
+        return None
+    best: object | None = None
+    best_score = 0  # a model must share at least one key with the value
+    for member in members:
+        cls = _model_class(member)
+        if cls is None:
+            if best is None and _bare_origin(member) in _MAPS:
+                best, best_score = member, 0
+            continue
+        fields, wire_names = _model_fields(cls)
+        if any(key in value and value[key] not in allowed for key, allowed in _tags_of(cls)):
+            continue  # a tag field says it is another kind of thing
+        score = sum(1 for key in value if key in wire_names)
+        if score > best_score:
+            best, best_score = member, score
+    return best
+
+
+@functools.lru_cache(maxsize=1024)
+def _tags_of(cls: type[pydantic.BaseModel]) -> tuple[tuple[str, tuple[object, ...]], ...]:
+    """(wire name, allowed values) of the model's fields typed as closed literals."""
+    tags = []
+    for key, (_, tp, _) in _model_fields(cls)[0].items():
+        allowed = _literal_values(tp)
+        if allowed is not None:
+            tags.append((key, tuple(allowed)))
+    return tuple(tags)
+
+
+def _bare_origin(tp: object) -> object:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return get_origin(tp) or tp

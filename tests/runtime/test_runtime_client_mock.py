@@ -479,12 +479,20 @@ def test_malformed_json_response(mock_harness: MakeHarness) -> None:
     assert info.value.body == '{"id": "w1",'
 
 
-def test_schema_mismatch_response(mock_harness: MakeHarness) -> None:
-    harness, _ = mock_harness(reply(200, {"size": "not a number"}))
+def test_schema_mismatch_response_raises_when_strict(mock_harness: MakeHarness) -> None:
+    harness, _ = mock_harness(reply(200, {"size": "not a number"}), strict_responses=True)
     with pytest.raises(APIResponseValidationError) as info:
         harness.request(get(cast_to=Widget))
     assert info.value.body == {"size": "not a number"}
     assert isinstance(info.value.__cause__, pydantic.ValidationError)
+
+
+def test_schema_mismatch_response_is_kept_by_default(mock_harness: MakeHarness) -> None:
+    harness, _ = mock_harness(reply(200, {"size": "not a number", "displayName": "W"}))
+    widget = harness.request(get(cast_to=Widget))
+    assert isinstance(widget, Widget)
+    assert (widget.id, widget.size, widget.display_name) == (None, "not a number", "W")
+    assert widget.to_dict() == {"size": "not a number", "displayName": "W"}
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -535,11 +543,11 @@ def test_status_errors_are_not_retried(
 
 def test_error_without_message_uses_generic_text(mock_harness: MakeHarness) -> None:
     harness, _ = mock_harness(
-        reply(404, {"detail": "missing"}), reply(400, b"<html>oops</html>")
+        reply(404, {"reason": "missing"}), reply(400, b"<html>oops</html>")
     )
     with pytest.raises(NotFoundError) as info:
         harness.request(get())
-    assert info.value.message == "Error code: 404 - {'detail': 'missing'}"
+    assert info.value.message == "Error code: 404 - {'reason': 'missing'}"
     assert str(info.value) == info.value.message
     with pytest.raises(BadRequestError) as info2:
         harness.request(get())

@@ -75,15 +75,15 @@ def sse_response(body: bytes) -> httpx.Response:
     )
 
 
-def items(body: bytes, item_type: object, *, envelope: bool = False) -> list[Any]:
+def items(body: bytes, item_type: object, *, envelope: bool = False, strict: bool = False) -> list[Any]:
     """Consume the body through both Stream and AsyncStream; they must agree."""
     sync_items: list[Any] = list(
-        Stream(response=sse_response(body), item_type=item_type, envelope=envelope)
+        Stream(response=sse_response(body), item_type=item_type, envelope=envelope, strict=strict)
     )
 
     async def run() -> list[Any]:
         stream: AsyncStream[Any] = AsyncStream(
-            response=sse_response(body), item_type=item_type, envelope=envelope
+            response=sse_response(body), item_type=item_type, envelope=envelope, strict=strict
         )
         return [item async for item in stream]
 
@@ -146,13 +146,23 @@ def test_unknown_literal_on_single_model_and_plain_union() -> None:
     assert isinstance(got[0], UnknownEvent)
 
 
-def test_invalid_known_event_raises_validation_error() -> None:
+def test_invalid_known_event_raises_validation_error_when_strict() -> None:
     body = b'data: {"type": "delta", "text": 123}\n\n'
     with pytest.raises(APIResponseValidationError) as info:
-        list(Stream(response=sse_response(body), item_type=Chunk))
+        list(Stream(response=sse_response(body), item_type=Chunk, strict=True))
     assert info.value.body == {"type": "delta", "text": 123}
     with pytest.raises(APIResponseValidationError):
-        items(b'event: thing.created\ndata: {"no_id": 1}\n\n', Envelope, envelope=True)
+        items(b'event: thing.created\ndata: {"no_id": 1}\n\n', Envelope, envelope=True, strict=True)
+
+
+def test_invalid_known_event_is_kept_by_default() -> None:
+    (delta,) = items(b'data: {"type": "delta", "text": 123}\n\n', Chunk)
+    assert isinstance(delta, Delta) and delta.text == 123
+    assert delta.to_dict() == {"type": "delta", "text": 123}
+    (created,) = items(b'event: thing.created\ndata: {"no_id": 1}\n\n', Envelope, envelope=True)
+    assert isinstance(created, ThingCreated) and isinstance(created.data, Thing)
+    assert created.data.id is None and created.data.no_id == 1  # type: ignore[attr-defined]
+    assert created.to_dict() == {"event": "thing.created", "data": {"no_id": 1}}
 
 
 def test_error_event_raises_api_error_with_payload() -> None:
@@ -271,9 +281,12 @@ class Message(BaseModel):
 
 def test_unknown_nested_tag_is_a_validation_error_not_an_unknown_event() -> None:
     # The event itself is known; only a value inside it is not: that is a schema
-    # mismatch to report, not an event to pass through as unknown.
+    # mismatch to report (when strict), not an event to pass through as unknown.
+    body = b'data: {"type": "message", "part": {"kind": "video"}}\n\n'
     with pytest.raises(APIResponseValidationError):
-        items(b'data: {"type": "message", "part": {"kind": "video"}}\n\n', Message)
+        items(body, Message, strict=True)
+    (message,) = items(body, Message)
+    assert isinstance(message, Message) and message.part.kind == "video"
 
 
 # --- tolerant response unions ------------------------------------------------------------

@@ -33,7 +33,7 @@ from ._errors import (
     APITimeoutError,
     make_status_error,
 )
-from ._models import type_adapter
+from ._models import LENIENT, construct_unchecked, type_adapter
 from ._streaming import AsyncStream, Stream
 from ._transfer import (
     DEFAULT_CONNECTION_LIMITS,
@@ -155,6 +155,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         validate: bool,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         self.base_url = httpx.URL(str(base_url))
         self.api_key = api_key
@@ -171,6 +172,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         self._default_headers = dict(default_headers or {})
         self._user_agent = user_agent
         self._validate = validate
+        self._strict_responses = strict_responses
         # Copies made by with_options share the httpx client but must not close it.
         self._owns_client = True
 
@@ -185,6 +187,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         validate: bool | NotGiven = NOT_GIVEN,
         max_response_bytes: int | None | NotGiven = NOT_GIVEN,
         max_sse_line_bytes: int | None | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings changed, sharing this client's connection pool.
 
@@ -213,6 +216,8 @@ class _BaseClient(Generic[_HttpxClientT]):
             new._max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
         if not isinstance(max_sse_line_bytes, NotGiven):
             new._max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
+        if not isinstance(strict_responses, NotGiven):
+            new._strict_responses = strict_responses
         return new
 
     # --- request building ---------------------------------------------------------
@@ -416,6 +421,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 envelope=options.stream_envelope,
                 client=self,
                 max_line_bytes=self._max_sse_line_bytes,
+                strict=self._strict_responses,
             )
         if options.response_kind == "none":
             return None
@@ -423,7 +429,7 @@ class _BaseClient(Generic[_HttpxClientT]):
             return response.content
         if options.response_kind == "text":
             return response.text
-        return _parse_json(response, options.cast_to)
+        return _parse_json(response, options.cast_to, strict=self._strict_responses)
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -444,6 +450,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -456,6 +463,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             validate=validate,
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
+            strict_responses=strict_responses,
         )
         limits = _checked_limits(limits, http_client)
         self._client = http_client or httpx.Client(
@@ -547,6 +555,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -559,6 +568,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             validate=validate,
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
+            strict_responses=strict_responses,
         )
         limits = _checked_limits(limits, http_client)
         self._client = http_client or httpx.AsyncClient(
@@ -1103,7 +1113,7 @@ def _seconds_until_http_date(text: str) -> float | None:
     return parsed.timestamp() - time.time()
 
 
-def _parse_json(response: httpx.Response, cast_to: object) -> Any:
+def _parse_json(response: httpx.Response, cast_to: object, *, strict: bool = False) -> Any:
     content = response.content
     if cast_to is None or cast_to is object:
         return None if not content.strip() else _load_json(response)
@@ -1111,9 +1121,12 @@ def _parse_json(response: httpx.Response, cast_to: object) -> Any:
     try:
         # Parsing and validating in one step (in pydantic's core) is much
         # faster than json.loads followed by validate_python.
-        return adapter.validate_json(content)
+        return adapter.validate_json(content, context=None if strict else LENIENT)
     except pydantic.ValidationError as exc:
         data = _load_json(response)  # raises if the failure was bad JSON
+        if not strict:
+            # Lenient: what the server sent is kept where it breaks the schema.
+            return construct_unchecked(cast_to, data)
         raise APIResponseValidationError(
             response,
             data,
@@ -1124,7 +1137,7 @@ def _parse_json(response: httpx.Response, cast_to: object) -> Any:
 def _load_json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested too deeply to parse
         raise APIResponseValidationError(
             response, response.text, message=f"Response body is not valid JSON: {exc}"
         ) from exc

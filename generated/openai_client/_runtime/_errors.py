@@ -22,16 +22,27 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "UnprocessableEntityError",
+    "error_fields",
     "make_status_error",
+    "stream_error",
 ]
 
 
 class APIError(Exception):
-    """Base class of every error raised while talking to the API."""
+    """Base class of every error raised while talking to the API.
+
+    `body` is the server's whole parsed payload.  For errors the server reported
+    (`APIStatusError`, a stream's error event) `code`, `type` and `param` are read
+    from it where it has one of the common error shapes (see `error_fields`);
+    otherwise they are None.
+    """
 
     message: str
     request: httpx.Request
     body: object | None
+    code: str | None
+    type: str | None
+    param: str | None
 
     def __init__(
         self, message: str, request: httpx.Request, *, body: object | None
@@ -40,6 +51,13 @@ class APIError(Exception):
         self.message = message
         self.request = request
         self.body = body
+        self.code = self.type = self.param = None
+
+    def _read_fields(self) -> None:
+        fields = error_fields(self.body)
+        self.code = fields.get("code")
+        self.type = fields.get("type")
+        self.param = fields.get("param")
 
 
 class APIResponseValidationError(APIError):
@@ -71,9 +89,6 @@ class APIStatusError(APIError):
     status_code: int
     headers: httpx.Headers
     request_id: str | None
-    code: str | None
-    type: str | None
-    param: str | None
 
     def __init__(
         self, message: str, *, response: httpx.Response, body: object | None
@@ -83,10 +98,7 @@ class APIStatusError(APIError):
         self.status_code = response.status_code
         self.headers = response.headers
         self.request_id = response.headers.get("x-request-id")
-        details = _error_details(body)
-        self.code = _optional_str(details.get("code"))
-        self.type = _optional_str(details.get("type"))
-        self.param = _optional_str(details.get("param"))
+        self._read_fields()
 
     def __str__(self) -> str:
         # `message` is the server's own text when it sent one; the string form
@@ -178,10 +190,7 @@ _STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
 def make_status_error(response: httpx.Response) -> APIStatusError:
     """Build the exception for a non-2xx response whose body has been read."""
     body = _response_body(response)
-    details = _error_details(body)
-    message = details.get("message")
-    if not isinstance(message, str) or not message:
-        message = f"Error code: {response.status_code} - {body!r}"
+    message = error_fields(body).get("message") or f"Error code: {response.status_code} - {body!r}"
     if response.status_code >= 500:
         cls: type[APIStatusError] = InternalServerError
     else:
@@ -202,15 +211,78 @@ def _response_body(response: httpx.Response) -> object | None:
     return body
 
 
-def _error_details(body: object) -> Mapping[str, object]:
-    """Where code/type/param/message live: `body["error"]` if it is an object, else `body`."""
+def stream_error(message: str, request: httpx.Request, body: object) -> APIError:
+    """The error for a stream event that reports a failure (`event: error`, or `{"error": ...}`)."""
+    error = APIError(message, request, body=body)
+    error._read_fields()
+    return error
+
+
+def error_fields(body: object) -> dict[str, str]:
+    """`message`, `code`, `type`, `param` of an error payload, those that it has.
+
+    Understood shapes: `{"error": {"message", "code", "type", "param"}}`,
+    `{"error": "text"}`, the same fields at the top level, `{"detail": "text"}` or
+    a list of `{"msg": ...}` (FastAPI), RFC 7807 problem details (`title`,
+    `detail`, `type`), and `{"errors": [{...}]}` (the first error).
+    """
     if not isinstance(body, Mapping):
         return {}
     error = body.get("error")
     if isinstance(error, Mapping):
-        return error
-    return body
+        fields = _fields_of(error)
+        if "message" not in fields:
+            fields.update({k: v for k, v in _fields_of(body).items() if k == "message"})
+        return fields
+    fields = _fields_of(body)
+    if isinstance(error, str) and error:
+        fields.setdefault("message", error)
+    errors = body.get("errors")
+    if "message" not in fields and isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+        first = _fields_of(errors[0])
+        for key, value in first.items():
+            fields.setdefault(key, value)
+    return fields
 
 
-def _optional_str(value: object) -> str | None:
-    return None if value is None else str(value)
+def _fields_of(shape: Mapping[object, object]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for key in ("code", "type", "param"):
+        value = shape.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            fields[key] = str(value)
+    message = _text(shape.get("message"))
+    if message is None:
+        detail = _detail_text(shape.get("detail"))
+        title = _text(shape.get("title"))
+        if detail and title and detail != title:
+            message = f"{title}: {detail}"
+        else:
+            message = detail or title or _text(shape.get("error_description"))
+    if message:
+        fields["message"] = message
+    return fields
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _detail_text(detail: object) -> str | None:
+    """`detail` as text: a string, or the messages of a list of validation errors."""
+    if isinstance(detail, str):
+        return detail or None
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, Mapping):
+                text = _text(item.get("msg")) or _text(item.get("message"))
+                loc = item.get("loc")
+                if text and isinstance(loc, list) and loc:
+                    text = f"{'.'.join(str(p) for p in loc)}: {text}"
+                if text:
+                    parts.append(text)
+            elif isinstance(item, str):
+                parts.append(item)
+        return "; ".join(parts) or None
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 from typing import (
@@ -22,12 +23,19 @@ from typing_extensions import Annotated, Self, get_args, get_origin
 
 from ._errors import (
     APIConnectionError,
-    APIError,
     APIResponseValidationError,
     APITimeoutError,
     ResponseTooLargeError,
+    error_fields,
+    stream_error,
 )
-from ._models import UnknownEvent, UnknownVariant, type_adapter
+from ._models import (
+    LENIENT,
+    UnknownEvent,
+    UnknownVariant,
+    construct_unchecked,
+    type_adapter,
+)
 from ._sse import SSEDecoder, ServerSentEvent, SSETooLargeError
 
 __all__ = ["AsyncStream", "Stream"]
@@ -55,10 +63,16 @@ class _BaseStream(Generic[T]):
         envelope: bool = False,
         client: object = None,
         max_line_bytes: int | None = None,
+        strict: bool = False,
     ) -> None:
         self.response = response
         self._envelope = envelope
         self._decoder = SSEDecoder(max_line_bytes)
+        self._strict = strict
+        self._context = None if strict else LENIENT
+        # A data-only stream reports a failure as an event `{"error": {...}}`,
+        # unless its events declare a top-level `error` field of their own.
+        self._error_key = not envelope and not _declares_error_field(item_type)
         self._client = client  # kept only so the client outlives its streams
         # None/object mean "no schema": events are yielded as parsed JSON.
         self._adapter = (
@@ -67,16 +81,27 @@ class _BaseStream(Generic[T]):
             else type_adapter(item_type)
         )
         self._is_union = _is_union(item_type)
+        self._item_type = item_type
+
+    def _raise_if_error(self, data: str) -> None:
+        try:
+            parsed = json.loads(data)
+        except (ValueError, RecursionError):
+            return
+        if isinstance(parsed, dict) and parsed.get("error") is not None:
+            raise stream_error(_error_message(parsed, data), self.response.request, parsed)
 
     def _decode_event(self, sse: ServerSentEvent) -> T | _Done:
         if sse.data.strip() == "[DONE]":
             return _DONE
+        if self._error_key and '"error"' in sse.data:
+            self._raise_if_error(sse.data)
         if sse.event != "error" and not self._envelope and self._adapter is not None:
             # Fast path: pydantic parses and validates the JSON text in one go,
             # about twice as fast as json.loads + validate_python.  Anything
             # unusual (non-JSON data, unknown tags) takes the full path below.
             try:
-                item = self._adapter.validate_json(sse.data)
+                item = self._adapter.validate_json(sse.data, context=self._context)
             except pydantic.ValidationError:
                 pass
             else:
@@ -84,17 +109,15 @@ class _BaseStream(Generic[T]):
                     return cast(T, item)
         try:
             parsed: object = json.loads(sse.data)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = sse.data  # some streams send plain-text data
         if sse.event == "error":
-            raise APIError(
-                _error_message(parsed, sse.data), self.response.request, body=parsed
-            )
+            raise stream_error(_error_message(parsed, sse.data), self.response.request, parsed)
         value = {"event": sse.event, "data": parsed} if self._envelope else parsed
         if self._adapter is None:
             return cast(T, value)
         try:
-            item = self._adapter.validate_python(value)
+            item = self._adapter.validate_python(value, context=self._context)
             if isinstance(item, UnknownVariant):
                 # An event added to the API after generation, kept by a tolerant union.
                 return cast(T, UnknownEvent(event=sse.event, data=parsed))
@@ -103,6 +126,9 @@ class _BaseStream(Generic[T]):
             if self._only_tag_errors(exc):
                 # An event added to the API after generation: surface it, never drop it.
                 return cast(T, UnknownEvent(event=sse.event, data=parsed))
+            if not self._strict:
+                # Lenient: the event is kept, its values as sent where they break the schema.
+                return cast(T, construct_unchecked(self._item_type, value))
             raise APIResponseValidationError(
                 self.response,
                 parsed,
@@ -161,6 +187,7 @@ class Stream(_BaseStream[T]):
         envelope: bool = False,
         client: object = None,
         max_line_bytes: int | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             response=response,
@@ -168,6 +195,7 @@ class Stream(_BaseStream[T]):
             envelope=envelope,
             client=client,
             max_line_bytes=max_line_bytes,
+            strict=strict,
         )
         self._iterator = self._iterate()
 
@@ -225,6 +253,7 @@ class AsyncStream(_BaseStream[T]):
         envelope: bool = False,
         client: object = None,
         max_line_bytes: int | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             response=response,
@@ -232,6 +261,7 @@ class AsyncStream(_BaseStream[T]):
             envelope=envelope,
             client=client,
             max_line_bytes=max_line_bytes,
+            strict=strict,
         )
         self._iterator = self._iterate()
 
@@ -284,14 +314,27 @@ class AsyncStream(_BaseStream[T]):
 
 
 def _error_message(parsed: object, raw: str) -> str:
-    """The message of an `error` event: error.message, else message, else the raw data."""
-    if isinstance(parsed, dict):
-        error = parsed.get("error")
-        if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return cast(str, error["message"])
-        if isinstance(parsed.get("message"), str):
-            return cast(str, parsed["message"])
-    return raw
+    """The message of an `error` event: the server's (see `error_fields`), else the raw data."""
+    return error_fields(parsed).get("message") or raw
+
+
+def _declares_error_field(item_type: object) -> bool:
+    """Whether the events (a model, or any member of a union) have a top-level `error` field."""
+    try:
+        return _declares_error_field_cached(item_type)
+    except TypeError:  # unhashable type expression
+        return _declares_error_field_cached.__wrapped__(item_type)
+
+
+@functools.lru_cache(maxsize=256)
+def _declares_error_field_cached(item_type: object) -> bool:
+    while get_origin(item_type) is Annotated:
+        item_type = get_args(item_type)[0]
+    if _is_union(item_type):
+        return any(_declares_error_field(m) for m in get_args(item_type))
+    if isinstance(item_type, type) and issubclass(item_type, pydantic.BaseModel):
+        return any((f.alias or n) == "error" for n, f in item_type.model_fields.items())
+    return False
 
 
 def _is_union(tp: object) -> bool:

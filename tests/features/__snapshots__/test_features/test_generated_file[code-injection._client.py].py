@@ -54,6 +54,9 @@ class Client(SyncAPIClient):
         (the stream itself may be any length). 16 MiB; None for no limit.
       limits: Connection pool limits of the client's own `httpx.Client` (not with
         `http_client`); by default 1000 connections, 100 kept alive.
+      strict_responses: Raise `APIResponseValidationError` when a response breaks the spec's
+        schema; by default such a response is kept as sent (a model built without validation
+        where it does not validate).
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class Client(SyncAPIClient):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
+        strict_responses: bool = False,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -84,6 +88,7 @@ class Client(SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
             limits=limits,
+            strict_responses=strict_responses,
         )
 
     @property
@@ -112,6 +117,9 @@ class AsyncClient(AsyncAPIClient):
         (the stream itself may be any length). 16 MiB; None for no limit.
       limits: Connection pool limits of the client's own `httpx.AsyncClient` (not with
         `http_client`); by default 1000 connections, 100 kept alive.
+      strict_responses: Raise `APIResponseValidationError` when a response breaks the spec's
+        schema; by default such a response is kept as sent (a model built without validation
+        where it does not validate).
     """
 
     def __init__(
@@ -127,6 +135,7 @@ class AsyncClient(AsyncAPIClient):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
+        strict_responses: bool = False,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -142,6 +151,7 @@ class AsyncClient(AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
             limits=limits,
+            strict_responses=strict_responses,
         )
 
     @property

@@ -55,6 +55,9 @@ class Client(SyncAPIClient):
         (the stream itself may be any length). 16 MiB; None for no limit.
       limits: Connection pool limits of the client's own `httpx.Client` (not with
         `http_client`); by default 1000 connections, 100 kept alive.
+      strict_responses: Raise `APIResponseValidationError` when a response breaks the spec's
+        schema; by default such a response is kept as sent (a model built without validation
+        where it does not validate).
     """
 
     def __init__(
@@ -70,6 +73,7 @@ class Client(SyncAPIClient):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
+        strict_responses: bool = False,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -85,6 +89,7 @@ class Client(SyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
             limits=limits,
+            strict_responses=strict_responses,
         )
 
     @property
@@ -119,6 +124,9 @@ class AsyncClient(AsyncAPIClient):
         (the stream itself may be any length). 16 MiB; None for no limit.
       limits: Connection pool limits of the client's own `httpx.AsyncClient` (not with
         `http_client`); by default 1000 connections, 100 kept alive.
+      strict_responses: Raise `APIResponseValidationError` when a response breaks the spec's
+        schema; by default such a response is kept as sent (a model built without validation
+        where it does not validate).
     """
 
     def __init__(
@@ -134,6 +142,7 @@ class AsyncClient(AsyncAPIClient):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
+        strict_responses: bool = False,
     ) -> None:
         api_key, base_url = _settings(api_key, base_url)
         super().__init__(
@@ -149,6 +158,7 @@ class AsyncClient(AsyncAPIClient):
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
             limits=limits,
+            strict_responses=strict_responses,
         )
 
     @property

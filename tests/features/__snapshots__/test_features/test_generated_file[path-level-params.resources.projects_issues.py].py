@@ -121,9 +121,9 @@ class Issues:
 
     def retrieve(
         self,
-        project_id: str,
         issue_number: int,
         *,
+        project_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -271,9 +271,9 @@ class AsyncIssues:
 
     async def retrieve(
         self,
-        project_id: str,
         issue_number: int,
         *,
+        project_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -21,9 +21,9 @@ class Labels:
 
     def retrieve(
         self,
-        ids: Sequence[int],
         coords: Sequence[str],
         *,
+        ids: Sequence[int],
         x_dims: GetLabelsXDimsParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -79,9 +79,9 @@ class AsyncLabels:
 
     async def retrieve(
         self,
-        ids: Sequence[int],
         coords: Sequence[str],
         *,
+        ids: Sequence[int],
         x_dims: GetLabelsXDimsParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -21,9 +21,9 @@ class LabelsResource:
 
     def points_point(
         self,
-        label: Sequence[str],
         point: PointParam,
         *,
+        label: Sequence[str],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -74,9 +74,9 @@ class AsyncLabelsResource:
 
     async def points_point(
         self,
-        label: Sequence[str],
         point: PointParam,
         *,
+        label: Sequence[str],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
