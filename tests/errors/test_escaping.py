@@ -86,6 +86,16 @@ def test_server_variable_defaults_cannot_run_code_at_import(tmp_path: Path) -> N
     forget(built)
 
 
+def test_triple_quote_in_a_literal_opens_no_docstring(tmp_path: Path) -> None:
+    """black writes a value holding a triple quote in single quotes; the formatter must not take that for the start
+    of a docstring (it then took the Client docstring's long lines for code: exit 3, "black could not format")."""
+    url = "https://api.example.test/" + "x" * 100 + '"""'
+    built = build(small_spec(url=url), tmp_path)
+    assert built.modules["_client.py"]._BASE_URL == url
+    assert url in (built.modules["_client.py"].Client.__doc__ or "")
+    forget(built)
+
+
 @pytest.mark.parametrize("name", ['a\nimport builtins; builtins.PWNED = 1\n.json', 'a\r__import__("builtins").PWNED = 1\r.json', 'a"""b\'c".json', "a\u2028b\u202e.json", "a\x1bb.json"])
 def test_spec_file_name_stays_in_the_header_comment(tmp_path: Path, name: str) -> None:
     built = build(small_spec(), tmp_path, file_name=name)
