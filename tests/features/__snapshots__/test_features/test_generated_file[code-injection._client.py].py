@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_BASE_URL = "https://api.example.test/base'\"quoted"
+_BASE_URL = "https://api.example.test/base'\"quoted/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\""
 _DEFAULT_HEADERS: dict[str, str] = {}
 _AUTH = None
 
@@ -33,7 +33,7 @@ class Client(SyncAPIClient):
 
     Args:
       api_key: Unused: the API declares no security scheme.
-      base_url: Defaults to `https://api.example.test/base'"quoted`.
+      base_url: Defaults to `https://api.example.test/base'"quoted/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\"`.
       timeout: Seconds (or an `httpx.Timeout`) for each request; 600 s, 5 s to connect, by default.
       max_retries: How many times a request is retried on connection errors, 408, 409, 429 and 5xx.
       default_headers: Headers sent with every request.
@@ -77,7 +77,7 @@ class AsyncClient(AsyncAPIClient):
 
     Args:
       api_key: Unused: the API declares no security scheme.
-      base_url: Defaults to `https://api.example.test/base'"quoted`.
+      base_url: Defaults to `https://api.example.test/base'"quoted/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\"`.
       timeout: Seconds (or an `httpx.Timeout`) for each request; 600 s, 5 s to connect, by default.
       max_retries: How many times a request is retried on connection errors, 408, 409, 429 and 5xx.
       default_headers: Headers sent with every request.
