@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .config import DEFAULT_MAX_REF_SIZE, Target, load_targets
+from .config import DEFAULT_MAX_REF_SIZE, Target, load_targets, setting_problems
 from .diagnostics import Problem, SpecError
 from .format import FormatError
 from .pipeline import Result, display_path, generate
@@ -92,19 +92,21 @@ def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[
         if not sep or not name:
             parser.error(f"--header {item!r} is not NAME=VALUE")
         headers.append((name, value))
-    return [
-        Target(
-            spec=args.spec,
-            out=args.out,
-            package=args.package,
-            operations=tuple(args.operation),
-            docs_base_url=args.docs_base_url,
-            api_key_env=args.api_key_env,
-            base_url_env=args.base_url_env,
-            default_headers=tuple(sorted(headers)),
-            **_ref_settings(args),  # type: ignore[arg-type]
-        )
-    ]
+    target = Target(
+        spec=args.spec,
+        out=args.out,
+        package=args.package,
+        operations=tuple(args.operation),
+        docs_base_url=args.docs_base_url,
+        api_key_env=args.api_key_env,
+        base_url_env=args.base_url_env,
+        default_headers=tuple(sorted(headers)),
+        **_ref_settings(args),  # type: ignore[arg-type]
+    )
+    for key, message in setting_problems(target):
+        option = "header" if key == "default_headers" else key.replace("_", "-")
+        parser.error(f"--{option}: {message}")
+    return [target]
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -131,4 +132,33 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["default_headers"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("default_headers") or {}).items()))
     values["method_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("method_names") or {}).items()))
     values["operations"] = tuple(entry.get("operations") or ())
-    return Target(**values)
+    target = Target(**values)
+    for key, message in setting_problems(target):
+        raise SpecError([Problem(file, f"{at}/{key}", message)])
+    return target
+
+
+# What a setting names must be able to be that thing; its text is escaped wherever it is written anyway.
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # an HTTP token (RFC 9110)
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def setting_problems(target: Target) -> list[tuple[str, str]]:
+    """``(setting, message)`` for each setting that cannot be what it names: the package an identifier,
+    the variables environment variable names, the headers HTTP header names and values."""
+    problems = []
+    if not (target.package.isidentifier() and not keyword.iskeyword(target.package)):
+        problems.append(("package", f"{target.package!r} is not a valid Python package name"))
+    for key in ("api_key_env", "base_url_env"):
+        value = getattr(target, key)
+        if value is not None and not _ENV_NAME.match(value):
+            problems.append((key, f"{value!r} is not an environment variable name (letters, digits and _, not starting with a digit)"))
+    for name, value in target.default_headers:
+        if not _HEADER_NAME.match(name):
+            problems.append(("default_headers", f"{name!r} is not an HTTP header name"))
+        elif _CONTROL.search(value):
+            problems.append(("default_headers", f"the value of header {name!r} holds a control character or line break"))
+    if _CONTROL.search(target.version) or not target.version.strip():
+        problems.append(("version", f"{target.version!r} cannot be a version (it is sent in the User-Agent header)"))
+    return problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from . import escape
+
 T = TypeVar("T")
 
 
@@ -52,7 +54,9 @@ class Problem:
             text = f"{where}: {self.pointer or '/'}: warning: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        # Spec text (keys, values, file names) quoted in a message stays one line and shows no control,
+        # bidi or surrogate character to the terminal: each is shown as its escape.
+        return escape.comment(text)
 
 
 class SpecError(Exception):

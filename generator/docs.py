@@ -6,10 +6,9 @@ import functools
 import json
 import re
 
-from . import ir
+from . import escape, ir
 
 _RELATIVE_LINK = re.compile(r"\]\((/[^)\s]*)\)")
-_QUOTE_RUN = re.compile(r'"{3,}')
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
@@ -23,26 +22,12 @@ def docstring_text(text: str | None, docs_base_url: str | None) -> str:
         base = docs_base_url.rstrip("/")
         text = _RELATIVE_LINK.sub(lambda m: f"]({base}{m.group(1)})", text)
     text = _TRAILING_SPACE.sub("", text)
-    # A backslash would start an escape sequence and `"""` would end the string.
-    text = text.replace("\\", "\\\\")
-    text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
-    # A quote just before the closing `"""` would join it; escape it unless it already is.
-    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
-    if text.endswith('"') and backslashes % 2 == 0:
-        text = text[:-1] + '\\"'
-    if text.replace("\n", "").replace("\t", "").isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return escape.docstring_body(text)
 
 
 def comment_text(text: str | None) -> str:
-    """One line that is safe in a ``#`` comment."""
-    return " ".join((text or "").split())
+    """One line that is safe in a ``#`` comment: runs of spaces kept, every unsafe character escaped."""
+    return escape.comment(text or "")
 
 
 def constraint_notes(t: ir.Type, defs: dict[str, ir.NamedDef]) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +139,7 @@ def _plan(text: str, line_length: int) -> list[str | _Long]:
     plan: list[str | _Long] = []
     in_string = False
     for index, line in enumerate(lines):
-        toggles = line.count('"""') % 2 == 1
+        toggles = line.count('"""') % 2 == 1 if in_string else _opens_triple_quoted(line)
         # black never splits a string, so a one-line docstring of any length stays as it is.
         # Nor can it shorten a line that opens a bracket whose contents already stand one a line.
         if in_string or toggles or len(line) <= line_length or line.lstrip().startswith('"""') or line.endswith(("(", "[", "{")):
@@ -151,6 +152,18 @@ def _plan(text: str, line_length: int) -> list[str | _Long]:
             else:
                 plan.append(long_line)
     return plan
+
+
+# A triple quote, or a one-line string literal (which may hold `"""`, as black writes '"""').
+_QUOTES = re.compile(r'"""|\'(?:\\.|[^\'\\])*\'|"(?:\\.|[^"\\])*"')
+
+
+def _opens_triple_quoted(line: str) -> bool:
+    """Whether a line of code leaves a triple-quoted string open: an odd number of triple quotes outside
+    its one-line literals (a spec's triple quote in an enum value is written in single quotes, and opens nothing)."""
+    if '"""' not in line:
+        return False
+    return sum(1 for m in _QUOTES.finditer(line) if m.group() == '"""') % 2 == 1
 
 
 def _extract(fragment: Fragment, formatted: str) -> list[str]:

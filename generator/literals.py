@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
+
+from . import escape
 
 
 def py_str(value: str) -> str:
-    """A string literal: double quotes unless single quotes need fewer escapes (black's rule)."""
-    double = json.dumps(value, ensure_ascii=False)
-    if '"' not in value or value.count('"') <= value.count("'"):
-        return double
-    body = value.replace("\\", "\\\\").replace("'", "\\'")
-    single = "'" + json.dumps(body, ensure_ascii=False)[1:-1].replace('\\"', '"').replace("\\\\", "\\") + "'"
-    return single if single.count("\\") < double.count("\\") else double
+    """A string literal, as ``escape.literal`` writes it (black's quotes; no unsafe character raw)."""
+    return escape.literal(value)
 
 
 def py_literal(value: object) -> str:

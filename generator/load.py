@@ -99,6 +99,7 @@ def _parse(data: bytes, file: str, cache_dir: Path | None, background: bool) -> 
     parsed = _parse_in_blocks(text, cache_dir) if cache_dir is not None and not _is_json(text) else None
     raw = parsed.value if parsed is not None and parsed.value is not None else _parse_text(text, file)
     _check_aliases(raw, text, file)
+    _check_surrogates(raw, text, file)
     if not isinstance(raw, dict):
         problem = Problem(file, "", f"the document is {kind_of(raw)}, not an object", "an OpenAPI document is an object with an `openapi` key")
         raise SpecError(locate_all(Document(file, {}, text, ""), [problem]))
@@ -216,6 +217,44 @@ def _check_aliases(raw: Any, text: str, file: str) -> None:
         line = text.count("\n", 0, first.start()) + 1 if first else 1
         column = first.start() - text.rfind("\n", 0, first.start()) if first else 1
         raise SpecError([Problem(file, "", problem, "write the values out, or use fewer levels of aliases", line=line, column=column)])
+
+
+# How a lone surrogate gets into a document: JSON's (and YAML's) escapes; raw ones are not UTF-8.
+_SURROGATE_ESCAPES = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_surrogates(raw: Any, text: str, file: str) -> None:
+    """A located error for every string (key or value) holding a lone surrogate, e.g. JSON's ``"\\ud800"``.
+
+    That is not Unicode text: it can be neither written as UTF-8 nor sent, so it is refused where it stands.
+    Valid pairs (emoji written as ``"\\ud83d\\ude00"``) were joined by the parser and pass.
+    """
+    if not _SURROGATE_ESCAPES.search(text):
+        return  # the only way to write one
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
+    hint = "write the character itself, or both halves of a surrogate pair"
+    while stack and len(problems) < 20:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    problems.append(Problem(file, pointer(*path), f"a key holds a lone surrogate ({_lone(key)}), which is not Unicode text", hint))
+                    continue
+                stack.append((value, (*path, str(key))))
+        elif isinstance(node, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node))
+        elif isinstance(node, str) and _SURROGATE.search(node):
+            problems.append(Problem(file, pointer(*path), f"the string holds a lone surrogate ({_lone(node)}), which is not Unicode text", hint))
+    if problems:
+        document = Document(file, raw if isinstance(raw, dict) else {}, text, "")
+        raise SpecError(locate_all(document, sorted(problems, key=lambda p: p.pointer)))
+
+
+def _lone(text: str) -> str:
+    found = _SURROGATE.search(text)
+    return f"\\u{ord(found.group()):04x}" if found else ""
 
 
 def _check_version(raw: dict[str, Any], file: str) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import ir
+from . import escape, ir
 from .config import Target
 from .diagnostics import Problem, SpecError
-from .format import Formatter
+from .format import FormatError, Formatter
 from .load import Document, locate_all, read_checking_aside
 from .lower import lower
 from .refs import Resolver
@@ -96,10 +97,39 @@ def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: 
     cacheable = [p for p in files if p.startswith(("types/", "resources/")) and not p.endswith("/__init__.py")]
     done = frozenset(p for p in cacheable if p not in keys)
     files = formatter.format_all(files, done)
+    # Before anything is kept or written: a module that does not compile is our bug, never the user's package.
+    # Files served whole from the render cache are skipped: they passed this check before they were stored.
+    check_compiles(files, skip=done, shown=display_path(target.out))
     for path, key in keys.items():
         formatter.store_final(key, files[path])
     files = with_manifest(files)  # the package lists what it generated: what `generate` may later replace
     return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, 0.0)
+
+
+class GeneratedCodeError(FormatError):
+    """A generated module that Python does not compile: a bug of the generator (exit 3), found before writing."""
+
+
+def check_compiles(files: dict[str, str], skip: frozenset[str] = frozenset(), shown: str = "") -> None:
+    """Compile (never run) every ``.py`` file of ``files`` but those in ``skip``; raise
+    GeneratedCodeError naming the first that fails, at its line.
+
+    Warnings are errors here: an invalid escape sequence in generated code is a bug too.
+    """
+    for path in sorted(files):
+        if not path.endswith(".py") or path in skip:
+            continue
+        text = files[path]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                compile(text, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None) or (text.count("\n", 0, text.find("\0")) + 1 if "\0" in text else 1)
+            message = getattr(exc, "msg", None) or str(exc)
+            where = f"{shown}/{path}" if shown else path
+            # The message may quote generated text: shown escaped, so that it stays one line.
+            raise GeneratedCodeError(f"generated {where}:{line} does not compile: {escape.comment(message)}") from None
 
 
 def _locate(problems: list[Problem], document, resolver: Resolver | None) -> list[Problem]:  # type: ignore[no-untyped-def]

@@ -240,11 +240,12 @@ def _kind_of_file(mode: int) -> str:
 
 def _read_fragment(data: bytes, display: str) -> Document:
     # An external file is a fragment, not a whole OpenAPI document: parse it, don't validate it as one.
-    from .load import _check_aliases, _parse_text, locate_all
+    from .load import _check_aliases, _check_surrogates, _parse_text, locate_all
 
     text = decode(data, display)
     raw = _parse_text(text, display) if text.strip() else None
     _check_aliases(raw, text, display)
+    _check_surrogates(raw, text, display)
     if not isinstance(raw, dict):
         # A `$ref` into it can only point at something inside an object.
         document = Document(display, {}, text, "")

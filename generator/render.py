@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
@@ -134,7 +135,7 @@ class Renderer:
             param_doc=self._param_doc,
             field_doc=_field_doc,
             uses=_uses,
-            is_identifier=lambda s: s.isidentifier() and not _is_keyword(s),
+            is_identifier=_is_plain_identifier,
             type_imports=self._type_imports,
             quote_forward=_quote_forward,
             unshadow=_unshadow,
@@ -144,7 +145,7 @@ class Renderer:
             quote_all=py_str,
         )
         env.tests["in_code"] = lambda name, code: _uses(code, name)
-        env.tests["is_identifier"] = lambda s: s.isidentifier() and not _is_keyword(s)
+        env.tests["is_identifier"] = _is_plain_identifier
         env.globals.update(api=self.api, source=self.options.source, writer=self.types)
         return env
 
@@ -254,7 +255,7 @@ class Renderer:
     @functools.cached_property
     def _salt(self) -> str:
         """The templates' and filters' own source: any change to them changes every key."""
-        filters = [Path(__file__).with_name(name) for name in ("render.py", "typing_render.py", "docs.py", "literals.py")]
+        filters = [Path(__file__).with_name(name) for name in ("render.py", "typing_render.py", "docs.py", "literals.py", "escape.py")]
         return source_digest(sorted(templates_dir().glob("*.jinja")) + filters)
 
     def _template(self, name: str, **context: Any) -> str:
@@ -470,6 +471,12 @@ def _is_keyword(name: str) -> bool:
     import keyword
 
     return keyword.iskeyword(name)
+
+
+def _is_plain_identifier(name: str) -> bool:
+    """Whether ``name`` can be written as itself where Python reads an identifier, and mean itself:
+    not a keyword, and unchanged by the NFKC normalisation Python applies to identifiers ("ﬁ" is "fi")."""
+    return name.isidentifier() and not _is_keyword(name) and unicodedata.normalize("NFKC", name) == name
 
 
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:

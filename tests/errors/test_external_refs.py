@@ -226,3 +226,15 @@ def test_the_limit_holds_while_reading_when_the_size_lies(tree: Path, monkeypatc
     monkeypatch.undo()
     _assert_refused(tree, code, err, "more than the limit of 200 bytes")
     assert sum(read) == 201
+
+
+def test_a_lone_surrogate_in_a_referenced_file_is_located_there(tree: Path) -> None:
+    (tree / "project" / "owner.json").write_text('{"Owner": {"type": "string", "description": "x\\ud800y"}}', encoding="utf-8")
+    code, err = _generate(_spec(tree, "owner.json#/Owner"))
+    assert code == 1
+    referrer, line = problem_lines(err)  # the `$ref` that reads it, then the string in the file itself
+    assert "the file cannot be read" in referrer
+    match = LOCATED.match(line)
+    assert match and match["file"].endswith("owner.json") and match["pointer"] == "/Owner/description"
+    assert "lone surrogate" in match["message"]
+    assert not (tree / "pkg").exists()

@@ -14,6 +14,7 @@ then read the diff of tests/features/__snapshots__.
 
 from __future__ import annotations
 
+import builtins
 import inspect
 import io
 import json
@@ -610,9 +611,12 @@ def _resources(resources: tuple[ir.Resource, ...]) -> list[ir.Resource]:
 
 
 def test_code_injection_stays_text() -> None:
-    """Descriptions, names and enum values from the spec are data in the generated code, never code."""
+    """Descriptions, names, enum values and server variables from the spec are data in the generated code, never code."""
     package, types = load("code-injection"), load("code-injection", "types")
     resource = load("code-injection", "resources.evil")
+    assert not hasattr(builtins, "PWNED")  # what the server variable's default tries to set, at import
+    tail = "/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\""
+    assert tail in (package.Client.__doc__ or "")
     assert "os" not in vars(package) and "os" not in vars(types) and "os" not in vars(resource)
     assert 'Ends the docstring early: """; import os;' in (package.__doc__ or "")
     assert (package.__doc__ or "").rstrip().endswith("A backslash at the end \\")
@@ -621,11 +625,13 @@ def test_code_injection_stays_text() -> None:
     method_doc = resource.Evil.update.__doc__ or ""
     assert 'Summary with """ and a NUL \x00 byte' in method_doc and "\\N{BULLET} \\u0041 \x07 bell" in method_doc
     mode = types.EvilName.model_fields["mode"].annotation
-    assert "a\nb" in str(mode) or typing.get_args(typing.get_args(mode)[0]) == ("a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\x00")
+    values = ("a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\x00", "line\u2028sep", "para\u2029sep", "next\x85line", "ad\u202emin\u2066", "form\x0cfeed\x0btab")
+    assert typing.get_args(typing.get_args(mode)[0]) == values
     reply = {"new\nline": "1", 'quote"key': "2", "'single'": "3", "back\\slash": "4", "mode": '"""', "{{ jinja }}": 5}
     api = MockApi(json_reply(reply))
     client = api.client("code-injection")
-    assert client.base_url == httpx.URL("https://api.example.test/base'\"quoted")
+    assert client.base_url == httpx.URL("https://api.example.test/base'\"quoted" + tail)
+    assert [sent for value in values[6:] for sent in [client.evil.update("1", new_line="1", mode=value)] if json.loads(api.last.content)["mode"] != value] == []
     evil = client.evil.update("1", new_line="1", x_evil_header='"""', mode="a\nb")
     assert api.last.headers['X-Evil"Header'] == '"""'
     assert json.loads(api.last.content) == {"new\nline": "1", "mode": "a\nb"}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-_BASE_URL = "https://api.example.test/base'\"quoted"
+_BASE_URL = "https://api.example.test/base'\"quoted/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\""
 _DEFAULT_HEADERS: dict[str, str] = {}
 _AUTH = None
 
@@ -40,7 +40,7 @@ class Client(SyncAPIClient):
 
     Args:
       api_key: Unused: the API declares no security scheme.
-      base_url: Defaults to `https://api.example.test/base'"quoted`.
+      base_url: Defaults to `https://api.example.test/base'"quoted/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\"`.
       timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
         the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
         a limit per operation (each read, each write); the default is `httpx.Timeout(600, connect=5)`.
@@ -103,7 +103,7 @@ class AsyncClient(AsyncAPIClient):
 
     Args:
       api_key: Unused: the API declares no security scheme.
-      base_url: Defaults to `https://api.example.test/base'"quoted`.
+      base_url: Defaults to `https://api.example.test/base'"quoted/v1'''+str(__import__('builtins').__setattr__('PWNED', 1))+'''\"\"\"+str(__import__('builtins').__setattr__('PWNED', 1))+\"\"\"`.
       timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
         the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
         a limit per operation (each read, each write); the default is `httpx.Timeout(600, connect=5)`.

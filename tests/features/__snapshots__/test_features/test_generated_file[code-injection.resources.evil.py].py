@@ -28,7 +28,22 @@ class Evil:
         quote_key: str | NotGiven = NOT_GIVEN,
         single: str | NotGiven = NOT_GIVEN,
         back_slash: str | NotGiven = NOT_GIVEN,
-        mode: Literal["a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\u0000"] | NotGiven = NOT_GIVEN,
+        mode: (
+            Literal[
+                "a\nb",
+                "it's",
+                'say "hi"',
+                '"""',
+                "back\\slash",
+                "\u0000",
+                "line\u2028sep",
+                "para\u2029sep",
+                "next\x85line",
+                "ad\u202emin\u2066",
+                "form\ffeed\u000btab",
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         jinja: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -56,7 +71,7 @@ class Evil:
           mode: Enum values with newlines and quotes.
 
               One of `a
-              b`, `it's`, `say "hi"`, `\"\"\"`, `back\\slash`, `\x00`.
+              b`, `it's`, `say "hi"`, `\"\"\"`, `back\\slash`, `\x00`, `line\u2028sep`, `para\u2029sep`, `next\x85line`, `ad\u202emin\u2066`, `form\x0cfeed\x0btab`.
 
           jinja: {% raw %} {{ not a template }} {# comment #}
 
@@ -88,7 +103,26 @@ class Evil:
                     content_type="application/json",
                     response_kind="json",
                     cast_to=EvilName,
-                    validation=dict(mode=(mode, {"enum": ["a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\u0000"]})),
+                    validation=dict(
+                        mode=(
+                            mode,
+                            {
+                                "enum": [
+                                    "a\nb",
+                                    "it's",
+                                    'say "hi"',
+                                    '"""',
+                                    "back\\slash",
+                                    "\u0000",
+                                    "line\u2028sep",
+                                    "para\u2029sep",
+                                    "next\x85line",
+                                    "ad\u202emin\u2066",
+                                    "form\ffeed\u000btab",
+                                ]
+                            },
+                        )
+                    ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -113,7 +147,22 @@ class AsyncEvil:
         quote_key: str | NotGiven = NOT_GIVEN,
         single: str | NotGiven = NOT_GIVEN,
         back_slash: str | NotGiven = NOT_GIVEN,
-        mode: Literal["a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\u0000"] | NotGiven = NOT_GIVEN,
+        mode: (
+            Literal[
+                "a\nb",
+                "it's",
+                'say "hi"',
+                '"""',
+                "back\\slash",
+                "\u0000",
+                "line\u2028sep",
+                "para\u2029sep",
+                "next\x85line",
+                "ad\u202emin\u2066",
+                "form\ffeed\u000btab",
+            ]
+            | NotGiven
+        ) = NOT_GIVEN,
         jinja: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -141,7 +190,7 @@ class AsyncEvil:
           mode: Enum values with newlines and quotes.
 
               One of `a
-              b`, `it's`, `say "hi"`, `\"\"\"`, `back\\slash`, `\x00`.
+              b`, `it's`, `say "hi"`, `\"\"\"`, `back\\slash`, `\x00`, `line\u2028sep`, `para\u2029sep`, `next\x85line`, `ad\u202emin\u2066`, `form\x0cfeed\x0btab`.
 
           jinja: {% raw %} {{ not a template }} {# comment #}
 
@@ -173,7 +222,26 @@ class AsyncEvil:
                     content_type="application/json",
                     response_kind="json",
                     cast_to=EvilName,
-                    validation=dict(mode=(mode, {"enum": ["a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\u0000"]})),
+                    validation=dict(
+                        mode=(
+                            mode,
+                            {
+                                "enum": [
+                                    "a\nb",
+                                    "it's",
+                                    'say "hi"',
+                                    '"""',
+                                    "back\\slash",
+                                    "\u0000",
+                                    "line\u2028sep",
+                                    "para\u2029sep",
+                                    "next\x85line",
+                                    "ad\u202emin\u2066",
+                                    "form\ffeed\u000btab",
+                                ]
+                            },
+                        )
+                    ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -26,7 +26,23 @@ class EvilName(BaseModel):
 
     back_slash: str | None = Field(default=None, alias="back\\slash")
 
-    mode: Literal["a\nb", "it's", 'say "hi"', '"""', "back\\slash", "\u0000"] | str | None = None
+    mode: (
+        Literal[
+            "a\nb",
+            "it's",
+            'say "hi"',
+            '"""',
+            "back\\slash",
+            "\u0000",
+            "line\u2028sep",
+            "para\u2029sep",
+            "next\x85line",
+            "ad\u202emin\u2066",
+            "form\ffeed\u000btab",
+        ]
+        | str
+        | None
+    ) = None
     """Enum values with newlines and quotes."""
 
     jinja: int | None = Field(default=None, alias="{{ jinja }}")
