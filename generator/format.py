@@ -154,8 +154,9 @@ def _plan(text: str, line_length: int) -> list[str | _Long]:
     return plan
 
 
-# A triple quote, or a one-line string literal (which may hold `"""`, as black writes '"""').
-_QUOTES = re.compile(r'"""|\'(?:\\.|[^\'\\])*\'|"(?:\\.|[^"\\])*"')
+# A triple quote, a one-line string literal (which may hold `"""`, as black writes '"""'), or a comment
+# (which may hold anything: a header names the spec's file, `a"""b.json`).
+_QUOTES = re.compile(r'"""|\'(?:\\.|[^\'\\])*\'|"(?:\\.|[^"\\])*"|#')
 
 
 def _opens_triple_quoted(line: str) -> bool:
@@ -163,7 +164,14 @@ def _opens_triple_quoted(line: str) -> bool:
     its one-line literals (a spec's triple quote in an enum value is written in single quotes, and opens nothing)."""
     if '"""' not in line:
         return False
-    return sum(1 for m in _QUOTES.finditer(line) if m.group() == '"""') % 2 == 1
+    opened = False
+    for match in _QUOTES.finditer(line):
+        if match.group().startswith("#"):
+            if not opened:
+                break  # a comment: nothing after it opens a string
+            continue  # text inside a triple-quoted string
+        opened ^= match.group() == '"""'
+    return opened
 
 
 def _extract(fragment: Fragment, formatted: str) -> list[str]:
