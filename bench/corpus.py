@@ -547,12 +547,14 @@ def run_peer(spec: str, corpus: Path, work: Path, timeout: float) -> dict[str, A
     row: dict[str, Any] = {"peer_seconds": round(seconds, 2), "peer_rss_mb": round(rss / 1024, 1), "peer_endpoints": 0}
     packages = [p.parent for p in sorted(out.glob("**/client.py")) if (p.parent / "__init__.py").is_file()] if out.is_dir() else []
     lines = _lines(work / "logs" / "peer.err") + _lines(work / "logs" / "peer.out")
-    lines = [ln for ln in lines if not ln.startswith("If you believe this was a mistake")]
+    # its tracebacks come boxed (rich): the exception is the last line outside the box
+    lines = [ln for ln in lines if not ln.startswith(("If you believe this was a mistake", "│", "╭", "╰"))]
     if code is None:
         row.update(peer_outcome="timeout", peer_reason=f"generation took more than {timeout:g} s")
         return row
     if code != 0 or not packages:
-        row.update(peer_outcome="refused", peer_reason=f"exit {code}: " + _first_problem(lines, corpus))
+        last = lines[-1].replace(str(corpus) + os.sep, "")[:400] if lines else ""
+        row.update(peer_outcome="refused", peer_reason=f"exit {code}: {last}")
         return row
     pkg = packages[0]
     (work / "logs" / "peer_import.py").write_text(PEER_IMPORT)
@@ -686,8 +688,7 @@ def table(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, dic
         pgen = sum(r["peer_outcome"] in ("generated", "import-failed") for r in prow)
         pimp = sum(r["peer_outcome"] == "generated" for r in prow)
         pops = sum(ours[r["spec"]].get("ops", 0) for r in prow if r["spec"] in ours)
-        preached = sum(min(r.get("peer_endpoints", 0), ours[r["spec"]].get("ops", 0)) for r in prow
-                       if r["peer_outcome"] == "generated" and r["spec"] in ours)
+        preached = sum(min(r.get("peer_endpoints", 0), ours[r["spec"]].get("ops", 0)) for r in prow if r["spec"] in ours)
         psec = sum(r.get("peer_seconds", 0) for r in prow)
     else:
         pn = pgen = pimp = pops = preached = 0
@@ -696,7 +697,7 @@ def table(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, dic
     out.append(line("generate", f"{generated}/{n} ({pct(generated, n)})", f"{pgen}/{pn} ({pct(pgen, pn)})"))
     out.append(line("generate and import every module", f"{imported}/{n} ({pct(imported, n)})", f"{pimp}/{pn} ({pct(pimp, pn)})"))
     out.append(line("operations reachable", f"{reached:,}/{ops:,} ({pct(reached, ops)})",
-                    f"{preached:,}/{pops:,} ({pct(preached, pops)}; endpoint functions in packages that import)"))
+                    f"{preached:,}/{pops:,} ({pct(preached, pops)}; endpoint functions in modules that import)"))
     out.append(line("`mypy --strict` clean", f"{clean}/{len(mypy_rows)}" if mypy_rows else "not run", "not run"))
     gen_s = sum(r.get("gen_seconds", 0) for r in rows)
     out.append(line("generation time, sum over specs", f"{gen_s:,.0f} s", f"{psec:,.0f} s"))
@@ -714,8 +715,10 @@ def summary(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, d
     reached = sum(min(r.get("ops_reached", 0), r.get("ops", 0)) for r in rows)
     gen = c["generated"] + c["import-failed"]
     text = (f"corpus: {n} specs: {gen} generated ({pct(gen, n)}), {c['generated']} import ({pct(c['generated'], n)}), "
-            f"{reached}/{ops} operations reached ({pct(reached, ops)}); "
-            + ", ".join(f"{k} {c[k]}" for k in OUTCOMES if c[k] and k != "generated"))
+            f"{reached}/{ops} operations reached ({pct(reached, ops)})")
+    failed = ", ".join(f"{k} {c[k]}" for k in OUTCOMES if c[k] and k != "generated")
+    if failed:
+        text += f"; {failed}"
     if peer is not None:
         prow = [peer[s] for s in specs if s in peer]
         pc = Counter(r["peer_outcome"] for r in prow)
