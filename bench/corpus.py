@@ -604,12 +604,27 @@ def mypy_choice(specs: list[str], count: int, seed: int) -> set[str]:
     return set(random.Random(f"mypy-{seed}").sample(specs, min(count, len(specs))))
 
 
-def check_spec(spec: str, corpus: Path, timeout: float, mypy: bool, keep: Path | None) -> dict[str, Any]:
-    """Run `--worker` for one spec in a child process; its row (or a timeout row)."""
+def snapshot_code(dest: Path) -> Path:
+    """Copy generator/, templates/ and this script to dest: every spec of a run uses that one copy.
+
+    People edit the working tree while a run goes on; a run whose specs met different code means nothing.
+    The copy keeps the layout (dest/bench/corpus.py), so the copy's ROOT is dest.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in ("generator", "templates"):
+        shutil.copytree(ROOT / part, dest / part, ignore=ignore)
+    (dest / "bench").mkdir(parents=True)
+    shutil.copy2(Path(__file__).resolve(), dest / "bench" / "corpus.py")
+    return dest / "bench" / "corpus.py"
+
+
+def check_spec(spec: str, corpus: Path, timeout: float, mypy: bool, keep: Path | None,
+               script: Path | None = None) -> dict[str, Any]:
+    """Run `--worker` for one spec in a child process (of script, by default this file); its row (or a timeout row)."""
     work = Path(tempfile.mkdtemp(prefix="corpus-"))
     try:
         result = work / "row.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", spec, "--corpus", str(corpus),
+        cmd = [sys.executable, str(script or Path(__file__).resolve()), "--worker", spec, "--corpus", str(corpus),
                "--workdir", str(work), "--timeout", str(timeout), "--row", str(result)]
         if mypy:
             cmd.append("--worker-mypy")
@@ -809,7 +824,7 @@ def main(argv: list[str] | None = None) -> int:
     def one(spec: str) -> None:
         row: dict[str, Any] = {}
         if spec not in ours or (spec in wants_mypy and "mypy" not in ours[spec]):
-            row = check_spec(spec, corpus, args.timeout, spec in wants_mypy, args.keep)
+            row = check_spec(spec, corpus, args.timeout, spec in wants_mypy, args.keep, script)
             row.update(generator=gen, git=head)
         if args.peer and spec not in peer:
             prow = check_peer(spec, corpus, args.timeout)
@@ -834,9 +849,14 @@ def main(argv: list[str] | None = None) -> int:
             print(msg, file=sys.stderr, flush=True)
 
     if todo and not args.report:
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for f in [pool.submit(one, s) for s in todo]:
-                f.result()
+        snap = Path(tempfile.mkdtemp(prefix="corpus-code-"))
+        try:
+            script = snapshot_code(snap / "code")
+            with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+                for f in [pool.submit(one, s) for s in todo]:
+                    f.result()
+        finally:
+            shutil.rmtree(snap, ignore_errors=True)
     wall = time.perf_counter() - started if todo and not args.report else None
     print()
     print(f"{summary(specs, ours, peer if args.peer else None)}")
