@@ -340,6 +340,9 @@ def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str
             if isinstance(exc, KeyboardInterrupt):
                 raise
             first = (str(exc).strip().splitlines() or [""])[0]
+            notes = getattr(exc, "__notes__", None)
+            if notes:  # pydantic says there which annotation it could not evaluate
+                first += f" [{str(notes[0]).splitlines()[0]}]"
             import_errors.append(f"{name.removeprefix(package + '.') or package}: {type(exc).__name__}: {first}"[:400])
     row["modules"] = len(modules)
     row["modules_failed"] = len(import_errors) + len(compile_errors)
