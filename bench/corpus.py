@@ -166,6 +166,73 @@ def spec_operations(doc: Any) -> list[tuple[str, str]]:
     return out
 
 
+_IGNORED_HEADERS = {"accept", "content-type", "authorization"}
+
+
+def _deref(doc: Any, node: Any, depth: int = 0) -> Any:
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and depth < 20:
+        target: Any = doc
+        for part in node["$ref"][2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+        node, depth = target, depth + 1
+    return node
+
+
+def _norm(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def required_arguments(doc: Any) -> dict[str, int]:
+    """`METHOD /path` -> how many arguments its method must require, at least.
+
+    Every path parameter, every parameter marked required (but the headers OpenAPI ignores), and every
+    property a JSON object body requires unless the body is declared optional (`requestBody.required:
+    false`): most real specs leave `requestBody.required` out, and a server then rejects the body without
+    them. Properties with a `default`, a `const`, a one-value `enum` or `readOnly` are not counted (a
+    generator may fill or drop them), nor duplicates of a parameter's name: a lower bound.
+    """
+    out: dict[str, int] = {}
+    paths = doc.get("paths") if isinstance(doc, dict) else None
+    if not isinstance(paths, dict):
+        return out
+    for template, item in paths.items():
+        item = _deref(doc, item)
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            params: dict[tuple[str, str], bool] = {}
+            for source in (item.get("parameters"), op.get("parameters")):
+                for p in source if isinstance(source, list) else ():
+                    p = _deref(doc, p)
+                    if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+                        continue
+                    where = p.get("in")
+                    if where == "header" and p["name"].lower() in _IGNORED_HEADERS:
+                        continue
+                    params[(str(where), p["name"])] = where == "path" or p.get("required") is True
+            names = {_norm(n) for (_, n), req in params.items() if req}
+            body = _deref(doc, op.get("requestBody"))
+            if isinstance(body, dict) and body.get("required") is not False:
+                content = body.get("content") if isinstance(body.get("content"), dict) else {}
+                json_types = [ct for ct in content if "json" in ct.lower()]
+                schema = _deref(doc, (content.get(json_types[0]) or {}).get("schema")) if json_types else None
+                if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and isinstance(schema.get("required"), list):
+                    for prop in schema["required"]:
+                        sub = _deref(doc, schema["properties"].get(prop)) if isinstance(prop, str) else None
+                        if not isinstance(sub, dict) or _norm(prop) in names:
+                            continue
+                        enum = sub.get("enum")
+                        if "default" in sub or "const" in sub or sub.get("readOnly") or (isinstance(enum, list) and len(enum) == 1):
+                            continue
+                        names.add(_norm(prop))
+            out[f"{method.upper()} {template}"] = len(names)
+    return out
+
+
 # --------------------------------------------------------------------------- child processes
 
 
@@ -207,11 +274,11 @@ def _lines(path: Path) -> list[str]:
 
 def _first_problem(lines: list[str], corpus: Path) -> str:
     """The first line that says what went wrong, with the corpus folder left out of paths."""
-    keys = ("internal error", "error", "Error", "failed")
-    for ln in lines:
-        if any(k in ln for k in keys):
+    said = [ln for ln in lines if not ln.startswith(("failed:", "generated "))]
+    for ln in said:  # the first error, else the first line of anything
+        if "internal error" in ln or (": warning: " not in ln and ": /" in ln):
             return ln.replace(str(corpus) + os.sep, "")[:400]
-    return (lines[0] if lines else "").replace(str(corpus) + os.sep, "")[:400]
+    return (said or lines or [""])[0].replace(str(corpus) + os.sep, "")[:400]
 
 
 def package_name(spec: str) -> str:
@@ -308,7 +375,8 @@ def _type_text(tp: Any) -> str:
     return str(tp).replace("typing.", "")
 
 
-def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str]]) -> dict[str, Any]:
+def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str]],
+                    required: dict[str, int] | None = None) -> dict[str, Any]:
     """Compile and import every module of the package, then call every method of its sync client once."""
     import importlib
     import inspect
@@ -356,6 +424,7 @@ def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str
     not_sent: Counter[str] = Counter()
     after_send: Counter[str] = Counter()
     walk_errors: list[str] = []
+    required_seen: dict[str, int] = {}
     try:
         import httpx
 
@@ -406,9 +475,11 @@ def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str
                     module_names = vars(sys.modules[attr.__module__])
                     args: list[Any] = []
                     kw: dict[str, Any] = {}
+                    needed = 0
                     for p in inspect.signature(fn).parameters.values():
                         if p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
                             continue
+                        needed += 1
                         ann = p.annotation if isinstance(p.annotation, str) else _type_text(p.annotation)
                         try:
                             value = _value_for(ast.parse(ann, mode="eval").body, module_names)
@@ -435,6 +506,7 @@ def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str
                     if len(sent) > before:
                         seen_requests += 1
                         reached.add(sent[before])
+                        required_seen[f"{sent[before][0]} {sent[before][1]}"] = needed
                     elif not raised:
                         not_sent["no request and no error"] += 1
 
@@ -448,6 +520,10 @@ def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str
     row["not_sent"] = dict(not_sent.most_common(3))
     row["after_send_errors"] = dict(after_send)
     row["walk_errors"] = walk_errors[:3]
+    # operations whose method requires fewer arguments than the spec does (required_arguments)
+    short = sorted(op for op, n in required_seen.items() if required is not None and n < required.get(op, 0))
+    row["ops_args_missing"] = len(short)
+    row["ops_args_missing_first"] = [f"{op}: {required_seen[op]} < {required[op]}" for op in short[:3]] if required else []
     row["check_seconds"] = round(time.perf_counter() - started, 2)
     row["check_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
@@ -470,11 +546,12 @@ def worker(spec: str, corpus: Path, work: Path, timeout: float, mypy: bool) -> d
     row["version"] = version
     operations = spec_operations(doc)
     row["ops"] = len(operations)
+    required = required_arguments(doc)
     del doc
     package = package_name(spec)
     row.update(generate_ours(path, work, package, timeout, corpus))
     if row["outcome"] == "generated":
-        row.update(import_and_call(work / "pkg", package, operations))
+        row.update(import_and_call(work / "pkg", package, operations, required))
         if row["modules_failed"]:
             row["outcome"] = "import-failed"
             row["reason"] = row["import_error"]
@@ -593,6 +670,16 @@ def generator_id() -> tuple[str, str]:
         extra = diff + untracked + "".join((ROOT / f).read_text(errors="replace") for f in untracked.split())
         ident += "-dirty" + hashlib.sha1(extra.encode()).hexdigest()[:8]
     return ident, git("rev-parse", "--short", "HEAD")
+
+
+def read_list(path: Path) -> dict[str, str]:
+    """Spec paths named in a list file -> the comment on their line ("" when none)."""
+    out: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        spec, _, comment = line.partition("#")
+        if spec.strip():
+            out[spec.strip()] = comment.strip()
+    return out
 
 
 def choose(specs: list[str], sample: int | None, seed: int, only: list[str]) -> list[str]:
@@ -776,6 +863,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, help="a random sample of N specs (with --seed)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", action="append", default=[], metavar="GLOB", help="specs whose path (api/...) matches; repeatable")
+    ap.add_argument("--list", type=Path, metavar="FILE", help="specs named in FILE, one path a line (# starts a comment)")
     ap.add_argument("--jobs", type=int, default=2, help="specs checked at a time (default 2)")
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds for each step of one spec (default 300)")
     ap.add_argument("--mypy", type=int, default=0, metavar="N", help="mypy --strict on N of the generated packages")
@@ -800,7 +888,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.fetch_only:
         print(corpus)
         return 0
-    specs = choose(list_specs(corpus), args.sample, args.seed, args.only)
+    specs = list_specs(corpus)
+    if args.list:
+        listed = read_list(args.list)
+        unknown = sorted(set(listed) - set(specs))
+        if unknown:
+            print(f"corpus: not in the corpus: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        specs = sorted(listed)
+    specs = choose(specs, args.sample, args.seed, args.only)
     if not specs:
         print("corpus: no spec matches", file=sys.stderr)
         return 2
