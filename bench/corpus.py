@@ -626,9 +626,12 @@ def run_peer(spec: str, corpus: Path, work: Path, timeout: float) -> dict[str, A
     code, seconds, rss = run_limited(cmd, timeout=timeout, cwd=work, env=env, stdout=work / "logs" / "peer.out", stderr=work / "logs" / "peer.err")
     row: dict[str, Any] = {"peer_seconds": round(seconds, 2), "peer_rss_mb": round(rss / 1024, 1), "peer_endpoints": 0}
     packages = [p.parent for p in sorted(out.glob("**/client.py")) if (p.parent / "__init__.py").is_file()] if out.is_dir() else []
-    lines = _lines(work / "logs" / "peer.err") + _lines(work / "logs" / "peer.out")
-    # its tracebacks come boxed (rich): the exception is the last line outside the box
-    lines = [ln for ln in lines if not ln.startswith(("If you believe this was a mistake", "│", "╭", "╰"))]
+    # its tracebacks come boxed (rich): the exception is the last line outside the box, on stderr
+    def said(name: str) -> list[str]:
+        skip = ("If you believe this was a mistake", "│", "╭", "╰")
+        return [ln for ln in _lines(work / "logs" / name) if not ln.startswith(skip)]
+
+    lines = said("peer.err") or said("peer.out")
     if code is None:
         row.update(peer_outcome="timeout", peer_reason=f"generation took more than {timeout:g} s")
         return row
