@@ -51,6 +51,7 @@ import os
 import random
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -817,6 +818,17 @@ def table(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, dic
     out.append(line("`mypy --strict` clean", f"{clean}/{len(mypy_rows)}" if mypy_rows else "not run", "not run"))
     gen_s = sum(r.get("gen_seconds", 0) for r in rows)
     out.append(line("generation time, sum over specs", f"{gen_s:,.0f} s", f"{psec:,.0f} s"))
+
+    def spread(values: list[float], unit: str) -> str:
+        if not values:
+            return "-"
+        return f"{statistics.median(values):,.1f} / {max(values):,.0f} {unit}"
+
+    prows = [peer[s] for s in specs if s in peer] if peer is not None else []
+    out.append(line("generation time per spec, median / max", spread([r["gen_seconds"] for r in rows if "gen_seconds" in r], "s"),
+                    spread([r["peer_seconds"] for r in prows if "peer_seconds" in r], "s")))
+    out.append(line("generator's peak RSS per spec, median / max", spread([r["gen_rss_mb"] for r in rows if "gen_rss_mb" in r], "MB"),
+                    spread([r["peer_rss_mb"] for r in prows if "peer_rss_mb" in r], "MB")))
     out.append(line("whole check (generate, import, call) per spec, sum", f"{cpu:,.0f} s", ""))
     if wall is not None:
         out.append(line("wall time of this run", f"{wall:,.0f} s", ""))
