@@ -218,9 +218,10 @@ def required_arguments(doc: Any) -> dict[str, int]:
             names = {_norm(n) for (_, n), req in params.items() if req}
             body = _deref(doc, op.get("requestBody"))
             if isinstance(body, dict) and body.get("required") is not False:
-                content = body.get("content") if isinstance(body.get("content"), dict) else {}
+                content: dict[str, Any] = body["content"] if isinstance(body.get("content"), dict) else {}
                 json_types = [ct for ct in content if "json" in ct.lower()]
-                schema = _deref(doc, (content.get(json_types[0]) or {}).get("schema")) if json_types else None
+                media = content[json_types[0]] if json_types else None
+                schema = _deref(doc, media.get("schema")) if isinstance(media, dict) else None
                 if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and isinstance(schema.get("required"), list):
                     for prop in schema["required"]:
                         sub = _deref(doc, schema["properties"].get(prop)) if isinstance(prop, str) else None
@@ -727,6 +728,7 @@ def check_spec(spec: str, corpus: Path, timeout: float, mypy: bool, keep: Path |
             cmd.append("--worker-mypy")
         limit = timeout * (3 if mypy else 2) + 60
         code, seconds, rss = run_limited(cmd, timeout=limit, cwd=ROOT, stderr=work / "worker.err")
+        row: dict[str, Any]
         try:
             row = json.loads(result.read_text())
         except (OSError, ValueError):

@@ -64,7 +64,7 @@ def _params() -> list[Any]:
 
 @pytest.fixture(scope="module")
 def corpus() -> Path:
-    root = bench.corpus_root()
+    root: Path | None = bench.corpus_root()
     if root is None:
         where = bench.cache_dir()
         message = f"the corpus is not in {where} (fetch it: python bench/corpus.py --fetch-only)"
