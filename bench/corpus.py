@@ -688,6 +688,8 @@ def read_list(path: Path) -> dict[str, str]:
 
 
 def choose(specs: list[str], sample: int | None, seed: int, only: list[str]) -> list[str]:
+    """The specs a run takes: those matching a glob of `only` (all when none), then a sample of them."""
+    specs = sorted(specs)
     if only:
         specs = [s for s in specs if any(fnmatch.fnmatchcase(s, g) for g in only)]
     if sample is not None and sample < len(specs):
