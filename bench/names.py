@@ -9,9 +9,10 @@ Only lowering runs (nothing is rendered or written). The defects counted are the
 
 - ``suffix``:     a file extension of a path segment (``{Sid}.json``) in a name
 - ``query``:      a query string written into a path key (``/responses?beta=true``) in a name
-- ``item_list``:  a GET on an item (the path ends in a parameter) named ``list``
+- ``item_list``:  a GET on an item (the path ends in a parameter) named ``list`` (unless the path says ``/list/``)
 - ``verb``:       a verb (list, get, delete…) used as a resource
-- ``version``:    a version segment (``v1``, ``2010-04-01``) in the resource chain
+- ``version``:    a version segment (``v1``, ``2010-04-01``) in the resource chain that is the only version at
+  its place (a version that tells two of the spec's versions apart is a name)
 - ``numbered``:   an argument numbered to be unique (``start_time_2``) where the wire name has no such digit
 - ``deep``:       more than five segments between ``client.`` and the call
 - ``unreachable``: an operation with no call of its own (two operations on one call, or a chain that
@@ -62,8 +63,9 @@ def lower_spec(spec: Path, **settings: object) -> ir.Api:
     return lower.lower(load.read(spec), target, spec).api
 
 
-def defects_of(call: surface.Call, counts: Counter[str]) -> list[str]:
-    """The defects of one call; ``counts`` (how many operations share each dotted call) finds unreachables."""
+def defects_of(call: surface.Call, counts: Counter[str], versions: dict[tuple[str, ...], set[str]]) -> list[str]:
+    """The defects of one call; ``counts`` (how many operations share each dotted call) finds unreachables,
+    ``versions`` (the version segments under each chain) tells a shared version from one of several."""
     op = call.operation
     found = []
     names = [*call.chain, op.method_name]
@@ -75,11 +77,11 @@ def defects_of(call: surface.Call, counts: Counter[str]) -> list[str]:
     if fixed_query and "_".join(words(fixed_query)) in "_".join(names):
         found.append("query")
     bare = re.sub(r"\.[A-Za-z]+$", "", template.rstrip("/"))
-    if op.http_method == "get" and bare.endswith("}") and op.method_name == "list":
+    if op.http_method == "get" and bare.endswith("}") and op.method_name == "list" and "/list/" not in template.lower():
         found.append("item_list")
     if any(name.rstrip("_") in _VERBS for name in call.chain):
         found.append("verb")
-    if any(_VERSION.match(name) for name in call.chain):
+    if any(_VERSION.match(name) and len(versions[call.chain[:i]]) == 1 for i, name in enumerate(call.chain)):
         found.append("version")
     for p in op.parameters:
         suffix = re.search(r"_(\d+)$", p.name)
@@ -96,7 +98,12 @@ def defects_of(call: surface.Call, counts: Counter[str]) -> list[str]:
 def measure(api: ir.Api) -> tuple[list[tuple[surface.Call, list[str]]], Counter[str]]:
     calls = surface.calls(api)
     counts = Counter(c.dotted for c in calls)
-    rows = [(c, defects_of(c, counts)) for c in calls]
+    versions: dict[tuple[str, ...], set[str]] = {}
+    for c in calls:
+        for i, name in enumerate(c.chain):
+            if _VERSION.match(name):
+                versions.setdefault(c.chain[:i], set()).add(name)
+    rows = [(c, defects_of(c, counts, versions)) for c in calls]
     totals: Counter[str] = Counter()
     for _, found in rows:
         totals.update(found)
