@@ -584,6 +584,30 @@ def test_names_differing_only_in_case() -> None:
     assert not resources & classes
 
 
+def test_names_from_paths() -> None:
+    """Versions, file extensions and fixed queries stay out of names but go on the wire."""
+    post = json_reply({"id": "p"})
+    api = MockApi(json_reply([{"id": "p"}]), post, post, post, json_reply(None, status=204), json_reply([]), json_reply([]))
+    client = api.client("names-from-paths")
+    assert client.posts.list()[0].id == "p"
+    assert client.posts.retrieve("p").id == "p"
+    assert client.responses.create(input="hi").id == "p"
+    assert client.me.retrieve().id == "p"
+    client.posts.delete()
+    client.calls.list(start_time_before="2020", start_time_after="2019")
+    client.archive.everything()
+    sent = [(r.method, raw_path(r), query_pairs(r)) for r in api.requests]
+    assert sent == [
+        ("GET", "/v1/posts.json", []),
+        ("GET", "/v1/posts/p.json", []),
+        ("POST", "/v1/responses", [("beta", "true")]),
+        ("GET", "/v1/me", []),
+        ("POST", "/v1/posts/delete", []),
+        ("GET", "/v1/calls", [("StartTime<", "2020"), ("StartTime>", "2019")]),
+        ("GET", "/v1/legacy/things", []),
+    ]
+
+
 def test_operations_without_operation_id() -> None:
     widget = json_reply({"id": "w", "name": "n"})
     api = MockApi(json_reply([{"id": "w", "name": "n"}]), widget)
