@@ -431,7 +431,7 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
                 continue
             chain, contested, operation = result[i]
             template = operation.path.partition("?")[0].rstrip("/")
-            if len(keeper) == 1 and re.fullmatch(re.escape(template) + r"/\{[^{}/]+\}", placed[keeper[0]][2].path.partition("?")[0].rstrip("/")):
+            if len(keeper) == 1 and _is_item_of(placed[keeper[0]][2].path.partition("?")[0].rstrip("/"), template):
                 # The collection of the item that keeps the name: `DELETE /pods` beside `DELETE /pods/{name}`.
                 result[i] = (chain, contested + "_all", operation)
                 continue
@@ -452,6 +452,12 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
         chain, method, operation = result[i]
         final[i] = (chain, taken[chain].claim(method), operation)
     return [final[i] for i in range(len(result))]
+
+
+def _is_item_of(item: str, collection: str) -> bool:
+    """``/pods/{name}`` is an item of ``/pods``."""
+    last = item[len(collection) + 1 :]
+    return item.startswith(collection + "/") and _is_param(last) and "/" not in last
 
 
 def _rename_children(node: _Node) -> _Node:
