@@ -97,6 +97,8 @@ class _Reader:
         self.methods: dict[str, set[str]] = defaultdict(set)
         # Every proper prefix (`a/b/`) of a path: "leads further" is one lookup, not a scan of every path.
         self.prefixes: set[str] = set()
+        # Paths with an item below them (`/pods` beside `/pods/{name}`): collections, never singletons.
+        self.item_parents: set[str] = set()
         versions: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for path, methods in spec_paths.items():
             self.add(path, methods)
@@ -114,6 +116,8 @@ class _Reader:
         parts = template.split("/")
         for i in range(1, len(parts)):
             self.prefixes.add("/".join(parts[:i]) + "/")
+        if len(parts) > 1 and _is_param(_EXTENSION.sub("", parts[-1])):
+            self.item_parents.add(_EXTENSION.sub("", "/".join(parts[:-1])))
 
     def leads_further(self, path: str) -> bool:
         return path.partition("?")[0].rstrip("/") + "/" in self.prefixes
@@ -189,6 +193,8 @@ class _Placer:
 
     def singleton(self, path: str, last: str) -> bool:
         """A literal-ended path that holds one thing: a singular word, or an object that is no page."""
+        if _EXTENSION.sub("", path.partition("?")[0].rstrip("/")) in self.reader.item_parents:
+            return False
         get = self.gets.get(path)
         shape = self.shapes.kind(get, snake(last)) if get is not None else "unknown"
         if shape == "page" or (get is not None and (words(get.operation_id) or [""])[0] == "list"):

@@ -135,6 +135,9 @@ def test_singletons_are_retrieved_and_updated_collections_listed(tmp_path: Path)
             "/logs": {"get": op("listLogs", {"type": "array", "items": OBJECT})},
             # An object that is no page, but the operationId says `list`.
             "/things": {"get": op("listThings")},
+            # An object, but with items below it: a collection.
+            "/teams": {"get": op("getTeams")},
+            "/teams/{team_id}": {"get": op("getTeam")},
         },
     )
     assert calls(file) == {
@@ -147,6 +150,8 @@ def test_singletons_are_retrieved_and_updated_collections_listed(tmp_path: Path)
         "getSettings": "client.settings.retrieve",
         "listLogs": "client.logs.list",
         "listThings": "client.things.list",
+        "getTeams": "client.teams.list",
+        "getTeam": "client.teams.retrieve",
     }
 
 
