@@ -59,6 +59,8 @@ _VERBS = _CRUD_VERBS | frozenset(
 # Words that cannot end or start a method name made from an operationId (`create_thread_and_run`).
 _FUNCTION_WORDS = frozenset({"and", "or", "by", "for", "from", "to", "of", "with", "in", "on", "at", "the", "a", "an"})
 # Array properties that make an object a page of items (`{"data": [...], "has_more": ...}`).
+# ... or an object with an array and a pager's fields (`{"calls": [...], "next_page_uri": ...}`).
+_PAGING = frozenset({"next", "next_page", "next_page_uri", "next_page_url", "next_cursor", "next_token", "next_page_token", "has_more", "cursor", "page", "page_size", "per_page", "total", "total_count", "offset", "limit", "links", "meta"})
 _PAGE_FIELDS = frozenset({"data", "items", "results", "records", "entries", "values", "elements", "objects", "list", "nodes", "edges", "rows", "hits"})
 
 
@@ -84,6 +86,11 @@ class _Path:
 def _raw_segments(path: str) -> list[str]:
     template = path.partition("?")[0]
     return [_EXTENSION.sub("", s) for s in template.split("/") if s and _EXTENSION.sub("", s)]
+
+
+def _key(path: str) -> str:
+    """A path without its query and file extensions: `/a/{b}.json?x=1` → `/a/{b}`."""
+    return "/".join(_EXTENSION.sub("", part) for part in path.partition("?")[0].rstrip("/").split("/"))
 
 
 def _is_param(segment: str) -> bool:
@@ -112,15 +119,14 @@ class _Reader:
 
     def add(self, path: str, methods: Iterable[str]) -> None:
         self.methods[path].update(methods)
-        template = path.partition("?")[0].rstrip("/")
-        parts = template.split("/")
+        parts = _key(path).split("/")
         for i in range(1, len(parts)):
             self.prefixes.add("/".join(parts[:i]) + "/")
-        if len(parts) > 1 and _is_param(_EXTENSION.sub("", parts[-1])):
-            self.item_parents.add(_EXTENSION.sub("", "/".join(parts[:-1])))
+        if len(parts) > 1 and _is_param(parts[-1]):
+            self.item_parents.add("/".join(parts[:-1]))
 
     def leads_further(self, path: str) -> bool:
-        return path.partition("?")[0].rstrip("/") + "/" in self.prefixes
+        return _key(path) + "/" in self.prefixes
 
     def read(self, path: str) -> _Path:
         if path not in self._read:
@@ -165,10 +171,11 @@ class _Shapes:
         if isinstance(target, (ir.ListType, ir.MapType)):
             return "page"
         if isinstance(target, ir.Model):
-            for f in target.fields:
-                inner = self._resolve(f.type)
-                if isinstance(inner, ir.ListType) and (f.wire_name.lower() in _PAGE_FIELDS or snake(f.wire_name).endswith(last_word)):
-                    return "page"
+            arrays = [f for f in target.fields if isinstance(self._resolve(f.type), ir.ListType)]
+            if any(f.wire_name.lower() in _PAGE_FIELDS or snake(f.wire_name).endswith(last_word) for f in arrays):
+                return "page"
+            if arrays and any(snake(f.wire_name) in _PAGING for f in target.fields):
+                return "page"
             return "object"
         return "unknown"
 
@@ -193,7 +200,7 @@ class _Placer:
 
     def singleton(self, path: str, last: str) -> bool:
         """A literal-ended path that holds one thing: a singular word, or an object that is no page."""
-        if _EXTENSION.sub("", path.partition("?")[0].rstrip("/")) in self.reader.item_parents:
+        if _key(path) in self.reader.item_parents:
             return False
         get = self.gets.get(path)
         shape = self.shapes.kind(get, snake(last)) if get is not None else "unknown"

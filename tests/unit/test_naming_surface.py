@@ -180,6 +180,24 @@ def test_verbs_name_methods_never_resources(tmp_path: Path) -> None:
     }
 
 
+def test_extensions_do_not_hide_what_lies_below_a_path(tmp_path: Path) -> None:
+    pager = {"type": "object", "properties": {"numbers": {"type": "array", "items": OBJECT}, "next_page_uri": {"type": "string"}}}
+    file = spec(
+        tmp_path,
+        {
+            "/Calls/{CallSid}/Siprec.json": {"post": op("CreateSiprec")},
+            "/Calls/{CallSid}/Siprec/{Sid}.json": {"post": op("UpdateSiprec")},
+            "/Numbers/{Country}/Mobile.json": {"get": op("ListMobile", pager)},
+        },
+    )
+    assert calls(file) == {
+        "CreateSiprec": "client.calls.siprec.create",
+        "UpdateSiprec": "client.calls.siprec.update",
+        # An array beside a pager's fields is a page: a collection, not an action.
+        "ListMobile": "client.numbers.mobile.list",
+    }
+
+
 def test_collisions_by_rule_never_by_number(tmp_path: Path) -> None:
     file = spec(
         tmp_path,
