@@ -230,7 +230,9 @@ class _Placer:
         starts_with_verb = last_words[0] in _VERBS and (len(last_words) == 1 or not _plural(last_words[-1]))
         # A GET that answers a page of items is a collection, whatever its word (`/AvailablePhoneNumbers/{c}/Local`).
         page = operation.http_method == "get" and self.shapes.kind(operation, snake(last)) == "page" and not starts_with_verb
-        if alone and not page and len(literals) > 1 and ((follows_item and _reads_as_verb(last)) or starts_with_verb):
+        # DELETE of a thing below an item is that thing's `delete` (`/subscriptions/{id}/discount`).
+        noun_delete = operation.http_method == "delete" and not starts_with_verb
+        if alone and not page and not noun_delete and len(literals) > 1 and ((follows_item and _reads_as_verb(last)) or starts_with_verb):
             return literals[:-1], snake(last)
         if not literals:
             return ("root",), snake(operation.operation_id)
@@ -407,12 +409,16 @@ def _replace_or_update(placed: list[tuple[tuple[str, ...], str, ir.Operation, bo
 
 def method_from_operation_id(operation_id: str, chain: tuple[str, ...]) -> str:
     """``adminListUsers`` on ``admin.users`` → ``list``: the operationId without the resource's words."""
-    own = words(operation_id)
+    # A tag before a slash groups, it does not name (GitHub's `issues/list-comments-for-repo`).
+    own = words(operation_id.rsplit("/", 1)[-1]) or words(operation_id)
     taken = {w for name in chain for part in name.split("_") for w in (part, part + "s", part[:-1] if part.endswith("s") else part)}
-    left = [w for w in own if w not in taken]
-    if not left or left[0] in _FUNCTION_WORDS or left[-1] in _FUNCTION_WORDS:
+    # What follows a function word qualifies and stays whole: `createThreadAndRun` → `create_and_run`,
+    # `list-comments-for-repo` → `list_for_repo`.
+    cut = next((i for i, w in enumerate(own) if w in _FUNCTION_WORDS), len(own))
+    head = [w for w in own[:cut] if w not in taken]
+    if not head:
         return snake(operation_id)
-    return snake("_".join(left))
+    return snake("_".join(head + own[cut:]))
 
 
 def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, bool]]) -> list[tuple[tuple[str, ...], str, ir.Operation]]:
@@ -433,8 +439,8 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
 
         def rank(i: int) -> tuple[bool, bool, bool, int]:
             operation = placed[i][2]
-            template = operation.path.partition("?")[0]
-            return (placed[i][3], "?" not in operation.path, "}/{" not in template, len(operation.path_parameters))
+            last_two = _key(operation.path).split("/")[-2:]
+            return (placed[i][3], "?" not in operation.path, not all(_is_param(s) for s in last_two), len(operation.path_parameters))
 
         best = max(rank(i) for i in indices)
         keeper = [i for i in indices if rank(i) == best]

@@ -207,6 +207,9 @@ def test_collisions_by_rule_never_by_number(tmp_path: Path) -> None:
             "/threads/{thread_id}/runs": {"post": op("createRun")},
             "/threads/runs": {"post": op("createThreadAndRun")},
             "/users/{id}/avatar": {"get": op("getUserAvatar"), "put": op("setUserAvatar")},
+            "/repos/{owner}/{repo}/comments": {"get": op("issues/list-comments-for-repo", PAGE)},
+            "/repos/{owner}/{repo}/{number}/comments": {"get": op("issues/list-comments", PAGE)},
+            "/subscriptions/{id}/discount": {"delete": op("deleteSubscriptionDiscount", None)},
         },
     )
     assert calls(file) == {
@@ -217,9 +220,14 @@ def test_collisions_by_rule_never_by_number(tmp_path: Path) -> None:
         "patchPod": "client.pods.update",
         # The project's first target keeps its name; the other is named by its operationId.
         "createRun": "client.threads.runs.create",
-        "createThreadAndRun": "client.threads.runs.create_thread_and_run",
+        "createThreadAndRun": "client.threads.runs.create_and_run",
         "getUserAvatar": "client.users.avatar.retrieve",
         "setUserAvatar": "client.users.avatar.update",
+        # A tag before a slash is no name; what follows a function word stays whole.
+        "issues/list-comments-for-repo": "client.repos.comments.list_for_repo",
+        "issues/list-comments": "client.repos.comments.list",
+        # DELETE of a noun below an item deletes that noun; it is no action.
+        "deleteSubscriptionDiscount": "client.subscriptions.discount.delete",
     }
 
 
