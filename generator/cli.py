@@ -164,6 +164,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             if not diff.clean:
                 sys.stdout.write(_colour(diff.text) if sys.stdout.isatty() else diff.text)
                 status = 1
+                # Renamed and removed methods break users' code: said apart from the rest of the diff.
+                for line in surface.changes(target.out, result.api):
+                    print(line, file=sys.stderr)
             print(diff.summary(out), file=sys.stderr)
             continue
         try:

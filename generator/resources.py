@@ -60,7 +60,8 @@ _VERBS = _CRUD_VERBS | frozenset(
 _FUNCTION_WORDS = frozenset({"and", "or", "by", "for", "from", "to", "of", "with", "in", "on", "at", "the", "a", "an"})
 # Array properties that make an object a page of items (`{"data": [...], "has_more": ...}`).
 # ... or an object with an array and a pager's fields (`{"calls": [...], "next_page_uri": ...}`).
-_PAGING = frozenset({"next", "next_page", "next_page_uri", "next_page_url", "next_cursor", "next_token", "next_page_token", "has_more", "cursor", "page", "page_size", "per_page", "total", "total_count", "offset", "limit", "links", "meta"})
+# Only fields that say "there is more": `total`, `count` or `links` are amounts and links of anything.
+_PAGING = frozenset({"next", "next_page", "next_page_uri", "next_page_url", "next_cursor", "next_token", "next_page_token", "has_more", "page_size", "per_page", "total_count"})
 _PAGE_FIELDS = frozenset({"data", "items", "results", "records", "entries", "values", "elements", "objects", "list", "nodes", "edges", "rows", "hits"})
 
 

@@ -356,3 +356,18 @@ def test_names_report_escapes_what_a_terminal_would_obey(tmp_path: Path) -> None
     file = spec(tmp_path, {"/posts": {"get": op("list\x1b[2JPosts", PAGE)}})
     text = surface.report(lower_spec(file).api)
     assert "\x1b" not in text and "\\x1b[2J" in text
+
+
+def test_check_lists_renamed_and_removed_methods_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "client"
+    file = spec(tmp_path, {"/pods": {"get": op("listPods", PAGE), "delete": op("deletePods", None)}, "/nodes": {"get": op("listNodes", PAGE)}})
+    assert main(["generate", str(file), "--out", str(out), "--package", "client", "--no-cache", "--quiet"]) == 0
+    # A new item path takes the collection DELETE's name; listPods goes away; listNodes stays as it was.
+    spec(tmp_path, {"/pods": {"delete": op("deletePods", None)}, "/pods/{name}": {"delete": op("deletePod", None)}, "/nodes": {"get": op("listNodes", PAGE)}})
+    capsys.readouterr()
+    assert main(["check", str(file), "--out", str(out), "--package", "client", "--no-cache"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if line.startswith(("renamed:", "removed:"))] == [
+        "renamed: client.pods.delete -> client.pods.delete_all (DELETE /pods)",
+        "removed: client.pods.list (GET /pods)",
+    ]
