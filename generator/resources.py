@@ -10,12 +10,17 @@ A path is read the way a developer reads it (the README's "How operations are na
   A verb is never a resource: ``/admin/users/list/{flag}`` is ``admin.users.list``, ``/apps/secrets/delete``
   is ``apps.secrets.delete``.
 - On an item (the path ends in a parameter) GET is ``retrieve``, POST/PUT/PATCH ``update``, DELETE
-  ``delete``. On a collection GET is ``list`` and POST ``create``; a singleton (a singular word whose GET
-  answers an object that is not a page of items: ``/me``, ``/account``) has ``retrieve`` and ``update``.
+  ``delete``. On a collection GET is ``list`` and POST ``create``; a singleton (no item below it, and a GET
+  answering an object that is not a page of items, or a singular word: ``/me``, ``/account``) has
+  ``retrieve`` and ``update``.
 - A last segment that leads nowhere further, has one method and reads as an action (it follows an item and
-  is no plural, or it starts with a verb: ``.../runs/{run_id}/cancel``, ``/customers/search``) is a method.
-- Two operations on one name: one without a fixed query, else the one with more path parameters, keeps
-  it; the others are named by their operationId with the resource's words removed.
+  is no plural, or it starts with a verb: ``.../runs/{run_id}/cancel``, ``/customers/search``) is a method,
+  unless it is a GET answering a page or a DELETE of a noun.
+- Two operations on one name: PUT beside PATCH is ``replace``; a collection's beside its item's is
+  ``<method>_all``; else the name goes to one the spec or configuration named, then one without a fixed
+  query, then one whose path does not end in two parameters, then the one with more path parameters; the
+  others are named by their operationId with the resource's words removed. Chains deeper than four
+  resources join their tail into the fourth.
 
 The spec names places outright with ``x-speakeasy-group``/``x-speakeasy-name-override`` and
 ``x-fern-sdk-group-name``/``x-fern-sdk-method-name``; the configuration with ``method_names`` (one
