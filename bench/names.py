@@ -7,7 +7,8 @@
 
 Only lowering runs (nothing is rendered or written). The defects counted are the ones issue 13 defines:
 
-- ``suffix``:     a file extension of a path segment (``{Sid}.json``) in a name
+- ``suffix``:     a file extension of a path segment (``{Sid}.json``) in a name, unless the same request in
+  another format exists (``/invoice.pdf`` beside ``/invoice.html``)
 - ``query``:      a query string written into a path key (``/responses?beta=true``) in a name
 - ``item_list``:  a GET on an item (the path ends in a parameter) named ``list`` (unless the path says ``/list/``)
 - ``verb``:       a verb (list, get, delete…) used as a resource
@@ -63,16 +64,21 @@ def lower_spec(spec: Path, **settings: object) -> ir.Api:
     return lower.lower(load.read(spec), target, spec).api
 
 
-def defects_of(call: surface.Call, counts: Counter[str], versions: dict[tuple[str, ...], set[str]]) -> list[str]:
+def _key(path: str) -> str:
+    return re.sub(r"\.[A-Za-z]+(?=/|$)", "", path.partition("?")[0].rstrip("/"))
+
+
+def defects_of(call: surface.Call, counts: Counter[str], versions: dict[tuple[str, ...], set[str]], formats: Counter[tuple[str, str]]) -> list[str]:
     """The defects of one call; ``counts`` (how many operations share each dotted call) finds unreachables,
-    ``versions`` (the version segments under each chain) tells a shared version from one of several."""
+    ``versions`` (the version segments under each chain) tells a shared version from one of several,
+    ``formats`` (operations per method and path without extensions) an extension that tells two apart."""
     op = call.operation
     found = []
     names = [*call.chain, op.method_name]
     template, _, fixed_query = op.path.partition("?")
     name_words = [w for n in names for w in n.split("_")]
     extensions = {m.group(1).lower() for m in re.finditer(r"\.([A-Za-z]+)(?=/|$)", template)} & _EXTENSIONS
-    if any(ext in name_words for ext in extensions):
+    if any(ext in name_words for ext in extensions) and formats[(op.http_method, _key(op.path))] == 1:
         found.append("suffix")
     if fixed_query and "_".join(words(fixed_query)) in "_".join(names):
         found.append("query")
@@ -103,7 +109,8 @@ def measure(api: ir.Api) -> tuple[list[tuple[surface.Call, list[str]]], Counter[
         for i, name in enumerate(c.chain):
             if _VERSION.match(name):
                 versions.setdefault(c.chain[:i], set()).add(name)
-    rows = [(c, defects_of(c, counts, versions)) for c in calls]
+    formats = Counter((c.operation.http_method, _key(c.operation.path)) for c in calls)
+    rows = [(c, defects_of(c, counts, versions, formats)) for c in calls]
     totals: Counter[str] = Counter()
     for _, found in rows:
         totals.update(found)

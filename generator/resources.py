@@ -460,6 +460,11 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
                 # The collection of the item that keeps the name: `DELETE /pods` beside `DELETE /pods/{name}`.
                 result[i] = (chain, contested + "_all", operation)
                 continue
+            extension = _EXTENSION.search(template)
+            if extension and all(_key(placed[k][2].path) == _key(operation.path) for k in keeper):
+                # The same path in another format (`/invoice.pdf` beside `/invoice.html`): the format names it.
+                result[i] = (chain, f"{contested}_{extension.group(1).lower()}", operation)
+                continue
             name = method_from_operation_id(operation.operation_id, chain)
             result[i] = (chain, name if name != contested else snake(operation.operation_id), operation)
         # Losers whose shortened operationIds still meet (`getFoo`, `GetFOO`): their whole operationIds.

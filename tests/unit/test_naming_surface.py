@@ -58,6 +58,8 @@ def test_file_extensions_are_not_names(tmp_path: Path) -> None:
             "/posts.json": {"get": op("listPosts", {"type": "array", "items": OBJECT}), "post": op("createPost")},
             "/posts/{id}.json": {"get": op("getPost"), "put": op("updatePost"), "delete": op("deletePost", None)},
             "/posts/{id}/lock.json": {"put": op("lockPost")},
+            "/invoices/{id}": {"get": op("getInvoice")},
+            "/invoices/{id}.pdf": {"get": op("getInvoicePdf", None)},
         },
     )
     assert calls(file) == {
@@ -67,6 +69,9 @@ def test_file_extensions_are_not_names(tmp_path: Path) -> None:
         "updatePost": "client.posts.update",
         "deletePost": "client.posts.delete",
         "lockPost": "client.posts.lock",
+        # The same request in another format: the format tells them apart.
+        "getInvoice": "client.invoices.retrieve",
+        "getInvoicePdf": "client.invoices.retrieve_pdf",
     }
     # The request still goes to the path the spec wrote.
     assert operations(file)["getPost"].path == "/posts/{id}.json"
