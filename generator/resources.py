@@ -443,10 +443,11 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
         if len(indices) < 2:
             continue
 
-        def rank(i: int) -> tuple[bool, bool, bool, int]:
+        def rank(i: int) -> tuple[bool, bool, bool, bool, int]:
             operation = placed[i][2]
             last_two = _key(operation.path).split("/")[-2:]
-            return (placed[i][3], "?" not in operation.path, not all(_is_param(s) for s in last_two), len(operation.path_parameters))
+            extension = _EXTENSION.search(operation.path.partition("?")[0].rstrip("/")) is not None
+            return (placed[i][3], "?" not in operation.path, not extension, not all(_is_param(s) for s in last_two), len(operation.path_parameters))
 
         best = max(rank(i) for i in indices)
         keeper = [i for i in indices if rank(i) == best]
