@@ -82,7 +82,7 @@ def defects_of(call: surface.Call, counts: Counter[str], versions: dict[tuple[st
         found.append("suffix")
     if fixed_query and "_".join(words(fixed_query)) in "_".join(names):
         found.append("query")
-    bare = re.sub(r"\.[A-Za-z]+$", "", template.rstrip("/"))
+    bare = re.sub(r"\.([A-Za-z]+|\{[^{}]*\})$", "", template.rstrip("/"))
     if op.http_method == "get" and bare.endswith("}") and op.method_name == "list" and "/list/" not in template.lower():
         found.append("item_list")
     if any(name.rstrip("_") in _VERBS for name in call.chain):

@@ -45,12 +45,13 @@ _SINGLETON = {**_COLLECTION, "get": "retrieve", "post": "update"}
 # Attributes of the generated clients and resources that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset({"request", "close", "with_options", "base_url", "api_key", "timeout", "max_retries"})
 # File extensions written into path segments: `/posts/{id}.json` names `posts`, item `id`.
-_EXTENSION = re.compile(r"\.(json|xml|yaml|yml|csv|txt|html?|pdf|zip|atom|rss)$", re.IGNORECASE)
+# A format chosen by a parameter (`/phrases.{content_type}`) is one too; the parameter stays an argument.
+_EXTENSION = re.compile(r"\.(json|xml|yaml|yml|csv|txt|html?|pdf|zip|atom|rss|\{[^{}]+\})$", re.IGNORECASE)
 # `v1`, `v2beta1`, `v1.1`, `2010-04-01`, `1.0`.
 _VERSION = re.compile(r"^(v\d+(\.\d+)*([a-z]+\d*)?|\d{4}-\d{2}-\d{2}|\d+(\.\d+)+)$", re.IGNORECASE)
 _BASE_WORDS = frozenset({"api", "apis", "rest"})
 # Verbs that are never a resource: a segment that is one of them names the method.
-_CRUD_VERBS = frozenset({"list", "get", "create", "delete", "update", "remove", "add", "set", "fetch", "retrieve", "edit", "destroy", "modify"})
+_CRUD_VERBS = frozenset({"list", "get", "create", "delete", "update", "patch", "remove", "add", "set", "fetch", "retrieve", "edit", "destroy", "modify"})
 # First words that make a last segment an action (`submit_tool_outputs`, `search`, `cancel`).
 _VERBS = _CRUD_VERBS | frozenset(
     "accept activate approve archive assign attach block cancel capture check claim clone close compact complete compute "
@@ -464,7 +465,7 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
             extension = _EXTENSION.search(template)
             if extension and all(_key(placed[k][2].path) == _key(operation.path) for k in keeper):
                 # The same path in another format (`/invoice.pdf` beside `/invoice.html`): the format names it.
-                result[i] = (chain, f"{contested}_{extension.group(1).lower()}", operation)
+                result[i] = (chain, f"{contested}_{snake(extension.group(1))}", operation)
                 continue
             name = method_from_operation_id(operation.operation_id, chain)
             result[i] = (chain, name if name != contested else snake(operation.operation_id), operation)

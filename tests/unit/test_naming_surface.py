@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ def op(operation_id: str, response: Any = OBJECT, **extra: Any) -> dict[str, Any
 
 
 def path_params(path: str) -> list[dict[str, Any]]:
-    names = [part[1:-1].split("}")[0] for part in path.replace(".json", "").split("/") if part.startswith("{")]
+    names = re.findall(r"\{([^{}]+)\}", path.partition("?")[0])
     return [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in names]
 
 
@@ -60,6 +61,7 @@ def test_file_extensions_are_not_names(tmp_path: Path) -> None:
             "/posts/{id}/lock.json": {"put": op("lockPost")},
             "/invoices/{id}": {"get": op("getInvoice")},
             "/invoices/{id}.pdf": {"get": op("getInvoicePdf", None)},
+            "/phrases.{content_type}": {"get": op("getPhrases", {"type": "array", "items": OBJECT})},
         },
     )
     assert calls(file) == {
@@ -72,7 +74,10 @@ def test_file_extensions_are_not_names(tmp_path: Path) -> None:
         # The same request in another format: the format tells them apart.
         "getInvoice": "client.invoices.retrieve",
         "getInvoicePdf": "client.invoices.retrieve_pdf",
+        # A format chosen by a parameter is no name either; the parameter stays an argument.
+        "getPhrases": "client.phrases.list",
     }
+    assert [p.name for p in operations(file)["getPhrases"].parameters] == ["content_type"]
     # The request still goes to the path the spec wrote.
     assert operations(file)["getPost"].path == "/posts/{id}.json"
 
@@ -166,6 +171,7 @@ def test_verbs_name_methods_never_resources(tmp_path: Path) -> None:
         {
             "/admin/users/list/{flag}.json": {"get": op("adminListUsers", {"type": "array", "items": OBJECT})},
             "/apps/secrets/delete": {"post": op("deleteAppsSecret")},
+            "/tags/{tag_id}/groups/patch": {"put": op("patchTagGroups")},
             "/apps/secrets/find": {"get": op("findAppsSecret")},
             "/apps/secrets": {"get": op("listAppsSecrets", PAGE)},
             "/customers/search": {"get": op("searchCustomers", PAGE)},
@@ -176,6 +182,7 @@ def test_verbs_name_methods_never_resources(tmp_path: Path) -> None:
     assert calls(file) == {
         "adminListUsers": "client.admin.users.list",
         "deleteAppsSecret": "client.apps.secrets.delete",
+        "patchTagGroups": "client.tags.groups.patch",
         "findAppsSecret": "client.apps.secrets.find",
         "listAppsSecrets": "client.apps.secrets.list",
         "searchCustomers": "client.customers.search",
