@@ -223,7 +223,7 @@ class _Placer:
         verb_at = next((i for i in range(len(segments) - 1, -1, -1) if segments[i] is not None and snake(segments[i]).rstrip("_") in _CRUD_VERBS), None)  # type: ignore[arg-type]
         if verb_at is not None and all(s is None for s in segments[verb_at + 1 :]) and len(read.literals) > 1:
             # `/apps/secrets/delete`, `/admin/users/list/{flag}`: the verb names the method, never a resource.
-            chain = tuple(snake(s) for s in segments[:verb_at] if s is not None)
+            chain = tuple(snake(s) for s in segments[:verb_at] if s is not None and snake(s).rstrip("_") not in _CRUD_VERBS)
             return chain or ("root",), snake(segments[verb_at])  # type: ignore[arg-type]
         literals = tuple(snake(s) for s in read.literals if snake(s).rstrip("_") not in _CRUD_VERBS) or tuple(snake(s) for s in read.literals)
         if not segments:
