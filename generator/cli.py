@@ -9,10 +9,11 @@ import time
 import traceback
 from pathlib import Path
 
+from . import surface
 from .config import DEFAULT_MAX_REF_SIZE, Target, load_targets, setting_problems
 from .diagnostics import Problem, SpecError
 from .format import FormatError
-from .pipeline import Result, display_path, generate
+from .pipeline import Result, display_path, generate, lower_only
 from .write import LOCK_TIMEOUT, InterruptedAfterWriting, OutputBusy, OutputRefused, Report, judge, write_tree, compare
 
 USAGE_ERROR = 2
@@ -53,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--jobs", type=int, default=None, help="processes for formatting (default: all cores)")
         cmd.add_argument("--quiet", action="store_true", help="print only problems")
         cmd.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    names = sub.add_parser("names", help="print each operation's Python call (client.resource.method) and change nothing", description="print each operation's Python call and change nothing")
+    names.add_argument("spec", nargs="?", type=Path, help="an OpenAPI 3.0/3.1 document; without it, every [tool.generator] target in pyproject.toml")
+    names.add_argument("--operation", action="append", default=[], metavar="ID", help="only this operationId (repeatable)")
+    names.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.generator] (default: ./pyproject.toml)")
+    names.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     return parser
 
 
@@ -76,12 +82,14 @@ def _ref_settings(args: argparse.Namespace, target: Target | None = None) -> dic
 
 def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[Target]:
     if args.spec is None:
-        if args.out or args.package:
+        if getattr(args, "out", None) or getattr(args, "package", None):
             parser.error("--out and --package go with a SPEC argument")
         targets = load_targets(args.config)
         if args.operation:
             targets = [Target(**{**t.__dict__, "operations": tuple(args.operation)}) for t in targets]
         return [Target(**{**t.__dict__, **_ref_settings(args, t)}) for t in targets]
+    if args.command == "names":
+        return [Target(spec=args.spec, out=Path("unused"), package="client", operations=tuple(args.operation))]
     if not args.out or not args.package:
         parser.error("a SPEC needs --out DIR and --package NAME")
     if not args.package.isidentifier():
@@ -157,7 +165,19 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (files.index(p.file), p.line, p.column))
 
 
+def _names(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Lower each target (nothing is rendered or written) and print its surface."""
+    for target in _targets(args, parser):
+        api, warnings = lower_only(target)
+        for warning in _in_file_order(list(warnings)):
+            print(warning.render(), file=sys.stderr)
+        sys.stdout.write(surface.report(api))
+    return 0
+
+
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "names":
+        return _names(args, parser)
     status = 0
     targets = _targets(args, parser)
     lock_timeout = _lock_timeout(parser)
@@ -203,6 +223,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             if not diff.clean:
                 sys.stdout.write(_colour(diff.text) if sys.stdout.isatty() else diff.text)
                 status = 1
+                # Renamed and removed methods break users' code: said apart from the rest of the diff.
+                for line in surface.changes(target.out, result.api):
+                    print(line, file=sys.stderr)
             if diff.kept:
                 print(f"note: {out}: {_files(diff.kept)} this generator did not write, which `generate` keeps: {_some(diff.kept)}", file=sys.stderr)
             print(diff.summary(out), file=sys.stderr)

@@ -26,6 +26,7 @@ class Target:
     default_headers: tuple[tuple[str, str], ...] = ()
     operations: tuple[str, ...] = ()
     method_names: tuple[tuple[str, str], ...] = ()
+    group_names: tuple[tuple[str, str], ...] = ()
     stream_flag: str = "stream"
     version: str = "0.1.0"
     line_length: int = 100
@@ -40,6 +41,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "line_length": (int,),
     "default_headers": (dict,),
     "method_names": (dict,),
+    "group_names": (dict,),
     "operations": (list,),
     "ref_roots": (list,),
     "max_ref_size": (int,),
@@ -131,6 +133,7 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["out"] = root / entry["out"]
     values["default_headers"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("default_headers") or {}).items()))
     values["method_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("method_names") or {}).items()))
+    values["group_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("group_names") or {}).items()))
     values["operations"] = tuple(entry.get("operations") or ())
     target = Target(**values)
     for key, message in setting_problems(target):

@@ -10,7 +10,7 @@ from . import ir, resources
 from .config import Target
 from .diagnostics import Problem, Report, SpecError, escape_pointer_token
 from .load import Document, locate_all
-from .naming import NameTable, pascal, snake
+from .naming import NameTable, operation_id_of, pascal, snake
 from .operations import HTTP_METHODS, OperationLowerer, media_kind
 from .refs import Resolver
 from .schemas import SchemaLowerer, _Def, child
@@ -36,13 +36,26 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
         raise SpecError([Problem(document.file, "", "schemas are nested too deeply to lower", line=1, column=1)]) from None
     except SpecError as exc:
         raise SpecError(_locate_elsewhere(report.problems + exc.problems, document, resolver)) from None
+    raw_paths = document.raw.get("paths")
+    resources.check_configuration(dict(target.method_names), dict(target.group_names), _operation_ids(raw_paths), report)
     if report.errors:
         # Warnings too: the run fails either way, and one run should say everything it found.
         raise SpecError(_locate_elsewhere(report.problems, document, resolver))
     types = _finish_types(schemas.defs.values(), operations, webhook_types)
     # Resource modules import the types their methods use: a resource class must not take a type's name.
     type_names = frozenset(name for t in types for name in (t.name, t.param_name))
-    tree = resources.build(operations, dict(target.method_names), _spec_paths(document.raw), type_names)
+    tree = resources.build(
+        operations,
+        dict(target.method_names),
+        _spec_paths(document.raw),
+        type_names,
+        types=types,
+        group_names=dict(target.group_names),
+        vendor=resources.vendor_names(raw_paths),
+        report=report,
+    )
+    if report.errors:
+        raise SpecError(_locate_elsewhere(report.problems, document, resolver))
     raw = document.raw
     info = _object(raw.get("info"))
     api = ir.Api(
@@ -97,6 +110,17 @@ def _object(value: Any) -> dict[Any, Any]:
 def _spec_paths(raw: dict[str, Any]) -> dict[str, set[str]]:
     paths = _object(raw.get("paths"))
     return {str(p): {m for m in HTTP_METHODS if m in item} for p, item in paths.items() if isinstance(item, dict)}
+
+
+def _operation_ids(paths: Any) -> list[str]:
+    """Every operationId of the spec, whichever operations this run generates."""
+    return [
+        operation_id_of(str(path), method, item[method])
+        for path, item in _object(paths).items()
+        if isinstance(item, dict)
+        for method in HTTP_METHODS
+        if isinstance(item.get(method), dict)
+    ]
 
 
 def _base_url(raw: dict[str, Any]) -> str:

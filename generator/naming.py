@@ -104,6 +104,14 @@ def field_name(wire: str) -> str:
     return name
 
 
+def operation_id_of(path: str, method: str, node: dict[str, object]) -> str:
+    """The operation's ``operationId``, or one made from its method and path when it has none."""
+    operation_id = node.get("operationId")
+    if isinstance(operation_id, str) and operation_id.strip():
+        return operation_id
+    return snake(method + " " + " ".join(words(path)))
+
+
 class NameTable:
     """Hands out unique names within one namespace, deterministically.
 

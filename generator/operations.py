@@ -9,7 +9,7 @@ from typing import Any
 from . import ir
 from .config import Target
 from .diagnostics import Report, escape_pointer_token, kind_of
-from .naming import RESERVED_ARGUMENTS, NameTable, pascal, snake, words
+from .naming import RESERVED_ARGUMENTS, NameTable, operation_id_of, pascal, snake, words
 from .refs import BROKEN, COMPONENT_KINDS, Location
 from .schemas import SchemaLowerer, child
 
@@ -75,9 +75,7 @@ class OperationLowerer:
                 if not isinstance(node, dict):
                     self.report.error(op_at[1], f"an operation must be an object, not {kind_of(node)}", file=at[0])
                     continue
-                operation_id = node.get("operationId")
-                if not isinstance(operation_id, str) or not operation_id.strip():
-                    operation_id = snake(method + " " + " ".join(words(str(path))))
+                operation_id = operation_id_of(str(path), method, node)
                 if wanted and operation_id not in wanted:
                     continue
                 if operation_id in seen_ids:
@@ -165,7 +163,7 @@ class OperationLowerer:
             explode = param.get("explode", (style or default_style) == "form")
             result.append(
                 ir.Parameter(
-                    name=names.claim(_argument_name(wire)),
+                    name=_claim(names, wire, location),
                     wire_name=wire,
                     location=location,
                     type=self.schemas.lower(schema, schema_at, hint + pascal(wire)),
@@ -233,7 +231,7 @@ class OperationLowerer:
             lowered = self.schemas.lower(schema, schema_at, model_hint + pascal(wire))
             parameters.append(
                 ir.Parameter(
-                    name=names.claim(_argument_name(wire)),
+                    name=_claim(names, wire, "body"),
                     wire_name=wire,
                     location="body",
                     type=lowered,
@@ -333,10 +331,27 @@ def _is_bool(t: ir.Type) -> bool:
     return isinstance(t, ir.Primitive) and t.kind == "bool"
 
 
+# A comparison written into a parameter's name (Twilio's `StartTime<`, `StartTime>`) is part of the name.
+_COMPARISONS = (("<=", "on_or_before"), (">=", "on_or_after"), ("!=", "not"), ("<", "before"), (">", "after"))
+
+
 def _argument_name(wire: str) -> str:
+    for operator, suffix in _COMPARISONS:
+        if wire.endswith(operator) and wire[: -len(operator)].strip():
+            return snake(wire[: -len(operator)]) + "_" + suffix
     candidate = wire.rstrip("[]")
     usable = candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_")
     return candidate if usable and not keyword.iskeyword(candidate) else snake(wire)
+
+
+def _claim(names: NameTable, wire: str, location: str) -> str:
+    """An argument's name; when it is taken (``dryRun`` in the query and the body, a query parameter
+    named ``timeout``), the later one says where it goes (``dry_run_body``, ``timeout_query``). Numbers
+    only for what even that cannot tell apart (``Foo`` and ``foo`` in one place)."""
+    name = _argument_name(wire)
+    if name in names:
+        name = f"{name}_{location}"
+    return names.claim(name)
 
 
 def _text(value: Any) -> str | None:

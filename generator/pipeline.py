@@ -12,7 +12,7 @@ from . import escape, ir
 from .config import Target
 from .diagnostics import Problem, SpecError
 from .format import FormatError, Formatter
-from .load import Document, locate_all, read_checking_aside
+from .load import Document, locate_all, read, read_checking_aside
 from .lower import lower
 from .refs import Resolver
 from .render import Renderer, RenderOptions
@@ -79,6 +79,16 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
         raise
     check.wait()
     return replace(result, seconds=time.perf_counter() - started)
+
+
+def lower_only(target: Target) -> tuple[ir.Api, tuple[Problem, ...]]:
+    """The IR and located warnings of ``target``, with nothing rendered (``python -m generator names``)."""
+    document = read(target.spec, display_path(target.spec))
+    try:
+        lowered = lower(document, target, target.spec)
+    except SpecError as exc:
+        raise SpecError(_locate(exc.problems, document, None)) from None
+    return lowered.api, tuple(_locate(list(lowered.warnings), document, lowered.resolver))
 
 
 def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: int | None, progress: Callable[[str], None]) -> Result:

@@ -21,6 +21,7 @@ CASES = {
     "missing-spec": ('[tool.generator]\n[[tool.generator.targets]]\nout = "client"\npackage = "client"\n', "2:1: /tool/generator/targets/0/spec: `spec` is required"),
     "default-of-wrong-type": ("[tool.generator]\ndocs_base_url = 5\n" + TARGET, "2:1: /tool/generator/targets/0/docs_base_url: `docs_base_url` must be a string, not a number"),
     "operations-not-a-list": ("[tool.generator]\n" + TARGET + 'operations = "createRun"\n', "6:1: /tool/generator/targets/0/operations: `operations` must be a list of strings, not a string"),
+    "group-names-not-a-table": ("[tool.generator]\ngroup_names = 5\n" + TARGET, "2:1: /tool/generator/targets/0/group_names: `group_names` must be a table, not a number"),
     "second-target": ("[tool.generator]\n" + TARGET + TARGET + "line_length = true\n", "10:1: /tool/generator/targets/1/line_length: `line_length` must be an integer, not a boolean"),
 }
 

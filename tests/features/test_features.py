@@ -195,7 +195,7 @@ def test_mutually_recursive_schemas() -> None:
     folder = {"name": "root", "entries": [{"name": "sub", "folder": {"name": "sub", "entries": [{"name": "leaf"}]}}]}
     api = MockApi(json_reply(expression), json_reply(folder))
     client = api.client("mutual-recursion")
-    result = client.expressions.evaluate.create(expression=expression)
+    result = client.expressions.evaluate(expression=expression)
     assert json.loads(api.last.content) == {"expression": expression}
     assert type(result) is types.BinaryOp and type(result.right) is types.BinaryOp and type(result.left) is types.LiteralModel
     found = client.folders.retrieve("root")
@@ -474,7 +474,7 @@ def test_stream_flag_chooses_json_or_events() -> None:
 def test_text_plain_request_and_responses() -> None:
     api = MockApi(httpx.Response(200, text="ok"), httpx.Response(200, text="<p>héllo</p>", headers={"Content-Type": "text/html; charset=utf-8"}))
     client = api.client("text-plain")
-    assert client.health.list() == "ok"
+    assert client.health.retrieve() == "ok"
     assert client.notes.create(body="héllo") == "<p>héllo</p>"
     assert api.last.content == "héllo".encode() and api.last.headers["Content-Type"] == "text/plain"
 
@@ -514,13 +514,13 @@ def test_path_level_and_referenced_parameters() -> None:
 def test_header_and_cookie_parameters() -> None:
     api = MockApi(json_reply({"user": "u"}))
     client = api.client("header-cookie-params", api_key="k=1")
-    assert "accept" not in inspect.signature(client.session.list).parameters
-    client.session.list(x_request_id="r-1", session_id="abc def;x", x_feature_flags=["a", "b"], x_debug=True, theme="dark")
+    assert "accept" not in inspect.signature(client.session.retrieve).parameters
+    client.session.retrieve(x_request_id="r-1", session_id="abc def;x", x_feature_flags=["a", "b"], x_debug=True, theme="dark")
     headers = api.last.headers
     assert (headers["X-Request-ID"], headers["X-Feature-Flags"], headers["X-Debug"]) == ("r-1", "a,b", "true")
     assert "X-Retry-Count" not in headers
     assert headers["Cookie"] == "token=k=1; session_id=abc%20def%3Bx; theme=dark"  # the API key's cookie first
-    client.session.list(x_request_id="r-2", session_id="s", x_retry_count=3)
+    client.session.retrieve(x_request_id="r-2", session_id="s", x_retry_count=3)
     assert api.last.headers["Cookie"] == "token=k=1; session_id=s" and api.last.headers["X-Retry-Count"] == "3"
 
 
@@ -562,7 +562,7 @@ def test_keywords_builtins_digits_and_non_ascii_names() -> None:
     api = MockApi(json_reply({"1st": "gold", "id": 1, "2nd-place": "silver", "match": "m", "case": "c"}))
     client = api.client("names-keywords")
     model = client.class_.update(
-        "x/y", class_="c", lambda_=1, type="t", self_2="s", timeout_2=5, n2fa="z", grosse=2, def_=True, none="n", list=[{"dict": "d", "str": 1}], model_config="m", private="p", json="j", headers={"x": "h"}, query="a", cast_2={"y": "o"}
+        "x/y", class_="c", lambda_=1, type="t", self_query="s", timeout_query=5, n2fa="z", grosse=2, def_=True, none="n", list=[{"dict": "d", "str": 1}], model_config="m", private="p", json="j", headers={"x": "h"}, query="a", cast_body={"y": "o"}
     )
     assert raw_path(api.last) == "/class/x%2Fy"
     assert query_pairs(api.last) == [("type", "t"), ("self", "s"), ("timeout", "5"), ("2fa", "z"), ("größe", "2")]
@@ -592,6 +592,30 @@ def test_names_differing_only_in_case() -> None:
     assert client.foo.get_foo_2().a == "b" and raw_path(api.last) == "/FOO"
     resources = {r.class_name for r in found.results["names-case-collisions"].api.resources}
     assert not resources & classes
+
+
+def test_names_from_paths() -> None:
+    """Versions, file extensions and fixed queries stay out of names but go on the wire."""
+    post = json_reply({"id": "p"})
+    api = MockApi(json_reply([{"id": "p"}]), post, post, post, json_reply(None, status=204), json_reply([]), json_reply([]))
+    client = api.client("names-from-paths")
+    assert client.posts.list()[0].id == "p"
+    assert client.posts.retrieve("p").id == "p"
+    assert client.responses.create(input="hi").id == "p"
+    assert client.me.retrieve().id == "p"
+    client.posts.delete()
+    client.calls.list(start_time_before="2020", start_time_after="2019")
+    client.archive.everything()
+    sent = [(r.method, raw_path(r), query_pairs(r)) for r in api.requests]
+    assert sent == [
+        ("GET", "/v1/posts.json", []),
+        ("GET", "/v1/posts/p.json", []),
+        ("POST", "/v1/responses", [("beta", "true")]),
+        ("GET", "/v1/me", []),
+        ("POST", "/v1/posts/delete", []),
+        ("GET", "/v1/calls", [("StartTime<", "2020"), ("StartTime>", "2019")]),
+        ("GET", "/v1/legacy/things", []),
+    ]
 
 
 def test_operations_without_operation_id() -> None:
@@ -657,16 +681,16 @@ def test_webhooks_are_types_not_operations() -> None:
 def test_no_security_needs_no_key() -> None:
     api = MockApi(json_reply({"pong": True}))
     client = api.client("no-security")
-    assert client.ping.list().pong is True
+    assert client.ping.retrieve().pong is True
     assert "Authorization" not in api.last.headers and client.api_key is None
 
 
 def test_server_url_variables_take_their_defaults() -> None:
     api = MockApi(json_reply({"ok": True}))
-    assert api.client("server-variables", api_key="k").status.list().ok is True
+    assert api.client("server-variables", api_key="k").status.retrieve().ok is True
     assert str(api.last.url) == "https://eu-west.api.example.test:8443/v3/status"
     assert api.last.headers["X-API-Key"] == "k"
-    api.client("server-variables", api_key="k", base_url="https://us-east.api.example.test:8443/v3").status.list()
+    api.client("server-variables", api_key="k", base_url="https://us-east.api.example.test:8443/v3").status.retrieve()
     assert api.last.url.host == "us-east.api.example.test"
     with pytest.raises(ValueError, match="API key"):
         api.client("server-variables")

@@ -96,7 +96,7 @@ def constants(client: ConstClient) -> None:
 
 
 def names(client: NamesClient) -> None:
-    model = client.class_.update("x", class_="c", lambda_=1, self_2="s", timeout_2=3, def_=True, grosse=1)
+    model = client.class_.update("x", class_="c", lambda_=1, self_query="s", timeout_query=3, def_=True, grosse=1)
     print(model.n1st, model.match_, model.case_)
 
 
@@ -106,8 +106,8 @@ def styles(client: ItemsClient) -> None:
 
 
 def headers_and_cookies(client: SessionClient) -> None:
-    client.session.list(x_request_id="r", session_id="s", x_feature_flags=["a"], theme="dark")
-    client.session.list(x_request_id="r")  # type: ignore[call-arg]
+    client.session.retrieve(x_request_id="r", session_id="s", x_feature_flags=["a"], theme="dark")
+    client.session.retrieve(x_request_id="r")  # type: ignore[call-arg]
 
 
 def webhooks(client: WebhooksClient) -> None:
@@ -118,5 +118,5 @@ def webhooks(client: WebhooksClient) -> None:
 
 def open_api() -> None:
     client = OpenClient()
-    pong: bool = client.ping.list().pong
+    pong: bool = client.ping.retrieve().pong
     print(pong)

@@ -20,7 +20,7 @@ class Session:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def list(
+    def retrieve(
         self,
         *,
         x_request_id: str,
@@ -89,7 +89,7 @@ class AsyncSession:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def list(
+    async def retrieve(
         self,
         *,
         x_request_id: str,

@@ -30,8 +30,8 @@ class Class:
         class_: str,
         lambda_: int,
         type: str | NotGiven = NOT_GIVEN,
-        self_2: str | NotGiven = NOT_GIVEN,
-        timeout_2: int | NotGiven = NOT_GIVEN,
+        self_query: str | NotGiven = NOT_GIVEN,
+        timeout_query: int | NotGiven = NOT_GIVEN,
         n2fa: str | NotGiven = NOT_GIVEN,
         grosse: int | NotGiven = NOT_GIVEN,
         def_: bool | NotGiven = NOT_GIVEN,
@@ -42,7 +42,7 @@ class Class:
         json: str | NotGiven = NOT_GIVEN,
         headers: HeadersModelParam | NotGiven = NOT_GIVEN,
         query: QueryModel | NotGiven = NOT_GIVEN,
-        cast_2: RequestOptionsModelParam | NotGiven = NOT_GIVEN,
+        cast_body: RequestOptionsModelParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -53,9 +53,9 @@ class Class:
 
           type:
 
-          self_2:
+          self_query:
 
-          timeout_2:
+          timeout_query:
 
           n2fa:
 
@@ -81,7 +81,7 @@ class Class:
 
           query: One of `a`, `b`.
 
-          cast_2:
+          cast_body:
 
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -100,8 +100,8 @@ class Class:
                     path_params={"from": from_},
                     query={
                         "type": type,
-                        "self": self_2,
-                        "timeout": timeout_2,
+                        "self": self_query,
+                        "timeout": timeout_query,
                         "2fa": n2fa,
                         "größe": grosse,
                     },
@@ -116,7 +116,7 @@ class Class:
                         "json": json,
                         "headers": headers,
                         "query": query,
-                        "cast": cast_2,
+                        "cast": cast_body,
                     },
                     body_kind="json",
                     content_type="application/json",
@@ -145,8 +145,8 @@ class AsyncClass:
         class_: str,
         lambda_: int,
         type: str | NotGiven = NOT_GIVEN,
-        self_2: str | NotGiven = NOT_GIVEN,
-        timeout_2: int | NotGiven = NOT_GIVEN,
+        self_query: str | NotGiven = NOT_GIVEN,
+        timeout_query: int | NotGiven = NOT_GIVEN,
         n2fa: str | NotGiven = NOT_GIVEN,
         grosse: int | NotGiven = NOT_GIVEN,
         def_: bool | NotGiven = NOT_GIVEN,
@@ -157,7 +157,7 @@ class AsyncClass:
         json: str | NotGiven = NOT_GIVEN,
         headers: HeadersModelParam | NotGiven = NOT_GIVEN,
         query: QueryModel | NotGiven = NOT_GIVEN,
-        cast_2: RequestOptionsModelParam | NotGiven = NOT_GIVEN,
+        cast_body: RequestOptionsModelParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -168,9 +168,9 @@ class AsyncClass:
 
           type:
 
-          self_2:
+          self_query:
 
-          timeout_2:
+          timeout_query:
 
           n2fa:
 
@@ -196,7 +196,7 @@ class AsyncClass:
 
           query: One of `a`, `b`.
 
-          cast_2:
+          cast_body:
 
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -215,8 +215,8 @@ class AsyncClass:
                     path_params={"from": from_},
                     query={
                         "type": type,
-                        "self": self_2,
-                        "timeout": timeout_2,
+                        "self": self_query,
+                        "timeout": timeout_query,
                         "2fa": n2fa,
                         "größe": grosse,
                     },
@@ -231,7 +231,7 @@ class AsyncClass:
                         "json": json,
                         "headers": headers,
                         "query": query,
-                        "cast": cast_2,
+                        "cast": cast_body,
                     },
                     body_kind="json",
                     content_type="application/json",

@@ -18,7 +18,7 @@ class Ping:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def list(
+    def retrieve(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -58,7 +58,7 @@ class AsyncPing:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def list(
+    async def retrieve(
         self,
         *,
         extra_headers: Headers | None = None,

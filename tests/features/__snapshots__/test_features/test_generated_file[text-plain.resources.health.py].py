@@ -17,7 +17,7 @@ class Health:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def list(
+    def retrieve(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -56,7 +56,7 @@ class AsyncHealth:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def list(
+    async def retrieve(
         self,
         *,
         extra_headers: Headers | None = None,
