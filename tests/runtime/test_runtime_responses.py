@@ -281,3 +281,13 @@ def test_streaming_response_from_a_real_server(kind: str, server: ScriptedServer
         asyncio.run(main())
     assert outcome == {"client saw the first chunk first": True}
     assert b"".join(received) == b"first-rest" and received[0] == b"first"
+
+
+def test_sync_raw_response_of_an_event_stream_reads_it_on_demand() -> None:
+    api = MockApi(chunked(b"data: {\"id\": \"w1\"}\n\n", b"data: [DONE]\n\n", content_type="text/event-stream"))
+    client = sync_client(api.transport)
+    options = RequestOptions(method="post", path="/widgets", stream=True, stream_item=Widget)
+    raw = client._request_response(options, "raw")
+    assert list(raw.parse()) == [Widget(id="w1")]
+    again = client._request_response(options, "raw")
+    assert again.text == 'data: {"id": "w1"}\n\ndata: [DONE]\n\n'
