@@ -464,7 +464,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         def parse(response: httpx.Response) -> Any:
             return self._process_response(options, response)
 
-        cls = APIResponse if read is None or isinstance(self, SyncAPIClient) else AsyncAPIResponse
+        cls = AsyncAPIResponse if isinstance(self, AsyncAPIClient) and read is not None else APIResponse
         return cls(
             response, parse, stream=options.stream, max_bytes=self._max_response_bytes, read=read
         )
@@ -515,9 +515,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     def _request_response(self, options: RequestOptions, mode: Mode) -> APIResponse[Any]:
         """The call's `APIResponse`: read (`raw`), or with its body unread (`stream`)."""
         response = self._retrying(options, options.stream or mode == "stream")
-        # A streamed body is read (within the size limit) only when asked.
-        read = self._read_later if mode == "stream" else None
-        return self._wrap_response(options, response, read)  # type: ignore[no-any-return]
+        # A streamed body (or an event stream's) is read, within the size limit, only when asked.
+        return self._wrap_response(options, response, self._read_later)  # type: ignore[no-any-return]
 
     def _read_later(self, response: httpx.Response) -> None:
         self._read(response, None)
