@@ -265,6 +265,18 @@ def stream_sdk(client: Any) -> int:
     return n
 
 
+def raw_ours(client: Any) -> Any:
+    response = client.threads.runs.with_raw_response.create(THREAD_ID, **CALL_KWARGS)
+    assert response.headers["content-type"] == "application/json"
+    return response.parse()
+
+
+def raw_sdk(client: Any) -> Any:
+    response = client.beta.threads.runs.with_raw_response.create(THREAD_ID, **CALL_KWARGS)
+    assert response.headers["content-type"] == "application/json"
+    return response.parse()
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -368,6 +380,15 @@ def main() -> int:
             client, _, _, stream = subjects[name]
             rates[name].append(events_per_second(stream, client))
 
+    sdk_name = "openai SDK (httpx2.Client)"
+    raw_calls = {"ours": raw_ours, sdk_name: raw_sdk, "openai SDK (legacy httpx.Client)": raw_sdk}
+    for name, (client, _, _, _) in subjects.items():
+        assert raw_calls[name](client).id == RUN["id"], name
+    raw_times: dict[str, list[tuple[float, float]]] = {name: [] for name in subjects}
+    for r in range(repeats):
+        for name in list(subjects) if r % 2 == 0 else list(reversed(subjects)):
+            raw_times[name].append(per_call(raw_calls[name], subjects[name][0], calls))
+
     def stats(values: list[tuple[float, float]]) -> tuple[float, float, float, float]:
         wall = [w for w, _ in values]
         return statistics.median(wall), min(wall), max(wall), statistics.median(c for _, c in values)
@@ -393,7 +414,18 @@ def main() -> int:
         ratios = ("-", "-", "-") if name == "ours" else (f"{ours_rate[0] / med:.2f}x", f"{ours_rate[2] / hi:.2f}x", f"{ours_rate[3] / cpu:.2f}x")
         print(f"{name:<34} {med:>11,.0f} {lo:>9,.0f} {hi:>9,.0f} {cpu:>9,.0f}   {ratios[0]:>17} {ratios[1]:>6} {ratios[2]:>6}")
 
+    print(f"\n== runs.with_raw_response.create(...).parse(): time per call, {calls} calls x {repeats} repeats ==")
+    header = f"{'client':<34} {'median us':>9} {'min us':>7} {'max us':>7} {'cpu us':>7}   {'ours/this: median':>17} {'min':>6} {'cpu':>6}"
+    print(header)
+    print("-" * len(header))
+    ours_raw = stats(raw_times["ours"])
+    for name, values in raw_times.items():
+        med, lo, hi, cpu = stats(values)
+        ratios = ("-", "-", "-") if name == "ours" else (f"{ours_raw[0] / med:.2f}x", f"{ours_raw[1] / lo:.2f}x", f"{ours_raw[3] / cpu:.2f}x")
+        print(f"{name:<34} {med * 1e6:>9.0f} {lo * 1e6:>7.0f} {hi * 1e6:>7.0f} {cpu * 1e6:>7.0f}   {ratios[0]:>17} {ratios[1]:>6} {ratios[2]:>6}")
+
     sdk_call, sdk_rate = stats(per_call_times[sdk]), stats(rates[sdk])
+    sdk_raw = stats(raw_times[sdk_name])
     print("\n== summary (ours vs the SDK on its native httpx2.Client) ==")
     print(
         f"  runs.create: ours {ours_call[0] * 1e6:.0f} us vs SDK {sdk_call[0] * 1e6:.0f} us per call (median wall): "
@@ -402,6 +434,10 @@ def main() -> int:
     print(
         f"  streaming:   ours {ours_rate[0]:,.0f} vs SDK {sdk_rate[0]:,.0f} events/s (median wall): "
         f"ours/SDK = {ours_rate[0] / sdk_rate[0]:.2f}x throughput; best runs {ours_rate[2] / sdk_rate[2]:.2f}x; per CPU s {ours_rate[3] / sdk_rate[3]:.2f}x"
+    )
+    print(
+        f"  raw response: ours {ours_raw[0] * 1e6:.0f} us vs SDK {sdk_raw[0] * 1e6:.0f} us per call (median wall): "
+        f"ours/SDK = {ours_raw[0] / sdk_raw[0]:.2f}x time; CPU time {ours_raw[3] / sdk_raw[3]:.2f}x"
     )
     print(f"  load average at end {os.getloadavg()[0]:.2f}")
     print("  notes: time ratios below 1 = ours faster; throughput ratios above 1 = ours faster. 'cpu' = this process's")

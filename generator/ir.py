@@ -216,9 +216,13 @@ class Stream:
 
 @dataclass(frozen=True)
 class Response:
+    """The success response, as ``kind`` (the preferred of the spec's media types) and ``also``:
+    the other kinds it lists, which the client returns when the server sends one of them."""
+
     kind: Literal["json", "binary", "text", "none"]
     type: Type | None
     content_type: str | None = None
+    also: tuple[Literal["json", "binary", "text"], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -280,10 +280,16 @@ class OperationLowerer:
             return ir.Response("none", None), stream
         media, kind = choice
         media_node = content[media] if isinstance(content[media], dict) else {}
+        listed = {k for k in others.values() if k in ("json", "binary", "text")}
         if kind == "json":
             schema_at = child(response_at, "content", media, "schema")
-            return ir.Response("json", self.schemas.lower(media_node.get("schema", True), schema_at, hint + "Response"), media), stream
-        return ir.Response(kind, None, media), stream  # type: ignore[arg-type]
+            lowered = self.schemas.lower(media_node.get("schema", True), schema_at, hint + "Response")
+            if isinstance(lowered, ir.Primitive) and lowered.kind in ("str", "bytes"):
+                # A JSON string is how many specs write a download (`/files/{id}/content`):
+                # the text or bytes the server sends are taken as such.
+                listed |= {"binary", "text"}
+            return ir.Response("json", lowered, media, _also(listed, kind)), stream
+        return ir.Response(kind, None, media, _also(listed, kind)), stream  # type: ignore[arg-type]
 
     def _stream(self, media_node: Any, at: Location, hint: str, body_parameters: list[ir.Parameter]) -> ir.Stream:
         schema = media_node.get("schema", True) if isinstance(media_node, dict) else True
@@ -323,6 +329,11 @@ class OperationLowerer:
         return None
 
 
+
+
+def _also(listed: set[str], kind: str) -> tuple[Any, ...]:
+    """The response kinds besides ``kind``, in a fixed order (the output is deterministic)."""
+    return tuple(k for k in ("json", "binary", "text") if k in listed and k != kind)
 
 
 def _is_bool(t: ir.Type) -> bool:

@@ -44,6 +44,7 @@ _ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update"
 _SINGLETON = {**_COLLECTION, "get": "retrieve", "post": "update"}
 # Attributes of the generated clients and resources that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset({"request", "close", "with_options", "base_url", "api_key", "timeout", "max_retries"})
+_RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
 # File extensions written into path segments: `/posts/{id}.json` names `posts`, item `id`.
 # A format chosen by a parameter (`/phrases.{content_type}`) is one too; the parameter stays an argument.
 _EXTENSION = re.compile(r"\.(json|xml|yaml|yml|csv|txt|html?|pdf|zip|atom|rss|\{[^{}]+\})$", re.IGNORECASE)
@@ -493,9 +494,10 @@ def _is_item_of(item: str, collection: str) -> bool:
 
 
 def _rename_children(node: _Node) -> _Node:
-    """A child resource must not hide a method of its parent, nor a client attribute at the top."""
+    """A child resource must not hide a method of its parent, nor a client attribute at the top, nor
+    `with_raw_response` / `with_streaming_response` below it (a trailing `_` is added)."""
     methods = {op.method_name for op in node.operations}
-    taken = methods | (_CLIENT_ATTRIBUTES if not node.chain else set())
+    taken = methods | (_CLIENT_ATTRIBUTES if not node.chain else _RESOURCE_ATTRIBUTES)
     renamed = {}
     for name, sub in node.children.items():
         new = name

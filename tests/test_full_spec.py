@@ -142,3 +142,93 @@ def test_lenient_responses_and_stream_errors_on_the_full_api(written: Path) -> N
     APIError with the server's message; an unknown Responses event reads `.type` and `.sequence_number`."""
     run = subprocess.run([sys.executable, "-c", LENIENT_SCRIPT], cwd=written, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout[-3000:] + run.stderr[-3000:]
+
+
+RESPONSES_SCRIPT = '''
+import asyncio, json, os, tempfile
+import httpx, openai
+from openai_full import APIResponse, AsyncClient, BinaryResponse, Client
+
+FILE = {"id": "file-1", "object": "file", "bytes": 12, "created_at": 1, "filename": "a.jsonl",
+        "purpose": "batch", "status": "processed"}
+DATA = b"line1\\nline2\\x00\\xff"
+seen = {"ours": [], "sdk": []}
+
+def answer_for(who):
+    def answer(request):
+        request.read()
+        seen[who].append(request)
+        if request.url.path.endswith("/content"):
+            return httpx.Response(200, content=DATA, headers={"content-type": "application/octet-stream", "x-request-id": "req_c"})
+        return httpx.Response(200, json=FILE, headers={"x-request-id": "req_f", "openai-processing-ms": "7"})
+    return answer
+
+def clients():
+    options = dict(api_key="k", base_url="https://api.test/v1", max_retries=0)
+    ours = Client(http_client=httpx.Client(transport=httpx.MockTransport(answer_for("ours"))), **options)
+    sdk = openai.OpenAI(http_client=httpx.Client(transport=httpx.MockTransport(answer_for("sdk"))), **options)
+    return ours, sdk
+
+def same_requests():
+    a, b = seen["ours"][-1], seen["sdk"][-1]
+    assert (a.method, a.url, a.content) == (b.method, b.url, b.content), (a.url, b.url)
+
+ours, sdk = clients()
+mine, theirs = ours.files.content("file-1"), sdk.files.content("file-1")
+same_requests()
+assert isinstance(mine, BinaryResponse), type(mine)
+assert (mine.content, mine.text, mine.response.status_code) == (theirs.content, theirs.text, theirs.response.status_code)
+assert b"".join(mine.iter_bytes(5)) == b"".join(theirs.iter_bytes(5)) == DATA
+with tempfile.TemporaryDirectory() as tmp:
+    mine.write_to_file(os.path.join(tmp, "ours")); theirs.write_to_file(os.path.join(tmp, "sdk"))
+    assert open(os.path.join(tmp, "ours"), "rb").read() == open(os.path.join(tmp, "sdk"), "rb").read() == DATA
+
+mine, theirs = ours.files.with_raw_response.retrieve("file-1"), sdk.files.with_raw_response.retrieve("file-1")
+same_requests()
+assert isinstance(mine, APIResponse)
+assert (mine.status_code, mine.headers["openai-processing-ms"], mine.request_id) == (theirs.status_code, theirs.headers["openai-processing-ms"], theirs.request_id) == (200, "7", "req_f")
+assert mine.http_request.url == theirs.http_request.url
+parsed, expected = mine.parse(), theirs.parse()
+assert parsed.to_dict() == expected.to_dict() == FILE, (parsed.to_dict(), expected.to_dict())
+assert parsed._request_id == expected._request_id == "req_f"
+
+with ours.files.with_streaming_response.content("file-1") as mine:
+    with sdk.files.with_streaming_response.content("file-1") as theirs:
+        same_requests()
+        assert b"".join(mine.iter_bytes()) == b"".join(theirs.iter_bytes()) == DATA
+
+async def main():
+    options = dict(api_key="k", base_url="https://api.test/v1", max_retries=0)
+    async with AsyncClient(http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer_for("ours"))), **options) as client:
+        raw = await client.files.with_raw_response.retrieve("file-1")
+        async with client.files.with_streaming_response.content("file-1") as streamed:
+            chunks = [chunk async for chunk in streamed.iter_bytes()]
+    return raw.parse().to_dict(), b"".join(chunks)
+
+assert asyncio.run(main()) == (FILE, DATA)
+
+# A JSON-declared operation answered with text/plain, and one that declares no content answered with bytes.
+def plain(request):
+    request.read()
+    if "/containers/" in request.url.path:
+        return httpx.Response(200, content=DATA, headers={"content-type": "application/octet-stream"})
+    return httpx.Response(200, text="hello world")
+
+options = dict(api_key="k", base_url="https://api.test/v1", max_retries=0)
+ours = Client(http_client=httpx.Client(transport=httpx.MockTransport(plain)), **options)
+sdk = openai.OpenAI(http_client=httpx.Client(transport=httpx.MockTransport(plain)), **options)
+upload = dict(file=("a.mp3", b"ID3", "audio/mpeg"), model="whisper-1", response_format="text")
+assert ours.audio.transcriptions.create(**upload) == sdk.audio.transcriptions.create(**upload) == "hello world"
+mine, theirs = ours.containers.files.content("file-1", container_id="c-1"), sdk.containers.files.content.retrieve("file-1", container_id="c-1")
+assert isinstance(mine, BinaryResponse) and mine.content == theirs.content == DATA
+print("ok")
+'''
+
+
+def test_binary_and_raw_responses_match_the_sdk(written: Path) -> None:
+    """`files.content` is a binary object like the SDK's; `with_raw_response` and
+    `with_streaming_response` send the SDK's request and parse to the same data; a text/plain answer to a JSON
+    operation and bytes from one that declares no content are kept as the SDK keeps them (openai==3.54.0)."""
+    pytest.importorskip("openai")
+    run = subprocess.run([sys.executable, "-c", RESPONSES_SCRIPT], cwd=written, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout[-3000:] + run.stderr[-3000:]

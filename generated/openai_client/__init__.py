@@ -28,6 +28,7 @@ from ._runtime._errors import (
     UnprocessableEntityError,
 )
 from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
+from ._runtime._response import APIResponse, AsyncAPIResponse, BinaryResponse
 from ._runtime._streaming import AsyncStream, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._client import __version__
@@ -35,14 +36,17 @@ from ._client import __version__
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncClient",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
+    "BinaryResponse",
     "Client",
     "ConflictError",
     "InternalServerError",

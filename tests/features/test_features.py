@@ -408,15 +408,80 @@ def test_form_urlencoded_body() -> None:
     assert token.access_token == "t" and token.expires_in == 60
 
 
-def test_binary_and_audio_responses_are_bytes() -> None:
+def test_binary_and_audio_responses_are_binary_objects(tmp_path: typing.Any) -> None:
+    package = load("binary-responses")
     payload = bytes(range(256))
-    api = MockApi(httpx.Response(200, content=payload, headers={"Content-Type": "application/octet-stream"}), httpx.Response(200, content=b"ID3\x00", headers={"Content-Type": "audio/mpeg"}), httpx.Response(200, content=b"\x89PNG"))
+    api = MockApi(httpx.Response(200, content=payload, headers={"Content-Type": "application/octet-stream", "x-request-id": "req_1"}), httpx.Response(200, content=b"ID3\x00", headers={"Content-Type": "audio/mpeg"}), httpx.Response(200, content=b"\x89PNG"))
     client = api.client("binary-responses")
-    assert client.files.content("f 1") == payload
+    download = client.files.content("f 1")
+    assert isinstance(download, package.BinaryResponse)
+    assert download.content == payload and b"".join(download.iter_bytes(100)) == payload and download.request_id == "req_1"
+    download.write_to_file(tmp_path / "f.bin")
+    assert (tmp_path / "f.bin").read_bytes() == payload and download.response.status_code == 200
     assert raw_path(api.last) == "/files/f%201/content" and api.last.headers["Accept"] == "*/*"
-    assert client.audio.speech.create(input="Hello") == b"ID3\x00"
+    assert client.audio.speech.create(input="Hello").content == b"ID3\x00"
     assert json.loads(api.last.content) == {"input": "Hello"}
-    assert client.images.retrieve("i") == b"\x89PNG"
+    assert client.images.retrieve("i").content == b"\x89PNG"
+
+
+def test_responses_follow_the_media_type_the_server_sent() -> None:
+    package, types = load("binary-responses"), load("binary-responses", "types")
+    api = MockApi(
+        httpx.Response(200, content=b"%PDF-1.7", headers={"Content-Type": "application/pdf"}),
+        httpx.Response(200, text="plain notes"),
+        json_reply("a JSON string"),
+        httpx.Response(200, content=b"\x00\x00\x00\x18ftypmp42", headers={"Content-Type": "video/mp4"}),
+        json_reply({"id": "v1", "seconds": 8}),
+    )
+    client = api.client("binary-responses")
+    # Declared as a JSON string: the file the server sends is kept as sent.
+    document = client.documents.content("d1")
+    assert isinstance(document, package.BinaryResponse) and document.content == b"%PDF-1.7"
+    assert api.last.headers["Accept"] == "*/*"
+    assert client.documents.content("d1") == "plain notes"
+    assert client.documents.content("d1") == "a JSON string"
+    # A video, or JSON about it: whichever was sent.
+    assert client.videos.content("v1").content.endswith(b"ftypmp42")
+    described = client.videos.content("v1")
+    assert not isinstance(described, package.BinaryResponse) and described.seconds == 8
+    assert type(described).__name__ in types.__all__
+
+
+def test_no_declared_content_is_none_only_when_nothing_was_sent() -> None:
+    package = load("binary-responses")
+    api = MockApi(httpx.Response(200), httpx.Response(200, content=b"PK\x03\x04", headers={"Content-Type": "application/zip"}), httpx.Response(200, text="done"))
+    client = api.client("binary-responses")
+    assert client.archives.retrieve("a") is None
+    archive = client.archives.retrieve("a")
+    assert isinstance(archive, package.BinaryResponse) and archive.content == b"PK\x03\x04"
+    assert client.archives.retrieve("a") == "done"
+
+
+def test_a_json_operation_answered_with_text_returns_the_text() -> None:
+    api = MockApi(httpx.Response(200, text="hello world", headers={"Content-Type": "text/plain; charset=utf-8"}), httpx.Response(200, json={"text": "hello"}, headers={"x-request-id": "req_2"}))
+    client = api.client("binary-responses")
+    assert client.transcriptions.create(audio_url="u", response_format="text") == "hello world"
+    typed = client.transcriptions.create(audio_url="u")
+    assert typed.text == "hello" and typed._request_id == "req_2"
+
+
+def test_raw_and_streaming_responses_on_every_resource() -> None:
+    package = load("binary-responses")
+    api = MockApi(httpx.Response(200, content=b"ID3", headers={"Content-Type": "audio/mpeg", "x-request-id": "req_3"}))
+    client = api.client("binary-responses")
+    raw = client.audio.speech.with_raw_response.create(input="Hi")
+    assert isinstance(raw, package.APIResponse) and raw.status_code == 200 and raw.request_id == "req_3"
+    assert json.loads(api.last.content) == {"input": "Hi"} and raw.parse().content == b"ID3"
+    assert client.audio.with_raw_response.speech.create(input="Hi").headers["content-type"] == "audio/mpeg"
+    with client.files.with_streaming_response.content("f") as streamed:
+        assert b"".join(streamed.iter_bytes()) == b"ID3"
+
+    async def read() -> bytes:
+        async with MockApi(httpx.Response(200, content=b"ID3")).async_client("binary-responses") as aclient:
+            async with aclient.files.with_streaming_response.content("f") as response:
+                return b"".join([chunk async for chunk in response.iter_bytes()])
+
+    assert run(read()) == b"ID3"
 
 
 @pytest.mark.parametrize("body", [b"\x00\x01blob", io.BytesIO(b"\x00\x01blob"), ("blob.bin", b"\x00\x01blob", "application/x-blob")], ids=["bytes", "file-object", "file-tuple"])
@@ -486,7 +551,7 @@ def test_several_content_types_prefer_json_then_binary() -> None:
     report = client.reports.create(title="T", pages=2)
     assert api.last.headers["Content-Type"] == "application/json" and json.loads(api.last.content) == {"title": "T", "pages": 2}
     assert isinstance(report, types.Report)
-    assert client.reports.export("r") == b"%PDF"
+    assert client.reports.export("r").content == b"%PDF"
 
 
 # --- parameters -------------------------------------------------------------------------

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import io
 
+from typing import Any
+
+from feat_binary_responses import APIResponse, AsyncAPIResponse, BinaryResponse
+from feat_binary_responses import AsyncClient as AsyncDownloadsClient
+from feat_binary_responses import Client as DownloadsClient
 from feat_const_31 import Client as ConstClient
 from feat_discriminator_mapping import Client as PetsClient
 from feat_discriminator_mapping.types import Cat, Dog, PetParam
@@ -35,6 +40,27 @@ def enums(client: EnumsClient) -> None:
     client.tasks.list(status="archived")  # type: ignore[arg-type]  # requests are closed
     client.tasks.list(priority=9)  # type: ignore[arg-type]
     print(status, priority)
+
+
+def downloads(client: DownloadsClient) -> None:
+    file: BinaryResponse = client.files.content("f")
+    file.write_to_file("f.bin")
+    document: str | BinaryResponse = client.documents.content("d")
+    archive: BinaryResponse | str | None = client.archives.retrieve("a")
+    client.files.content("f").decode()  # type: ignore[attr-defined]  # not bytes: a response object
+    raw: APIResponse[Any] = client.files.with_raw_response.content("f")
+    status: int = raw.status_code
+    with client.files.with_streaming_response.content("f") as streamed:
+        chunks: list[bytes] = list(streamed.iter_bytes())
+    print(document, archive, status, raw.parse(), chunks)
+
+
+async def async_downloads(client: AsyncDownloadsClient) -> None:
+    raw: APIResponse[Any] = await client.files.with_raw_response.content("f")
+    async with client.files.with_streaming_response.content("f") as streamed:
+        response: AsyncAPIResponse[Any] = streamed
+        chunks = [chunk async for chunk in response.iter_bytes()]
+    print(raw.headers, chunks, await streamed.parse())
 
 
 def nullable(client: ProfilesClient) -> None:

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Callable, Literal, Union
 
 import httpx
 import pydantic
+
+from generator.runtime._response import BinaryResponse
 import pytest
 from .runtime_support import BEARER, Harness, MockApi, reply
 
@@ -465,7 +467,8 @@ def test_binary_text_and_none_responses(mock_harness: MakeHarness) -> None:
         reply(200, "plain text"),
         lambda r: httpx.Response(204),
     )
-    assert harness.request(get(response_kind="binary")) == b"\x89PNG..."
+    binary = harness.request(get(response_kind="binary"))
+    assert isinstance(binary, BinaryResponse) and binary.content == b"\x89PNG..."
     assert harness.request(get(response_kind="text")) == "plain text"
     assert harness.request(get(response_kind="none")) is None
     assert api.requests[0].headers["Accept"] == "*/*"

@@ -383,3 +383,11 @@ def test_check_lists_renamed_and_removed_methods_apart(tmp_path: Path, capsys: p
         "renamed: client.pods.delete -> client.pods.delete_all (DELETE /pods)",
         "removed: client.pods.list (GET /pods)",
     ]
+
+
+def test_a_resource_never_hides_with_raw_response_or_with_streaming_response(tmp_path: Path) -> None:
+    file = spec(tmp_path, {"/things/with_raw_response/items": {"get": op("listItems", PAGE)}, "/with_streaming_response/items": {"get": op("listTop", PAGE)}})
+    assert calls(file) == {
+        "listItems": "client.things.with_raw_response_.items.list",
+        "listTop": "client.with_streaming_response.items.list",  # the client itself has no such attribute
+    }

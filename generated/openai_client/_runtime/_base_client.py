@@ -18,7 +18,7 @@ import re
 import time
 import types
 from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar, Generic, Literal, Mapping, TypeVar, cast
+from typing import IO, Any, ClassVar, Generic, Literal, Mapping, Sequence, TypeVar, cast
 from urllib.parse import parse_qsl, quote
 
 import httpx
@@ -34,6 +34,7 @@ from ._errors import (
     make_status_error,
 )
 from ._models import LENIENT, construct_unchecked, type_adapter
+from ._response import APIResponse, AsyncAPIResponse, BinaryResponse, Mode, request_id_of
 from ._streaming import AsyncStream, Stream
 from ._transfer import (
     DEFAULT_CONNECTION_LIMITS,
@@ -68,6 +69,8 @@ MAX_RETRY_AFTER = 60.0
 
 BodyKind = Literal["json", "multipart", "form", "binary", "text"]
 ResponseKind = Literal["json", "binary", "text", "none"]
+# Media types read as text (besides text/*), as the generator classifies them.
+_TEXT_MEDIA = frozenset({"application/xml", "application/sdp"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class RequestOptions:
     body_kind: BodyKind = "json"
     content_type: str | None = None
     response_kind: ResponseKind = "json"
+    # Other kinds the spec lists for the response: the one the server sent is used.
+    response_also: Sequence[ResponseKind] = ()
     cast_to: object = None
     stream: bool = False
     stream_item: object = None
@@ -423,13 +428,46 @@ class _BaseClient(Generic[_HttpxClientT]):
                 max_line_bytes=self._max_sse_line_bytes,
                 strict=self._strict_responses,
             )
-        if options.response_kind == "none":
-            return None
-        if options.response_kind == "binary":
-            return response.content
-        if options.response_kind == "text":
-            return response.text
-        return _parse_json(response, options.cast_to, strict=self._strict_responses)
+        kind = options.response_kind
+        sent = _kind_sent(response)
+        if kind == "none":
+            # Nothing declared: None for an empty body, else what was sent is kept.
+            if not response.content:
+                return None
+            return response.text if sent == "text" else BinaryResponse(response)
+        if sent is not None and sent != kind:
+            if sent in options.response_also:
+                kind = sent
+            elif kind == "json" and not self._strict_responses:
+                return self._unlisted(options, response, sent)
+        if kind == "json":
+            parsed = _parse_json(response, options.cast_to, strict=self._strict_responses)
+            if isinstance(parsed, pydantic.BaseModel):
+                # Not a pydantic field: costs nothing per model, and stays out of dumps.
+                object.__setattr__(parsed, "_request_id", request_id_of(response.headers))
+            return parsed
+        if kind == "binary":
+            return BinaryResponse(response)
+        return response.text
+
+    def _unlisted(self, options: RequestOptions, response: httpx.Response, sent: ResponseKind) -> Any:
+        """A JSON operation answered with text or binary: JSON if the body is JSON, else kept as sent."""
+        try:
+            parsed = _parse_json(response, options.cast_to)
+        except APIResponseValidationError:
+            return response.text if sent == "text" else BinaryResponse(response)
+        if isinstance(parsed, pydantic.BaseModel):
+            object.__setattr__(parsed, "_request_id", request_id_of(response.headers))
+        return parsed
+
+    def _wrap_response(self, options: RequestOptions, response: httpx.Response, read: Any) -> Any:
+        def parse(response: httpx.Response) -> Any:
+            return self._process_response(options, response)
+
+        cls = AsyncAPIResponse if isinstance(self, AsyncAPIClient) and read is not None else APIResponse
+        return cls(
+            response, parse, stream=options.stream, max_bytes=self._max_response_bytes, read=read
+        )
 
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
@@ -472,20 +510,31 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
     def request(self, options: RequestOptions) -> Any:
         """Make the call, retrying as configured; returns the parsed body or a Stream."""
+        return self._process_response(options, self._retrying(options, options.stream))
+
+    def _request_response(self, options: RequestOptions, mode: Mode) -> APIResponse[Any]:
+        """The call's `APIResponse`: read (`raw`), or with its body unread (`stream`)."""
+        response = self._retrying(options, options.stream or mode == "stream")
+        # A streamed body (or an event stream's) is read, within the size limit, only when asked.
+        return self._wrap_response(options, response, self._read_later)  # type: ignore[no-any-return]
+
+    def _read_later(self, response: httpx.Response) -> None:
+        self._read(response, None)
+
+    def _retrying(self, options: RequestOptions, stream: bool) -> httpx.Response:
+        """The first successful response, retrying as configured; unread if `stream`."""
         prepared = self._prepare(options)
         retries_taken = 0
         while True:
             request = self._build_request(prepared)
             failure: httpx.Response | httpx.TransportError
             try:
-                response = self._send(
-                    request, stream=options.stream, deadline=prepared.deadline
-                )
+                response = self._send(request, stream=stream, deadline=prepared.deadline)
             except httpx.TransportError as exc:
                 failure = exc
             else:
                 if response.is_success:
-                    return self._process_response(options, response)
+                    return response
                 failure = response
             self._sleep(self._delay_or_raise(retries_taken, request, failure))
             retries_taken += 1
@@ -577,20 +626,33 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     async def request(self, options: RequestOptions) -> Any:
         """Make the call, retrying as configured; returns the parsed body or an AsyncStream."""
+        return self._process_response(options, await self._retrying(options, options.stream))
+
+    async def _request_response(self, options: RequestOptions, mode: Mode) -> Any:
+        """`raw`: the call's `APIResponse`, read; `stream`: an `AsyncAPIResponse`, unread."""
+        if mode == "raw":
+            response = await self._retrying(options, options.stream)
+            return self._wrap_response(options, response, None)
+        response = await self._retrying(options, True)
+        return self._wrap_response(options, response, self._read_later)
+
+    async def _read_later(self, response: httpx.Response) -> None:
+        await self._read(response, None)
+
+    async def _retrying(self, options: RequestOptions, stream: bool) -> httpx.Response:
+        """The first successful response, retrying as configured; unread if `stream`."""
         prepared = self._prepare(options)
         retries_taken = 0
         while True:
             request = self._build_request(prepared)
             failure: httpx.Response | httpx.TransportError
             try:
-                response = await self._send(
-                    request, stream=options.stream, deadline=prepared.deadline
-                )
+                response = await self._send(request, stream=stream, deadline=prepared.deadline)
             except httpx.TransportError as exc:
                 failure = exc
             else:
                 if response.is_success:
-                    return self._process_response(options, response)
+                    return response
                 failure = response
             await self._sleep(self._delay_or_raise(retries_taken, request, failure))
             retries_taken += 1
@@ -884,10 +946,23 @@ def _encode_query(query: Mapping[str, object]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _kind_sent(response: httpx.Response) -> ResponseKind | None:
+    """What the server says it sent: "json", "text" or "binary"; None without a content type."""
+    media = response.headers.get("content-type")
+    if not media:
+        return None
+    base = media.partition(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base.startswith("text/") or base in _TEXT_MEDIA:
+        return "text"
+    return "binary"
+
+
 def _accept(options: RequestOptions) -> str:
     if options.stream:
         return "text/event-stream"
-    if options.response_kind in ("binary", "text"):
+    if options.response_kind in ("binary", "text") or options.response_also:
         # A JSON-only Accept could make a server refuse (406) a file download.
         return "*/*"
     return "application/json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections.abc
 import functools
 import types
-from typing import Any, Literal, Union, cast
+from typing import Any, ClassVar, Literal, Union, cast
 
 import pydantic
 from pydantic import ConfigDict
@@ -25,6 +25,10 @@ class BaseModel(pydantic.BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", protected_namespaces=())
+
+    # The `x-request-id` of the response the model came from (set on the top-level model only).
+    # A class-level default, not a pydantic field or private attribute: nothing per instance.
+    _request_id: ClassVar[str | None] = None
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form: aliases as keys, only the fields that were actually set."""

@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.employee import Employee
 from ..types.named_param import NamedParam
@@ -13,7 +14,7 @@ from ..types.named_param import NamedParam
 __all__ = ["Employees", "AsyncEmployees"]
 
 
-class Employees:
+class Employees(SyncResource):
     """Operations on `employees`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -73,7 +74,7 @@ class Employees:
         )
 
 
-class AsyncEmployees:
+class AsyncEmployees(AsyncResource):
     """Operations on `employees`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

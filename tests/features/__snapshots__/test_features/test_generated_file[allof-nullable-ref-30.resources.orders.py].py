@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.order import Order
 
 __all__ = ["Orders", "AsyncOrders"]
 
 
-class Orders:
+class Orders(SyncResource):
     """Operations on `orders`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -56,7 +57,7 @@ class Orders:
         )
 
 
-class AsyncOrders:
+class AsyncOrders(AsyncResource):
     """Operations on `orders`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from .resources.audio import AsyncAudio, Audio
     from .resources.blobs import AsyncBlobs, Blobs
     from .resources.images import AsyncImages, Images
+    from .resources.documents import AsyncDocuments, Documents
+    from .resources.videos import AsyncVideos, Videos
+    from .resources.archives import AsyncArchives, Archives
+    from .resources.transcriptions import AsyncTranscriptions, Transcriptions
 
 __version__ = "0.1.0"
 
@@ -118,6 +122,30 @@ class Client(SyncAPIClient):
 
         return Images(self)
 
+    @property
+    def documents(self) -> Documents:
+        from .resources.documents import Documents
+
+        return Documents(self)
+
+    @property
+    def videos(self) -> Videos:
+        from .resources.videos import Videos
+
+        return Videos(self)
+
+    @property
+    def archives(self) -> Archives:
+        from .resources.archives import Archives
+
+        return Archives(self)
+
+    @property
+    def transcriptions(self) -> Transcriptions:
+        from .resources.transcriptions import Transcriptions
+
+        return Transcriptions(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for Binary bodies and responses.
@@ -198,3 +226,27 @@ class AsyncClient(AsyncAPIClient):
         from .resources.images import AsyncImages
 
         return AsyncImages(self)
+
+    @property
+    def documents(self) -> AsyncDocuments:
+        from .resources.documents import AsyncDocuments
+
+        return AsyncDocuments(self)
+
+    @property
+    def videos(self) -> AsyncVideos:
+        from .resources.videos import AsyncVideos
+
+        return AsyncVideos(self)
+
+    @property
+    def archives(self) -> AsyncArchives:
+        from .resources.archives import AsyncArchives
+
+        return AsyncArchives(self)
+
+    @property
+    def transcriptions(self) -> AsyncTranscriptions:
+        from .resources.transcriptions import AsyncTranscriptions
+
+        return AsyncTranscriptions(self)

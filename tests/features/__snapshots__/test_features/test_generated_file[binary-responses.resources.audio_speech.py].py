@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Speech", "AsyncSpeech"]
 
 
-class Speech:
+class Speech(SyncResource):
     """Operations on `speech`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -26,7 +27,7 @@ class Speech:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Args:
           input:
 
@@ -41,7 +42,7 @@ class Speech:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -62,7 +63,7 @@ class Speech:
         )
 
 
-class AsyncSpeech:
+class AsyncSpeech(AsyncResource):
     """Operations on `speech`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -77,7 +78,7 @@ class AsyncSpeech:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Args:
           input:
 
@@ -92,7 +93,7 @@ class AsyncSpeech:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse",
             await self._client.request(
                 RequestOptions(
                     method="post",

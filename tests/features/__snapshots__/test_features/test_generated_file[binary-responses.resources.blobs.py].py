@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import FileTypes, NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.upload_blob_response import UploadBlobResponse
 
 __all__ = ["Blobs", "AsyncBlobs"]
 
 
-class Blobs:
+class Blobs(SyncResource):
     """Operations on `blobs`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -62,7 +63,7 @@ class Blobs:
         )
 
 
-class AsyncBlobs:
+class AsyncBlobs(AsyncResource):
     """Operations on `blobs`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

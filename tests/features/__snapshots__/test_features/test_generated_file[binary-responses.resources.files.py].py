@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Files", "AsyncFiles"]
 
 
-class Files:
+class Files(SyncResource):
     """Operations on `files`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -25,7 +26,7 @@ class Files:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Args:
           file_id:
 
@@ -38,7 +39,7 @@ class Files:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -54,7 +55,7 @@ class Files:
         )
 
 
-class AsyncFiles:
+class AsyncFiles(AsyncResource):
     """Operations on `files`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -68,7 +69,7 @@ class AsyncFiles:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Args:
           file_id:
 
@@ -81,7 +82,7 @@ class AsyncFiles:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",

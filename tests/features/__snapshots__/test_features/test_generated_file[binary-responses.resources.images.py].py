@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Images", "AsyncImages"]
 
 
-class Images:
+class Images(SyncResource):
     """Operations on `images`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -25,7 +26,7 @@ class Images:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Args:
           id:
 
@@ -38,7 +39,7 @@ class Images:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -54,7 +55,7 @@ class Images:
         )
 
 
-class AsyncImages:
+class AsyncImages(AsyncResource):
     """Operations on `images`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -68,7 +69,7 @@ class AsyncImages:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse:
         """Args:
           id:
 
@@ -81,7 +82,7 @@ class AsyncImages:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",

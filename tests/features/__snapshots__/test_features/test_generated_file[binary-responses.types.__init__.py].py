@@ -11,10 +11,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .create_transcription_response import (
+        CreateTranscriptionResponse as CreateTranscriptionResponse,
+    )
+    from .get_video_content_response import GetVideoContentResponse as GetVideoContentResponse
     from .upload_blob_response import UploadBlobResponse as UploadBlobResponse
 
 # "Name module" per line: a table, not code, so that a large API does not make a large dict display.
 _INDEX = """
+CreateTranscriptionResponse create_transcription_response
+GetVideoContentResponse get_video_content_response
 UploadBlobResponse upload_blob_response
 """
 _PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())

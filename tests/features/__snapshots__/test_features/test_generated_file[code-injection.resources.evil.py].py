@@ -7,13 +7,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.evil_name import EvilName
 
 __all__ = ["Evil", "AsyncEvil"]
 
 
-class Evil:
+class Evil(SyncResource):
     """Operations on `evil`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -132,7 +133,7 @@ class Evil:
         )
 
 
-class AsyncEvil:
+class AsyncEvil(AsyncResource):
     """Operations on `evil`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

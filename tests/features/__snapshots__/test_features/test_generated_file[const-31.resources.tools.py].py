@@ -7,13 +7,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.tool import Tool
 
 __all__ = ["Tools", "AsyncTools"]
 
 
-class Tools:
+class Tools(SyncResource):
     """Operations on `tools`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -78,7 +79,7 @@ class Tools:
         )
 
 
-class AsyncTools:
+class AsyncTools(AsyncResource):
     """Operations on `tools`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.mode import Mode
 from ..types.results import Results
@@ -15,7 +16,7 @@ from ..types.results import Results
 __all__ = ["Search", "AsyncSearch"]
 
 
-class Search:
+class Search(SyncResource):
     """Operations on `search`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -109,7 +110,7 @@ class Search:
         )
 
 
-class AsyncSearch:
+class AsyncSearch(AsyncResource):
     """Operations on `search`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.pet import Pet
 from ..types.pet_param import PetParam
@@ -13,7 +14,7 @@ from ..types.pet_param import PetParam
 __all__ = ["Pets", "AsyncPets"]
 
 
-class Pets:
+class Pets(SyncResource):
     """Operations on `pets`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -84,7 +85,7 @@ class Pets:
         )
 
 
-class AsyncPets:
+class AsyncPets(AsyncResource):
     """Operations on `pets`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

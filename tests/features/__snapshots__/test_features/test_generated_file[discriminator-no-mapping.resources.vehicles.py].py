@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.vehicle import Vehicle
 
 __all__ = ["Vehicles", "AsyncVehicles"]
 
 
-class Vehicles:
+class Vehicles(SyncResource):
     """Operations on `vehicles`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -56,7 +57,7 @@ class Vehicles:
         )
 
 
-class AsyncVehicles:
+class AsyncVehicles(AsyncResource):
     """Operations on `vehicles`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.priority import Priority
 from ..types.status import Status
@@ -14,7 +15,7 @@ from ..types.task import Task
 __all__ = ["Tasks", "AsyncTasks"]
 
 
-class Tasks:
+class Tasks(SyncResource):
     """Operations on `tasks`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -68,7 +69,7 @@ class Tasks:
         )
 
 
-class AsyncTasks:
+class AsyncTasks(AsyncResource):
     """Operations on `tasks`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

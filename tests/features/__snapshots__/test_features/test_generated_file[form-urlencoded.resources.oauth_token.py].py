@@ -8,13 +8,14 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.create_token_response import CreateTokenResponse
 
 __all__ = ["Token", "AsyncToken"]
 
 
-class Token:
+class Token(SyncResource):
     """Operations on `token`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -85,7 +86,7 @@ class Token:
         )
 
 
-class AsyncToken:
+class AsyncToken(AsyncResource):
     """Operations on `token`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.record import Record
 
 __all__ = ["Records", "AsyncRecords"]
 
 
-class Records:
+class Records(SyncResource):
     """Operations on `records`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -76,7 +77,7 @@ class Records:
         )
 
 
-class AsyncRecords:
+class AsyncRecords(AsyncResource):
     """Operations on `records`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

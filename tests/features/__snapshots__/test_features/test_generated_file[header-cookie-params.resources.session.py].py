@@ -8,13 +8,14 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.get_session_response import GetSessionResponse
 
 __all__ = ["Session", "AsyncSession"]
 
 
-class Session:
+class Session(SyncResource):
     """Operations on `session`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -83,7 +84,7 @@ class Session:
         )
 
 
-class AsyncSession:
+class AsyncSession(AsyncResource):
     """Operations on `session`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.document import Document
 from ..types.labels import Labels
@@ -15,7 +16,7 @@ from ..types.section_param import SectionParam
 __all__ = ["Documents", "AsyncDocuments"]
 
 
-class Documents:
+class Documents(SyncResource):
     """Operations on `documents`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -95,7 +96,7 @@ class Documents:
         )
 
 
-class AsyncDocuments:
+class AsyncDocuments(AsyncResource):
     """Operations on `documents`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

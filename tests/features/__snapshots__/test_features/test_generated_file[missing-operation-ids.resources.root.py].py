@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Root", "AsyncRoot"]
 
 
-class Root:
+class Root(SyncResource):
     """Operations on `root`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -50,7 +51,7 @@ class Root:
         )
 
 
-class AsyncRoot:
+class AsyncRoot(AsyncResource):
     """Operations on `root`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.widget import Widget
 
 __all__ = ["Widgets", "AsyncWidgets"]
 
 
-class Widgets:
+class Widgets(SyncResource):
     """Operations on `widgets`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -135,7 +136,7 @@ class Widgets:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponse | str | None:
         """Args:
           widget_id:
 
@@ -148,7 +149,7 @@ class Widgets:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "None",
+            "BinaryResponse | str | None",
             self._client.request(
                 RequestOptions(
                     method="delete",
@@ -201,7 +202,7 @@ class Widgets:
         )
 
 
-class AsyncWidgets:
+class AsyncWidgets(AsyncResource):
     """Operations on `widgets`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -324,7 +325,7 @@ class AsyncWidgets:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponse | str | None:
         """Args:
           widget_id:
 
@@ -337,7 +338,7 @@ class AsyncWidgets:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "None",
+            "BinaryResponse | str | None",
             await self._client.request(
                 RequestOptions(
                     method="delete",

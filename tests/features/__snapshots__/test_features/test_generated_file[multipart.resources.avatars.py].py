@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import FileTypes, NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Avatars", "AsyncAvatars"]
 
 
-class Avatars:
+class Avatars(SyncResource):
     """Operations on `avatars`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -25,7 +26,7 @@ class Avatars:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponse | str | None:
         """Args:
           image:
 
@@ -38,7 +39,7 @@ class Avatars:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "None",
+            "BinaryResponse | str | None",
             self._client.request(
                 RequestOptions(
                     method="put",
@@ -56,7 +57,7 @@ class Avatars:
         )
 
 
-class AsyncAvatars:
+class AsyncAvatars(AsyncResource):
     """Operations on `avatars`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -70,7 +71,7 @@ class AsyncAvatars:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponse | str | None:
         """Args:
           image:
 
@@ -83,7 +84,7 @@ class AsyncAvatars:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "None",
+            "BinaryResponse | str | None",
             await self._client.request(
                 RequestOptions(
                     method="put",

@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import FileTypes, NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.file_object import FileObject
 
 __all__ = ["Files", "AsyncFiles"]
 
 
-class Files:
+class Files(SyncResource):
     """Operations on `files`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -87,7 +88,7 @@ class Files:
         )
 
 
-class AsyncFiles:
+class AsyncFiles(AsyncResource):
     """Operations on `files`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

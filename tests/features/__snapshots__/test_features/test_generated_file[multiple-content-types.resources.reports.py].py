@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.report import Report
 
 __all__ = ["Reports", "AsyncReports"]
 
 
-class Reports:
+class Reports(SyncResource):
     """Operations on `reports`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -27,7 +28,7 @@ class Reports:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Report:
+    ) -> Report | BinaryResponse | str:
         """Args:
           title:
 
@@ -42,7 +43,7 @@ class Reports:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Report",
+            "Report | BinaryResponse | str",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -54,6 +55,7 @@ class Reports:
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
+                    response_also=["binary", "text"],
                     cast_to=Report,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -71,7 +73,7 @@ class Reports:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse | str:
         """Args:
           id:
 
@@ -84,13 +86,14 @@ class Reports:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse | str",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/reports/{id}/export",
                     path_params={"id": id},
                     response_kind="binary",
+                    response_also=["text"],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -100,7 +103,7 @@ class Reports:
         )
 
 
-class AsyncReports:
+class AsyncReports(AsyncResource):
     """Operations on `reports`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -115,7 +118,7 @@ class AsyncReports:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Report:
+    ) -> Report | BinaryResponse | str:
         """Args:
           title:
 
@@ -130,7 +133,7 @@ class AsyncReports:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Report",
+            "Report | BinaryResponse | str",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -142,6 +145,7 @@ class AsyncReports:
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
+                    response_also=["binary", "text"],
                     cast_to=Report,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -159,7 +163,7 @@ class AsyncReports:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> bytes:
+    ) -> BinaryResponse | str:
         """Args:
           id:
 
@@ -172,13 +176,14 @@ class AsyncReports:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "bytes",
+            "BinaryResponse | str",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/reports/{id}/export",
                     path_params={"id": id},
                     response_kind="binary",
+                    response_also=["text"],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

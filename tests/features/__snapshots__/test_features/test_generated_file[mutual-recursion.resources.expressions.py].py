@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.binary_op import Expression
 from ..types.binary_op_param import ExpressionParam
@@ -13,7 +14,7 @@ from ..types.binary_op_param import ExpressionParam
 __all__ = ["Expressions", "AsyncExpressions"]
 
 
-class Expressions:
+class Expressions(SyncResource):
     """Operations on `expressions`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -83,7 +84,7 @@ class Expressions:
         )
 
 
-class AsyncExpressions:
+class AsyncExpressions(AsyncResource):
     """Operations on `expressions`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

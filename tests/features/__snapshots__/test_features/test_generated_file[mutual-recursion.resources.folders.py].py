@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.entry import Folder
 
 __all__ = ["Folders", "AsyncFolders"]
 
 
-class Folders:
+class Folders(SyncResource):
     """Operations on `folders`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -56,7 +57,7 @@ class Folders:
         )
 
 
-class AsyncFolders:
+class AsyncFolders(AsyncResource):
     """Operations on `folders`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.foo import Foo
 from ..types.foo3 import Foo3
@@ -14,7 +15,7 @@ from ..types.foo_bar import FooBar
 __all__ = ["FooResource", "AsyncFooResource"]
 
 
-class FooResource:
+class FooResource(SyncResource):
     """Operations on `foo`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -126,7 +127,7 @@ class FooResource:
         )
 
 
-class AsyncFooResource:
+class AsyncFooResource(AsyncResource):
     """Operations on `foo`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

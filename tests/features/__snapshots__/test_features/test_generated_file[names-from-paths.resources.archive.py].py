@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.post import Post
 
 __all__ = ["Archive", "AsyncArchive"]
 
 
-class Archive:
+class Archive(SyncResource):
     """Operations on `archive`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -52,7 +53,7 @@ class Archive:
         )
 
 
-class AsyncArchive:
+class AsyncArchive(AsyncResource):
     """Operations on `archive`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

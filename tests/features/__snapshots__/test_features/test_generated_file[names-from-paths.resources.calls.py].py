@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.post import Post
 
 __all__ = ["Calls", "AsyncCalls"]
 
 
-class Calls:
+class Calls(SyncResource):
     """Operations on `calls`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -66,7 +67,7 @@ class Calls:
         )
 
 
-class AsyncCalls:
+class AsyncCalls(AsyncResource):
     """Operations on `calls`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.post import Post
 
 __all__ = ["Posts", "AsyncPosts"]
 
 
-class Posts:
+class Posts(SyncResource):
     """Operations on `posts`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -95,7 +96,7 @@ class Posts:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponse | str | None:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -106,7 +107,7 @@ class Posts:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "None",
+            "BinaryResponse | str | None",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -121,7 +122,7 @@ class Posts:
         )
 
 
-class AsyncPosts:
+class AsyncPosts(AsyncResource):
     """Operations on `posts`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -204,7 +205,7 @@ class AsyncPosts:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> None:
+    ) -> BinaryResponse | str | None:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -215,7 +216,7 @@ class AsyncPosts:
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "None",
+            "BinaryResponse | str | None",
             await self._client.request(
                 RequestOptions(
                     method="post",

@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.post import Post
 
 __all__ = ["Responses", "AsyncResponses"]
 
 
-class Responses:
+class Responses(SyncResource):
     """Operations on `responses`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -58,7 +59,7 @@ class Responses:
         )
 
 
-class AsyncResponses:
+class AsyncResponses(AsyncResource):
     """Operations on `responses`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.headers_model_param import HeadersModelParam
 from ..types.list_param import ListParam
@@ -17,7 +18,7 @@ from ..types.request_options_model_param import RequestOptionsModelParam
 __all__ = ["Class", "AsyncClass"]
 
 
-class Class:
+class Class(SyncResource):
     """Operations on `class_`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -132,7 +133,7 @@ class Class:
         )
 
 
-class AsyncClass:
+class AsyncClass(AsyncResource):
     """Operations on `class_`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

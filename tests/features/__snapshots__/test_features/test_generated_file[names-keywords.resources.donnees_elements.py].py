@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.cafe import Cafe
 
 __all__ = ["Elements", "AsyncElements"]
 
 
-class Elements:
+class Elements(SyncResource):
     """Operations on `elements`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -52,7 +53,7 @@ class Elements:
         )
 
 
-class AsyncElements:
+class AsyncElements(AsyncResource):
     """Operations on `elements`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.grid import Grid
 from ..types.point_param import PointParam
@@ -14,7 +15,7 @@ from ..types.point_param import PointParam
 __all__ = ["Grids", "AsyncGrids"]
 
 
-class Grids:
+class Grids(SyncResource):
     """Operations on `grids`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -66,7 +67,7 @@ class Grids:
         )
 
 
-class AsyncGrids:
+class AsyncGrids(AsyncResource):
     """Operations on `grids`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.ping_response import PingResponse
 
 __all__ = ["Ping", "AsyncPing"]
 
 
-class Ping:
+class Ping(SyncResource):
     """Operations on `ping`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -52,7 +53,7 @@ class Ping:
         )
 
 
-class AsyncPing:
+class AsyncPing(AsyncResource):
     """Operations on `ping`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

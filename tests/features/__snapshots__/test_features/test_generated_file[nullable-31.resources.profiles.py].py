@@ -8,6 +8,7 @@ from typing import Optional
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.color import Color
 from ..types.profile import Profile
@@ -16,7 +17,7 @@ from ..types.settings_param import SettingsParam
 __all__ = ["Profiles", "AsyncProfiles"]
 
 
-class Profiles:
+class Profiles(SyncResource):
     """Operations on `profiles`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -93,7 +94,7 @@ class Profiles:
         )
 
 
-class AsyncProfiles:
+class AsyncProfiles(AsyncResource):
     """Operations on `profiles`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,13 +7,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.issue import Issue
 
 __all__ = ["Issues", "AsyncIssues"]
 
 
-class Issues:
+class Issues(SyncResource):
     """Operations on `issues`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -163,7 +164,7 @@ class Issues:
         )
 
 
-class AsyncIssues:
+class AsyncIssues(AsyncResource):
     """Operations on `issues`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.list_items_filter_param import ListItemsFilterParam
 from ..types.list_items_range_param import ListItemsRangeParam
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["Items", "AsyncItems"]
 
 
-class Items:
+class Items(SyncResource):
     """Operations on `items`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -106,7 +107,7 @@ class Items:
         )
 
 
-class AsyncItems:
+class AsyncItems(AsyncResource):
     """Operations on `items`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.get_labels_x_dims_param import GetLabelsXDimsParam
 
 __all__ = ["Labels", "AsyncLabels"]
 
 
-class Labels:
+class Labels(SyncResource):
     """Operations on `labels`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -71,7 +72,7 @@ class Labels:
         )
 
 
-class AsyncLabels:
+class AsyncLabels(AsyncResource):
     """Operations on `labels`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.point_param import PointParam
 
 __all__ = ["LabelsResource", "AsyncLabelsResource"]
 
 
-class LabelsResource:
+class LabelsResource(SyncResource):
     """Operations on `labels`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -66,7 +67,7 @@ class LabelsResource:
         )
 
 
-class AsyncLabelsResource:
+class AsyncLabelsResource(AsyncResource):
     """Operations on `labels`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.team import Team
 from ..types.user_param import UserParam
@@ -13,7 +14,7 @@ from ..types.user_param import UserParam
 __all__ = ["Teams", "AsyncTeams"]
 
 
-class Teams:
+class Teams(SyncResource):
     """Operations on `teams`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -59,7 +60,7 @@ class Teams:
         )
 
 
-class AsyncTeams:
+class AsyncTeams(AsyncResource):
     """Operations on `teams`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.user import User
 
 __all__ = ["Users", "AsyncUsers"]
 
 
-class Users:
+class Users(SyncResource):
     """Operations on `users`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -64,7 +65,7 @@ class Users:
         )
 
 
-class AsyncUsers:
+class AsyncUsers(AsyncResource):
     """Operations on `users`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.node import Node
 from ..types.node_param import NodeParam
@@ -14,7 +15,7 @@ from ..types.node_param import NodeParam
 __all__ = ["Tree", "AsyncTree"]
 
 
-class Tree:
+class Tree(SyncResource):
     """Operations on `tree`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -74,7 +75,7 @@ class Tree:
         )
 
 
-class AsyncTree:
+class AsyncTree(AsyncResource):
     """Operations on `tree`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

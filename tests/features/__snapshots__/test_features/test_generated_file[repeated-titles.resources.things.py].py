@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.list_things_response import ListThingsResponse
 
 __all__ = ["Things", "AsyncThings"]
 
 
-class Things:
+class Things(SyncResource):
     """Operations on `things`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -52,7 +53,7 @@ class Things:
         )
 
 
-class AsyncThings:
+class AsyncThings(AsyncResource):
     """Operations on `things`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.book import Book
 from ..types.book_param import BookParam
@@ -14,7 +15,7 @@ from ..types.book_param import BookParam
 __all__ = ["Books", "AsyncBooks"]
 
 
-class Books:
+class Books(SyncResource):
     """Operations on `books`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -66,7 +67,7 @@ class Books:
         )
 
 
-class AsyncBooks:
+class AsyncBooks(AsyncResource):
     """Operations on `books`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

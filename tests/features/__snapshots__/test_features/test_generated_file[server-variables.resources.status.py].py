@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.get_status_response import GetStatusResponse
 
 __all__ = ["Status", "AsyncStatus"]
 
 
-class Status:
+class Status(SyncResource):
     """Operations on `status`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -52,7 +53,7 @@ class Status:
         )
 
 
-class AsyncStatus:
+class AsyncStatus(AsyncResource):
     """Operations on `status`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

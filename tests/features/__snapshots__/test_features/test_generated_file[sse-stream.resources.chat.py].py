@@ -8,6 +8,7 @@ import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._models import UnknownEvent
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.completion_event import CompletionEvent
@@ -16,7 +17,7 @@ from ..types.reply import Reply
 __all__ = ["Chat", "AsyncChat"]
 
 
-class Chat:
+class Chat(SyncResource):
     """Operations on `chat`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -107,7 +108,7 @@ class Chat:
         )
 
 
-class AsyncChat:
+class AsyncChat(AsyncResource):
     """Operations on `chat`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -7,6 +7,7 @@ import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._models import UnknownEvent
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.completion_event import CompletionEvent
@@ -14,7 +15,7 @@ from ..types.completion_event import CompletionEvent
 __all__ = ["Completions", "AsyncCompletions"]
 
 
-class Completions:
+class Completions(SyncResource):
     """Operations on `completions`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -62,7 +63,7 @@ class Completions:
         )
 
 
-class AsyncCompletions:
+class AsyncCompletions(AsyncResource):
     """Operations on `completions`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

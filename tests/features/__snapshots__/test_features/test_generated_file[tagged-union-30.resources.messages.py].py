@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.content_part import ContentPart
 from ..types.content_part_param import ContentPartParam
@@ -14,7 +15,7 @@ from ..types.content_part_param import ContentPartParam
 __all__ = ["Messages", "AsyncMessages"]
 
 
-class Messages:
+class Messages(SyncResource):
     """Operations on `messages`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -86,7 +87,7 @@ class Messages:
         )
 
 
-class AsyncMessages:
+class AsyncMessages(AsyncResource):
     """Operations on `messages`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

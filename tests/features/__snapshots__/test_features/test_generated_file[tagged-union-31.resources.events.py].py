@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.event import Event
 
 __all__ = ["Events", "AsyncEvents"]
 
 
-class Events:
+class Events(SyncResource):
     """Operations on `events`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -52,7 +53,7 @@ class Events:
         )
 
 
-class AsyncEvents:
+class AsyncEvents(AsyncResource):
     """Operations on `events`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Health", "AsyncHealth"]
 
 
-class Health:
+class Health(SyncResource):
     """Operations on `health`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -50,7 +51,7 @@ class Health:
         )
 
 
-class AsyncHealth:
+class AsyncHealth(AsyncResource):
     """Operations on `health`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,12 +6,13 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["Notes", "AsyncNotes"]
 
 
-class Notes:
+class Notes(SyncResource):
     """Operations on `notes`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -56,7 +57,7 @@ class Notes:
         )
 
 
-class AsyncNotes:
+class AsyncNotes(AsyncResource):
     """Operations on `notes`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

@@ -6,6 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.label import Label
 from ..types.shape import Shape
@@ -14,7 +15,7 @@ from ..types.shape_param import ShapeParam
 __all__ = ["Shapes", "AsyncShapes"]
 
 
-class Shapes:
+class Shapes(SyncResource):
     """Operations on `shapes`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -66,7 +67,7 @@ class Shapes:
         )
 
 
-class AsyncShapes:
+class AsyncShapes(AsyncResource):
     """Operations on `shapes`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

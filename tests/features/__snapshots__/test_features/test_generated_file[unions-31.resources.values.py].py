@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.value import Value
 
 __all__ = ["Values", "AsyncValues"]
 
 
-class Values:
+class Values(SyncResource):
     """Operations on `values`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -56,7 +57,7 @@ class Values:
         )
 
 
-class AsyncValues:
+class AsyncValues(AsyncResource):
     """Operations on `values`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

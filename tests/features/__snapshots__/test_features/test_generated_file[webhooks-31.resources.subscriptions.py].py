@@ -6,13 +6,14 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.create_subscription_response import CreateSubscriptionResponse
 
 __all__ = ["Subscriptions", "AsyncSubscriptions"]
 
 
-class Subscriptions:
+class Subscriptions(SyncResource):
     """Operations on `subscriptions`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -58,7 +59,7 @@ class Subscriptions:
         )
 
 
-class AsyncSubscriptions:
+class AsyncSubscriptions(AsyncResource):
     """Operations on `subscriptions`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

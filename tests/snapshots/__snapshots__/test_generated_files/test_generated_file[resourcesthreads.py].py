@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["Threads", "AsyncThreads"]
 
 
-class Threads:
+class Threads(SyncResource):
     """Operations on `threads`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -27,7 +28,7 @@ class Threads:
         return Runs(self._client)
 
 
-class AsyncThreads:
+class AsyncThreads(AsyncResource):
     """Operations on `threads`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

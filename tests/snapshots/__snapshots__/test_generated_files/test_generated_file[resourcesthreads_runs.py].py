@@ -9,6 +9,7 @@ import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._models import UnknownEvent
+from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.assistant_stream_event import AssistantStreamEvent
@@ -29,7 +30,7 @@ from ..types.truncation_object_param import TruncationObjectParam
 __all__ = ["Runs", "AsyncRuns"]
 
 
-class Runs:
+class Runs(SyncResource):
     """Operations on `runs`."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -631,7 +632,7 @@ class Runs:
         )
 
 
-class AsyncRuns:
+class AsyncRuns(AsyncResource):
     """Operations on `runs`."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
