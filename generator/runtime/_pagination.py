@@ -176,11 +176,11 @@ class _BasePage(Generic[_T]):
         if info.url is None:
             params = info.params or {}
             # Moved to the end, where the official SDK puts a paging parameter it adds.
-            query = {k: v for k, v in options.query.items() if k not in params}
+            kept = {k: v for k, v in options.query.items() if k not in params}
             for key in params:
                 extra.pop(key, None)
             extra.update(params)
-            return dataclasses.replace(options, query=query, extra_query=extra)
+            return dataclasses.replace(options, query=kept, extra_query=extra)
         url = self._same_origin(info.url)
         parts = urlsplit(url)
         query: dict[str, object] = {}
