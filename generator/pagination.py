@@ -35,6 +35,8 @@ _TOKENS = (
     ("NextToken", "NextToken"),
     ("next_page_token", "page_token"),
     ("nextPageToken", "pageToken"),
+    ("next_page", "page"),
+    ("nextPage", "page"),
 )
 
 
@@ -65,7 +67,9 @@ def apply(
             paging = _explicit(op, dict(settings), models, report, at, "[tool.generator.pagination]")
         else:
             extension = _extension(node)
-            if extension is not None:
+            if extension is False:
+                paging = None
+            elif isinstance(extension, dict):
                 paging = _explicit(op, extension, models, report, at, "the operation's pagination extension")
             else:
                 paging = _detect(op, node, models)
@@ -95,8 +99,9 @@ def _path(value: Any) -> tuple[str, ...]:
     return tuple(part for part in text.split(".") if part)
 
 
-def _extension(node: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Our settings from `x-pagination`, `x-speakeasy-pagination`, `x-fern-pagination` or `x-ms-pageable`."""
+def _extension(node: Mapping[str, Any]) -> dict[str, Any] | bool | None:
+    """Our settings from `x-pagination`, `x-speakeasy-pagination`, `x-fern-pagination` or `x-ms-pageable`;
+    False where an extension says the list comes in one page; None where none applies."""
     own = node.get("x-pagination")
     if isinstance(own, Mapping) and own.get("style") in STYLES:
         return {k: own[k] for k in SETTINGS if k in own}
@@ -104,7 +109,7 @@ def _extension(node: Mapping[str, Any]) -> dict[str, Any] | None:
     if isinstance(ms, Mapping):
         link = ms.get("nextLinkName", "nextLink")
         if not isinstance(link, str):
-            return None  # nextLinkName: null means one page
+            return False  # nextLinkName: null means one page
         item = ms.get("itemName", "value")
         return {"style": "next_url", "items": [str(item)], "cursor": [link]}
     speakeasy = node.get("x-speakeasy-pagination")
@@ -235,7 +240,7 @@ def _first(names: tuple[str, ...], present: Any) -> str | None:
 def _detect(op: ir.Operation, node: Mapping[str, Any], models: Mapping[str, ir.Model]) -> ir.Pagination | None:
     if op.http_method != "get" or op.response.kind != "json" or op.stream is not None:
         return None
-    query = {p.wire_name for p in op.parameters if p.location == "query"}
+    query = {p.wire_name: p for p in op.parameters if p.location == "query"}
     response = _unwrap(op.response.type)
     if isinstance(response, ir.ListType):
         if _declares_link_header(node):
@@ -265,12 +270,17 @@ def _detect(op: ir.Operation, node: Mapping[str, Any], models: Mapping[str, ir.M
         if _has_id(item.item, models) or not last_id:
             return ir.Pagination("cursor", param=cursor_param, **common)
         return ir.Pagination("cursor", param=cursor_param, cursor=(last_id,), **common)
+    # A token the response names and the request sends back (`next_page` -> `page`: a cursor, not a number).
+    for field_name, param in _TOKENS:
+        wanted = field_name if field_name in query else param
+        if field_name in fields and wanted in query and _is_str(fields[field_name].type) and _is_str(query[wanted].type):
+            return ir.Pagination("token", param=wanted, cursor=(field_name,), **common)
     offset = _first(_OFFSET_PARAMS, query)
     if offset and limit:
         total = _first(_TOTAL_ITEMS, fields)
         return ir.Pagination("offset", param=offset, limit=limit, total=(total,) if total else (), **common)
     page = _first(_PAGE_PARAMS, query)
-    if page and (limit or _first(_TOTAL_PAGES, fields) or has_more):
+    if page and _is_int(query[page].type) and (limit or _first(_TOTAL_PAGES, fields) or has_more):
         total = _first(_TOTAL_PAGES, fields)
         return ir.Pagination("page", param=page, limit=limit, total=(total,) if total else (), **common)
     next_url = _first(_NEXT_URLS, fields)
@@ -282,11 +292,6 @@ def _detect(op: ir.Operation, node: Mapping[str, Any], models: Mapping[str, ir.M
         nested = {f.wire_name: f for f in models[links_model.name].fields}
         if "next" in nested and _is_str(nested["next"].type):
             return ir.Pagination("next_url", cursor=(links.wire_name, "next"), **common)
-    for field_name, param in _TOKENS:
-        if field_name in fields:
-            wanted = field_name if field_name in query else param
-            if wanted in query:
-                return ir.Pagination("token", param=wanted, cursor=(field_name,), **common)
     if _declares_link_header(node):
         return ir.Pagination("link_header", **common)
     return None
@@ -296,6 +301,11 @@ def _has_id(t: ir.Type, models: Mapping[str, ir.Model]) -> bool:
     inner = _unwrap(t)
     model = models.get(inner.name) if isinstance(inner, ir.NamedType) else None
     return model is not None and any(f.wire_name == "id" for f in model.fields)
+
+
+def _is_int(t: ir.Type) -> bool:
+    inner = _unwrap(t)
+    return isinstance(inner, ir.Primitive) and inner.kind == "int"
 
 
 def _is_str(t: ir.Type) -> bool:
