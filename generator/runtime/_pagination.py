@@ -114,15 +114,20 @@ class _BasePage(Generic[_T]):
         return f"{type(self).__name__}(data={self.data!r})"
 
     def has_next_page(self) -> bool:
+        """False on an empty page, when the response's `has_more` is false, or when there is no next cursor."""
         if not self.data:
+            return False
+        paging = self._paging
+        if paging.has_more and _get(self._body, paging.has_more) is False:
             return False
         return self.next_page_info() is not None
 
     def next_page_info(self) -> PageInfo | None:
-        """What the request for the next page changes, or None on the last page."""
+        """What the request for a next page would change, or None when there is nothing to ask for.
+
+        As in the official SDK, this does not read `has_more`: `has_next_page()` does.
+        """
         paging = self._paging
-        if paging.has_more and _get(self._body, paging.has_more) is False:
-            return None
         items = self.data
         style = paging.style
         if style in ("cursor", "token"):
@@ -166,7 +171,7 @@ class _BasePage(Generic[_T]):
         return default
 
     def _next_options(self) -> RequestOptions:
-        info = self.next_page_info()
+        info = self.next_page_info() if self.has_next_page() else None
         if info is None:
             raise RuntimeError(
                 "No next page expected; check `.has_next_page()` before calling `.get_next_page()`."
