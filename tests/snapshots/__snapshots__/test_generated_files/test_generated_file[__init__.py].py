@@ -28,6 +28,7 @@ from ._runtime._errors import (
     UnprocessableEntityError,
 )
 from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
+from ._runtime._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._runtime._streaming import AsyncStream, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
 from ._client import __version__
@@ -39,6 +40,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -53,6 +56,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "Stream",
+    "SyncPage",
     "UnknownEvent",
     "UnknownVariant",
     "UnprocessableEntityError",
