@@ -120,6 +120,6 @@ class AsyncGadgets:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

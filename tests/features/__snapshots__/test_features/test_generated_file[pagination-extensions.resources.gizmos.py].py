@@ -108,6 +108,6 @@ class AsyncGizmos:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

@@ -96,6 +96,6 @@ class AsyncWidgets:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

@@ -104,6 +104,6 @@ class AsyncEvents:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

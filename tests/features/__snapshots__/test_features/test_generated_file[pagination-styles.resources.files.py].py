@@ -124,6 +124,6 @@ class AsyncFiles:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

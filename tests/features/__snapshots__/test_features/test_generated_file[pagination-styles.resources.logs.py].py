@@ -108,6 +108,6 @@ class AsyncLogs:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

@@ -115,6 +115,6 @@ class AsyncRepos:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )

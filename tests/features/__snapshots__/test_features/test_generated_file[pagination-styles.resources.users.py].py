@@ -128,6 +128,6 @@ class AsyncUsers:
                     extra_query=extra_query,
                     extra_body=extra_body,
                     timeout=timeout,
-                )
+                ),
             ),
         )
