@@ -74,6 +74,11 @@ def apply(
             else:
                 paging = _detect(op, node, models)
         out.append(replace(op, pagination=paging) if paging is not None else op)
+    known = {op.operation_id for op in operations}
+    for key in sorted(config):
+        globbed = any(c in key for c in "*?[")
+        if (key not in known and not globbed) or (globbed and not fnmatch.filter(sorted(known), key)):
+            report.warn("/paths", f"[tool.generator.pagination]: no operation {key!r}", "keys are operationIds, or globs of them")
     return out
 
 

@@ -80,6 +80,12 @@ def test_configuration_overrides_disables_and_matches_globs(tmp_path: Path) -> N
     assert paging is not None and paging.param == "after"
 
 
+def test_configuration_naming_no_operation_is_a_warning(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, CURSOR_LIST, _query("after"))
+    warnings = lower_spec(spec, pagination=(("listThingz", False), ("get*", False), ("list*", False))).warnings
+    assert sorted(w.message for w in warnings) == ["[tool.generator.pagination]: no operation 'get*'", "[tool.generator.pagination]: no operation 'listThingz'"]
+
+
 def test_configuration_that_cannot_apply_is_a_located_error(tmp_path: Path) -> None:
     spec = _spec(tmp_path, CURSOR_LIST, _query("after"))
     with pytest.raises(SpecError) as caught:
@@ -113,3 +119,14 @@ def test_pyproject_pagination_table_is_checked(tmp_path: Path) -> None:
         load('[tool.generator.targets.pagination]\nlistFiles = { cursor_parm = "after" }\n')
     with pytest.raises(SpecError, match="must be a table or false"):
         load('[tool.generator.targets.pagination]\nlistFiles = true\n')
+
+
+def test_paging_is_written_as_escaped_literals() -> None:
+    """Wire names from the spec or the configuration reach generated code only as string literals."""
+    from generator.render import _paging
+    from generator.runtime._pagination import Paging
+
+    hostile = 'x"), __import__("os").system("echo pwned"), ("'
+    source = _paging(ir.Pagination("token", item=ir.Primitive("str"), items=(hostile, "b\\n"), param=hostile + "'''", cursor=("@odata.nextLink",), limit="per_page", start=0))
+    value = eval(source, {"Paging": Paging, "__builtins__": {}})  # noqa: S307 - the point: it is only a call of Paging with literals
+    assert value == Paging("token", items=(hostile, "b\\n"), param=hostile + "'''", cursor=("@odata.nextLink",), limit="per_page", start=0)
