@@ -15,6 +15,10 @@ sockets), on the same request and the same response bytes:
     `thread.message.delta` events (plus the usual run/message framing events),
     delivered one network chunk per event, consumed through each client's
     iterator into typed event objects.  Reported as events per second.
+  * pagination: `for f in client.files.list(limit=100)` over 10,000 files (100
+    pages, `after` the last id while `has_more`), with `files.list` generated for
+    this run from the full OpenAI spec (../shared/specs/openai.yaml; skipped
+    without it).  Reported as milliseconds per full iteration.
 
 Ours: `generated/openai_client`, `Client(http_client=httpx.Client(transport=httpx.MockTransport(...)))`.
 SDK:  `openai.OpenAI(http_client=httpx2.Client(transport=httpx2.MockTransport(...)))`: this
@@ -327,12 +331,99 @@ def events_per_second(fn: Callable[[Any], int], client: Any) -> tuple[float, flo
     return n / (time.perf_counter() - started), n / (time.process_time() - cpu)
 
 
+# --------------------------------------------------------------------------- pagination
+
+OPENAI_SPEC = ROOT.parent / "shared" / "specs" / "openai.yaml"
+
+
+def page_bodies(total: int, size: int) -> dict[str | None, bytes]:
+    """The files.list response for each `after` value: `total` files in pages of `size`."""
+    files = [
+        {"id": f"file-{n:05d}", "object": "file", "bytes": 1000 + n, "created_at": 1_700_000_000 + n,
+         "filename": f"data-{n}.jsonl", "purpose": "fine-tune", "status": "processed", "expires_at": None}
+        for n in range(total)
+    ]
+    bodies: dict[str | None, bytes] = {}
+    for start in range(0, total, size):
+        page = files[start : start + size]
+        after = None if start == 0 else files[start - 1]["id"]
+        body = {"object": "list", "data": page, "first_id": page[0]["id"], "last_id": page[-1]["id"], "has_more": start + size < total}
+        bodies[after] = json.dumps(body).encode()
+    return bodies
+
+
+def pagination_clients(total: int, size: int) -> dict[str, tuple[Any, list[int]]] | None:
+    if not OPENAI_SPEC.is_file():
+        return None
+    sys.path.insert(0, str(ROOT))
+    from generator.config import Target
+    from generator.pipeline import generate
+    from generator.write import write_tree
+
+    out = _SNAPSHOT / "openai_pages"
+    result = generate(Target(spec=OPENAI_SPEC, out=out, package="openai_pages", operations=("listFiles",)), cache_dir=None, jobs=1)
+    write_tree(out, result.files)
+    import openai_pages  # type: ignore[import-not-found]
+
+    bodies = page_bodies(total, size)
+
+    def handler_for(module: Any) -> tuple[Callable[[Any], Any], list[int]]:
+        sent = [0]
+
+        def handler(request: Any) -> Any:
+            sent[0] += 1
+            body = bodies[request.url.params.get("after")]
+            return module.Response(200, headers={"content-type": "application/json"}, content=body)
+
+        return handler, sent
+
+    handler, ours_sent = handler_for(httpx)
+    ours = openai_pages.Client(api_key="sk-x", http_client=httpx.Client(transport=httpx.MockTransport(handler)), max_retries=0)
+    handler, sdk_sent = handler_for(httpx2)
+    sdk = openai.OpenAI(api_key="sk-x", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), max_retries=0)
+    return {"ours": (ours, ours_sent), "openai SDK (httpx2.Client)": (sdk, sdk_sent)}
+
+
+def iterate_files(client: Any, size: int) -> list[str]:
+    return [f.id for f in client.files.list(limit=size)]
+
+
+def bench_pagination(repeats: int, total: int, size: int = 100) -> None:
+    subjects = pagination_clients(total, size)
+    if subjects is None:
+        print(f"\n== pagination: skipped ({OPENAI_SPEC} not found) ==")
+        return
+    expected = [f"file-{n:05d}" for n in range(total)]
+    for name, (client, sent) in subjects.items():
+        assert iterate_files(client, size) == expected, name  # also the warm-up
+        assert sent[0] == -(-total // size), (name, sent[0])
+        sent[0] = 0
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in subjects}
+    for r in range(repeats):
+        order = list(subjects) if r % 2 == 0 else list(reversed(subjects))
+        for name in order:
+            times[name].append(per_call(lambda c: iterate_files(c, size), subjects[name][0], 1))
+    pages = -(-total // size)
+    print(f"\n== pagination: `for f in files.list(limit={size})` over {total:,} files ({pages} pages), {repeats} repeats ==")
+    header = f"{'client':<34} {'median ms':>9} {'min ms':>7} {'max ms':>7} {'cpu ms':>7}   {'ours/this: median':>17} {'min':>6} {'cpu':>6}"
+    print(header)
+    print("-" * len(header))
+    ours = times["ours"]
+    o_med, o_min, o_cpu = statistics.median(w for w, _ in ours), min(w for w, _ in ours), statistics.median(c for _, c in ours)
+    for name, values in times.items():
+        med, lo, hi = statistics.median(w for w, _ in values), min(w for w, _ in values), max(w for w, _ in values)
+        cpu = statistics.median(c for _, c in values)
+        ratios = ("-", "-", "-") if name == "ours" else (f"{o_med / med:.2f}x", f"{o_min / lo:.2f}x", f"{o_cpu / cpu:.2f}x")
+        print(f"{name:<34} {med * 1e3:>9.1f} {lo * 1e3:>7.1f} {hi * 1e3:>7.1f} {cpu * 1e3:>7.1f}   {ratios[0]:>17} {ratios[1]:>6} {ratios[2]:>6}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short run: a smoke test, not numbers to quote")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats of each measurement (default 9; quick 3)")
     parser.add_argument("--calls", type=int, default=None, help="runs.create calls per repeat (default 400; quick 50)")
     parser.add_argument("--events", type=int, default=None, help="message deltas in the long stream (default 20000; quick 2000)")
+    parser.add_argument("--items", type=int, default=None, help="files iterated across pages of 100 (default 10000; quick 2000)")
     args = parser.parse_args()
     repeats = args.repeats or (3 if args.quick else 9)
     calls = args.calls or (50 if args.quick else 400)
@@ -423,6 +514,7 @@ def main() -> int:
         med, lo, hi, cpu = stats(values)
         ratios = ("-", "-", "-") if name == "ours" else (f"{ours_raw[0] / med:.2f}x", f"{ours_raw[1] / lo:.2f}x", f"{ours_raw[3] / cpu:.2f}x")
         print(f"{name:<34} {med * 1e6:>9.0f} {lo * 1e6:>7.0f} {hi * 1e6:>7.0f} {cpu * 1e6:>7.0f}   {ratios[0]:>17} {ratios[1]:>6} {ratios[2]:>6}")
+    bench_pagination(repeats, args.items or (2000 if args.quick else 10000))
 
     sdk_call, sdk_rate = stats(per_call_times[sdk]), stats(rates[sdk])
     sdk_raw = stats(raw_times[sdk_name])

@@ -27,6 +27,8 @@ class Target:
     operations: tuple[str, ...] = ()
     method_names: tuple[tuple[str, str], ...] = ()
     group_names: tuple[tuple[str, str], ...] = ()
+    # [tool.generator.pagination]: operation id (or glob) -> settings (a tuple of pairs) or False (never pages).
+    pagination: tuple[tuple[str, Any], ...] = ()
     stream_flag: str = "stream"
     version: str = "0.1.0"
     line_length: int = 100
@@ -42,6 +44,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "default_headers": (dict,),
     "method_names": (dict,),
     "group_names": (dict,),
+    "pagination": (dict,),
     "operations": (list,),
     "ref_roots": (list,),
     "max_ref_size": (int,),
@@ -135,10 +138,37 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["method_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("method_names") or {}).items()))
     values["group_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("group_names") or {}).items()))
     values["operations"] = tuple(entry.get("operations") or ())
+    values["pagination"] = _pagination(entry.get("pagination") or {}, file, f"{at}/pagination")
     target = Target(**values)
     for key, message in setting_problems(target):
         raise SpecError([Problem(file, f"{at}/{key}", message)])
     return target
+
+
+_PAGING_KEYS = {"style": (str,), "items": (str, list), "param": (str,), "cursor": (str, list), "has_more": (str, list), "total": (str, list), "item_id": (str,), "limit": (str,), "start": (int,)}
+_PAGING_STYLES = ("cursor", "offset", "page", "next_url", "link_header", "token")
+
+
+def _pagination(table: dict[str, Any], file: str, at: str) -> tuple[tuple[str, Any], ...]:
+    """``[tool.generator.pagination]`` checked and frozen: settings become sorted pairs, lists tuples."""
+    out: list[tuple[str, Any]] = []
+    for operation, settings in sorted(table.items()):
+        where = f"{at}/{operation}"
+        if settings is False:
+            out.append((operation, False))
+            continue
+        if not isinstance(settings, dict):
+            raise SpecError([Problem(file, where, f"pagination of {operation!r} must be a table or false, not {kind_of(settings)}")])
+        for key, value in settings.items():
+            expected = _PAGING_KEYS.get(key)
+            if expected is None:
+                raise SpecError([Problem(file, f"{where}/{key}", f"unknown pagination setting {key!r}", "known: " + ", ".join(_PAGING_KEYS))])
+            if not isinstance(value, expected) or isinstance(value, bool) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
+                raise SpecError([Problem(file, f"{where}/{key}", f"`{key}` must be {' or '.join({str: 'a string', int: 'an integer', list: 'a list of strings'}[t] for t in expected)}, not {kind_of(value)}")])
+        if settings.get("style", "cursor") not in _PAGING_STYLES:
+            raise SpecError([Problem(file, f"{where}/style", f"unknown pagination style {settings['style']!r}", "one of: " + ", ".join(_PAGING_STYLES))])
+        out.append((operation, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in settings.items()))))
+    return tuple(out)
 
 
 # What a setting names must be able to be that thing; its text is escaped wherever it is written anyway.

@@ -225,6 +225,29 @@ class Response:
     also: tuple[Literal["json", "binary", "text"], ...] = ()
 
 
+PageStyle = Literal["cursor", "offset", "page", "next_url", "link_header", "token"]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages (the runtime's ``Paging``, plus the item type).
+
+    Paths are wire names, outermost first; ``items == ()`` when the response is the list.
+    ``param`` and ``limit`` are query parameters' wire names.
+    """
+
+    style: PageStyle
+    item: Type
+    items: tuple[str, ...]
+    param: str | None = None
+    cursor: tuple[str, ...] = ()
+    has_more: tuple[str, ...] = ()
+    total: tuple[str, ...] = ()
+    item_id: str = "id"
+    limit: str | None = None
+    start: int | None = None
+
+
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
@@ -239,6 +262,7 @@ class Operation:
     stream: Stream | None = None
     deprecated: bool = False
     docs_url: str | None = None
+    pagination: Pagination | None = None
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import ir, resources
+from . import ir, pagination, resources
 from .config import Target
 from .diagnostics import Problem, Report, SpecError, escape_pointer_token
 from .load import Document, locate_all
@@ -30,7 +30,8 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
     resolver = Resolver(document, spec_path, report, ref_roots=target.ref_roots, max_ref_size=target.max_ref_size)
     try:
         schemas = SchemaLowerer(resolver, report, NameTable())
-        operations = OperationLowerer(schemas, report, target).lower_all()
+        lowerer = OperationLowerer(schemas, report, target)
+        operations = lowerer.lower_all()
         webhook_types = _webhook_types(document.raw, schemas, resolver)
     except RecursionError:
         raise SpecError([Problem(document.file, "", "schemas are nested too deeply to lower", line=1, column=1)]) from None
@@ -42,6 +43,9 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
         # Warnings too: the run fails either way, and one run should say everything it found.
         raise SpecError(_locate_elsewhere(report.problems, document, resolver))
     types = _finish_types(schemas.defs.values(), operations, webhook_types)
+    operations = pagination.apply(operations, types, lowerer.nodes, dict(target.pagination), report)
+    if report.errors:
+        raise SpecError(_locate_elsewhere(report.problems, document, resolver))
     # Resource modules import the types their methods use: a resource class must not take a type's name.
     type_names = frozenset(name for t in types for name in (t.name, t.param_name))
     tree = resources.build(

@@ -45,6 +45,8 @@ class OperationLowerer:
         self.report = report
         self.target = target
         self.root = self.resolver.root
+        # operation id -> (pointer, raw operation object): what later passes (pagination) read.
+        self.nodes: dict[str, tuple[str, dict[str, Any]]] = {}
 
     def lower_all(self) -> list[ir.Operation]:
         paths = self.root.raw.get("paths")
@@ -82,6 +84,7 @@ class OperationLowerer:
                     self.report.error(op_at[1] + "/operationId", f"duplicate operationId {operation_id!r}", f"also used at {seen_ids[operation_id]}", file=at[0])
                     continue
                 seen_ids[operation_id] = op_at[1]
+                self.nodes[operation_id] = (op_at[1], node)
                 operations.append(self._operation(str(path), method, node, item, op_at, at, operation_id))
         missing = sorted(wanted - set(seen_ids))
         for operation_id in missing:

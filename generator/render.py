@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # How templates are compiled: part of every compiled template's cache key, since jinja keys only by name and source.
 _ENV_SETTINGS: dict[str, Any] = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
 
-RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "_response.py", "_sse.py", "_streaming.py", "_transfer.py", "_types.py", "_validation.py")
+RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "_pagination.py", "_response.py", "_sse.py", "_streaming.py", "_transfer.py", "_types.py", "_validation.py")
 
 
 def templates_dir() -> Path:
@@ -143,6 +143,7 @@ class Renderer:
             from_import=self._from_import,
             format_as=lambda name: f"{name} as {name}",
             quote_all=py_str,
+            paging=_paging,
         )
         env.tests["in_code"] = lambda name, code: _uses(code, name)
         env.tests["is_identifier"] = _is_plain_identifier
@@ -196,7 +197,7 @@ class Renderer:
         docstrings, any type they reach: the key covers all of those."""
         roots: list[str] = []
         for op in resource.operations:
-            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None]:
+            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None, op.pagination.item if op.pagination else None]:
                 roots.extend(ir.names_in(t))
         reached: set[str] = set()
         while roots:
@@ -315,6 +316,8 @@ class Renderer:
         wanted: dict[str, set[str]] = {}
         for op in resource.operations:
             sides = [(p.type, "request") for p in op.parameters] + [(op.response.type, "response")]
+            if op.pagination:
+                sides.append((op.pagination.item, "response"))
             if op.stream:
                 sides.append((op.stream.item, "response"))
             for t, side in sides:
@@ -481,3 +484,21 @@ def _is_plain_identifier(name: str) -> bool:
 
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     return Renderer(api, options).render()[0]
+
+
+def _paging(paging: ir.Pagination) -> str:
+    """The runtime ``Paging(...)`` for an operation, every string from the spec written as a literal."""
+    defaults = ir.Pagination(style=paging.style, item=paging.item, items=("data",))
+    args = [py_str(paging.style)]
+    for name in ("items", "param", "cursor", "has_more", "total", "item_id", "limit", "start"):
+        value = getattr(paging, name)
+        if value == getattr(defaults, name):
+            continue
+        if isinstance(value, tuple):
+            text = "(" + ", ".join(py_str(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        elif isinstance(value, str):
+            text = py_str(value)
+        else:
+            text = repr(value)
+        args.append(f"{name}={text}")
+    return "Paging(" + ", ".join(args) + ")"

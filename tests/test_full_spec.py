@@ -225,10 +225,101 @@ print("ok")
 '''
 
 
+PAGINATION_SCRIPT = '''
+import asyncio
+import httpx
+import openai
+from openai_full import AsyncClient, Client
+
+ITEMS = {
+    "/v1/files": [{"id": f"file-{n}", "object": "file", "bytes": n, "created_at": n, "filename": f"f{n}", "purpose": "assistants", "status": "processed"} for n in range(7)],
+    "/v1/vector_stores": [{"id": f"vs_{n}", "object": "vector_store", "created_at": n, "name": "v", "usage_bytes": 0,
+        "file_counts": {"in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0, "total": 0}, "status": "completed", "last_active_at": None, "metadata": None} for n in range(7)],
+    "/v1/assistants": [{"id": f"asst_{n}", "object": "assistant", "created_at": n, "name": None, "description": None, "model": "m",
+        "instructions": None, "tools": [], "metadata": {}} for n in range(7)],
+}
+
+def answer(request):
+    items = ITEMS[request.url.path]
+    after = request.url.params.get("after")
+    start = 0 if after is None else [i["id"] for i in items].index(after) + 1
+    size = int(request.url.params.get("limit", "20"))
+    page = items[start:start + size]
+    return httpx.Response(200, json={"object": "list", "data": page, "first_id": page[0]["id"] if page else None,
+        "last_id": page[-1]["id"] if page else None, "has_more": start + size < len(items)})
+
+def recorded():
+    seen = []
+    def transport(request):
+        # Sorted: the order of the operation's own parameters follows the spec, not the SDK (not a paging matter).
+        seen.append((request.method, request.url.path, sorted(request.url.params.multi_items())))
+        return answer(request)
+    return seen, httpx.MockTransport(transport)
+
+def ours():
+    seen, transport = recorded()
+    return seen, Client(api_key="k", base_url="https://api.test/v1", max_retries=0, http_client=httpx.Client(transport=transport))
+
+for name, prefix in (("files", "file-"), ("vector_stores", "vs_"), ("assistants", "asst_")):
+    seen, client = ours()
+    ids = [item.id for item in getattr(client, name).list(limit=3, order="asc")]
+    assert ids == [f"{prefix}{n}" for n in range(7)], (name, ids)
+    assert [dict(q).get("after") for _, _, q in seen] == [None, f"{prefix}2", f"{prefix}5"], (name, seen)
+
+# The same requests as the official SDK, for files.list iterated over every page (sync and async).
+seen_ours, client = ours()
+ours_ids = [f.id for f in client.files.list(limit=2, purpose="assistants", extra_query={"x": "1"})]
+seen_sdk, transport = recorded()
+sdk = openai.OpenAI(api_key="k", base_url="https://api.test/v1", max_retries=0, http_client=httpx.Client(transport=transport))
+sdk_ids = [f.id for f in sdk.files.list(limit=2, purpose="assistants", extra_query={"x": "1"})]
+assert ours_ids == sdk_ids and len(seen_ours) == 4, (ours_ids, sdk_ids)
+assert seen_ours == seen_sdk, (seen_ours, seen_sdk)
+page, sdk_page = client.files.list(limit=2), sdk.files.list(limit=2)
+assert page.has_next_page() == sdk_page.has_next_page() and page.next_page_info().params == sdk_page.next_page_info().params
+last, sdk_last = list(page.iter_pages())[-1], list(sdk_page.iter_pages())[-1]
+assert last.has_next_page() is sdk_last.has_next_page() is False
+# Neither reads has_more here: the cursor the next request would carry.
+assert last.next_page_info().params == sdk_last.next_page_info().params == {"after": "file-6"}
+try:
+    last.get_next_page()  # deliberate: the SDK would fetch a page past has_more=false
+    raise AssertionError("get_next_page on the last page did not raise")
+except RuntimeError:
+    pass
+
+async def both():
+    out = []
+    for make in ("ours", "sdk"):
+        seen, transport = recorded()
+        http = httpx.AsyncClient(transport=transport)
+        if make == "ours":
+            client = AsyncClient(api_key="k", base_url="https://api.test/v1", max_retries=0, http_client=http)
+        else:
+            client = openai.AsyncOpenAI(api_key="k", base_url="https://api.test/v1", max_retries=0, http_client=http)
+        direct = [f.id async for f in client.files.list(limit=3)]
+        awaited = [f.id async for f in await client.files.list(limit=3)]
+        out.append((direct, awaited, seen))
+    return out
+
+(o_direct, o_awaited, o_seen), (s_direct, s_awaited, s_seen) = asyncio.run(both())
+assert o_direct == o_awaited == s_direct == s_awaited and len(o_direct) == 7
+assert o_seen == s_seen, (o_seen, s_seen)
+print("ok")
+'''
+
+
 def test_binary_and_raw_responses_match_the_sdk(written: Path) -> None:
     """`files.content` is a binary object like the SDK's; `with_raw_response` and
     `with_streaming_response` send the SDK's request and parse to the same data; a text/plain answer to a JSON
     operation and bytes from one that declares no content are kept as the SDK keeps them (openai==3.54.0)."""
     pytest.importorskip("openai")
     run = subprocess.run([sys.executable, "-c", RESPONSES_SCRIPT], cwd=written, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout[-3000:] + run.stderr[-3000:]
+
+
+def test_list_operations_paginate_like_the_sdk(written: Path) -> None:
+    """files, vector_stores and assistants list every item across pages (`after` the last id while
+    `has_more`); files.list sends the SDK's requests (method, path, query), sync and async, and the
+    page helpers answer as the SDK's do on the first and the last page."""
+    pytest.importorskip("openai")
+    run = subprocess.run([sys.executable, "-c", PAGINATION_SCRIPT], cwd=written, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout[-3000:] + run.stderr[-3000:]

@@ -34,6 +34,7 @@ from ._errors import (
     make_status_error,
 )
 from ._models import LENIENT, construct_unchecked, type_adapter
+from ._pagination import AsyncPage, SyncPage
 from ._response import APIResponse, AsyncAPIResponse, BinaryResponse, Mode, request_id_of
 from ._streaming import AsyncStream, Stream
 from ._transfer import (
@@ -115,6 +116,10 @@ class RequestOptions:
     extra_query: Mapping[str, object] | None = None
     extra_body: Mapping[str, object] | None = None
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    # A list operation's paging (a _pagination.Paging): the response becomes a page.
+    pagination: object = None
+    # An absolute URL used instead of base_url + path (a next page's URL).
+    url: str | None = None
 
 
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
@@ -140,6 +145,7 @@ class _BaseClient(Generic[_HttpxClientT]):
     """Configuration and all I/O-free logic shared by the sync and async clients."""
 
     _stream_class: ClassVar[type[Stream[Any]] | type[AsyncStream[Any]]]
+    _page_class: ClassVar[type[SyncPage[Any]] | type[AsyncPage[Any]]]
     _client: _HttpxClientT
 
     base_url: httpx.URL
@@ -244,8 +250,8 @@ class _BaseClient(Generic[_HttpxClientT]):
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return _Prepared(
             method=options.method.upper(),
-            url=str(self.base_url).rstrip("/") + "/" + path.lstrip("/"),
-            params=tuple(parse_qsl(fixed_query, keep_blank_values=True))
+            url=options.url or str(self.base_url).rstrip("/") + "/" + path.lstrip("/"),
+            params=tuple(parse_qsl(fixed_query, keep_blank_values=True) if options.url is None else ())
             + tuple(self._build_query(options)),
             headers=headers,
             removed_headers=removed,
@@ -442,6 +448,8 @@ class _BaseClient(Generic[_HttpxClientT]):
                 return self._unlisted(options, response, sent)
         if kind == "json":
             parsed = _parse_json(response, options.cast_to, strict=self._strict_responses)
+            if options.pagination is not None:
+                return self._page_class(self, options, parsed, response)
             if isinstance(parsed, pydantic.BaseModel):
                 # Not a pydantic field: costs nothing per model, and stays out of dumps.
                 object.__setattr__(parsed, "_request_id", request_id_of(response.headers))
@@ -472,6 +480,7 @@ class _BaseClient(Generic[_HttpxClientT]):
 
 class SyncAPIClient(_BaseClient[httpx.Client]):
     _stream_class = Stream
+    _page_class = SyncPage
 
     def __init__(
         self,
@@ -588,6 +597,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
 class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     _stream_class = AsyncStream
+    _page_class = AsyncPage
 
     def __init__(
         self,

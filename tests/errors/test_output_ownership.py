@@ -232,6 +232,19 @@ def test_a_file_it_did_not_write_where_the_new_package_has_one_is_refused(spec: 
     assert listing(tmp_path) == before
 
 
+def test_an_unlisted_file_holding_exactly_what_is_generated_there_is_taken_over(spec: Path, tmp_path: Path) -> None:
+    # What merging two branches' generated/ gives: a file one branch added, the other branch's manifest.
+    out = tmp_path / "pkg"
+    assert generate(spec, out).code == 0
+    manifest = json.loads((out / MANIFEST).read_text())
+    del manifest["files"]["types/thing.py"]
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    run = generate(spec, out)
+    assert run.code == 0, run.err
+    assert run.err == ""  # nothing kept or overwritten: the file was already what the generator writes
+    assert "types/thing.py" in json.loads((out / MANIFEST).read_text())["files"]
+
+
 # --- a package it wrote: replaced, keeping what it did not write ------------------------------------
 
 

@@ -29,6 +29,10 @@ from feat_request_response_shared.types import Book, BookParam
 from feat_sse_stream import Client as StreamClient
 from feat_sse_stream import Stream, UnknownEvent
 from feat_sse_stream.types import CompletionEvent, DeltaEvent, Reply
+from feat_pagination_styles import AsyncClient as AsyncPagedClient
+from feat_pagination_styles import AsyncPage, AsyncPaginator, SyncPage
+from feat_pagination_styles import Client as PagedClient
+from feat_pagination_styles.types import Thing
 from feat_webhooks_31 import Client as WebhooksClient
 from feat_webhooks_31.types import Order, OrderCreatedEvent
 
@@ -146,3 +150,26 @@ def open_api() -> None:
     client = OpenClient()
     pong: bool = client.ping.retrieve().pong
     print(pong)
+
+
+def pages(client: PagedClient) -> None:
+    page: SyncPage[Thing] = client.files.list(limit=2)
+    first: list[Thing] = page.data
+    ids: list[str] = [thing.id for thing in page]
+    following: SyncPage[Thing] = page.get_next_page()
+    for each in page.iter_pages():
+        more: list[Thing] = each.data
+        print(more)
+    print(first, ids, following, page.has_next_page(), page.next_page_info(), page.first_id)
+    bad: SyncPage[str] = client.files.list()  # type: ignore[assignment]
+    print(bad)
+
+
+async def async_pages(client: AsyncPagedClient) -> None:
+    paginator: AsyncPaginator[Thing] = client.files.list(limit=2)
+    ids: list[str] = [thing.id async for thing in paginator]
+    page: AsyncPage[Thing] = await client.files.list(limit=2)
+    following: AsyncPage[Thing] = await page.get_next_page()
+    async for each in page.iter_pages():
+        print(each.data)
+    print(ids, following)

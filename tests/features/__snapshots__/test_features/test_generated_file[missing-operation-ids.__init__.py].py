@@ -20,6 +20,7 @@ from ._runtime._errors import (
     UnprocessableEntityError,
 )
 from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
+from ._runtime._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._runtime._response import APIResponse, AsyncAPIResponse, BinaryResponse
 from ._runtime._streaming import AsyncStream, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
@@ -34,6 +35,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -49,6 +52,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "Stream",
+    "SyncPage",
     "UnknownEvent",
     "UnknownVariant",
     "UnprocessableEntityError",

@@ -22,6 +22,7 @@ from ._runtime._errors import (
     UnprocessableEntityError,
 )
 from ._runtime._models import BaseModel, UnknownEvent, UnknownVariant
+from ._runtime._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._runtime._response import APIResponse, AsyncAPIResponse, BinaryResponse
 from ._runtime._streaming import AsyncStream, Stream
 from ._runtime._types import NOT_GIVEN, NotGiven
@@ -36,6 +37,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -51,6 +54,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "Stream",
+    "SyncPage",
     "UnknownEvent",
     "UnknownVariant",
     "UnprocessableEntityError",
