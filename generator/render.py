@@ -66,6 +66,10 @@ class TypesModule:
     entries: tuple[Entry, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...]
     forward: frozenset[str]
+    # Types a model's field shares a name with: written `_Name`, an alias of the module-level name
+    # (`imported_aliases` after the imports, `local_aliases` after the type's own definition).
+    imported_aliases: tuple[str, ...] = ()
+    local_aliases: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Renderer:
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
         self._rules: dict[int, tuple[ir.Type, str | None]] = {}
+        self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
 
     def _compiled_templates_dir(self) -> Path | None:
         """Beside the templates, as Python keeps its own bytecode in ``__pycache__``.
@@ -129,7 +134,7 @@ class Renderer:
             is_identifier=lambda s: s.isidentifier() and not _is_keyword(s),
             type_imports=self._type_imports,
             quote_forward=_quote_forward,
-            unshadow=_unshadow,
+            unshadow=self._unshadow,
             import_line=lambda item: self._from_import("." + item[0], list(item[1])),
             from_import=self._from_import,
             format_as=lambda name: f"{name} as {name}",
@@ -239,7 +244,7 @@ class Renderer:
         seen = [(name, self.types.written_as(name)) for name in referenced]
         entries = [(entry.side, self._def_digest(entry.definition)) for entry in module.entries]
         # Sorted: a frozenset's repr follows the hash seed, and the key must not.
-        own = (module.name, module.side, entries, module.imports, sorted(module.forward))
+        own = (module.name, module.side, entries, module.imports, sorted(module.forward), module.imported_aliases, sorted(module.local_aliases))
         payload = repr((self._salt, template, self.options, own, seen))
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -267,8 +272,31 @@ class Renderer:
         for name in sorted(grouped):
             entries = tuple(grouped[name])
             side = "request" if all(e.side == "request" for e in entries) else "response"
-            modules.append(TypesModule(name, side, entries, self._module_imports(name, entries), _forward_names(entries, self.types)))
+            aliased = sorted({n for e in entries if e.side == "response" and e.kind == "model" for n in self._shadowed_names(e.definition) - _BUILTIN_TYPES})
+            local = frozenset(e.class_name for e in entries) & set(aliased)
+            imported = tuple(n for n in aliased if n not in local)
+            modules.append(TypesModule(name, side, entries, self._module_imports(name, entries), _forward_names(entries, self.types), imported, local))
         return modules
+
+    def _shadowed_names(self, definition: ir.NamedDef) -> frozenset[str]:
+        """Names a response model's annotations use that one of its fields also has.
+
+        Annotations are evaluated in the class body, where a field with a default (``PaymentMethod:
+        PaymentMethod | None = None``) has already replaced the module's name with its value.
+        """
+        found = self._shadowed.get(id(definition))
+        if found is None or found[0] is not definition:
+            names: frozenset[str] = frozenset()
+            if isinstance(definition, ir.Model):
+                fields = {f.name for f in definition.fields if not f.write_only}
+                used = {self.types.defs[n].name for f in definition.fields if not f.write_only for n in self.types.names_in(f.type)}
+                names = frozenset(fields & (used | _BUILTIN_TYPES))
+            found = self._shadowed[id(definition)] = (definition, names)
+        return found[1]
+
+    def _unshadow(self, annotation: str, definition: ir.NamedDef, builtins_only: bool = False) -> str:
+        shadowed = self._shadowed_names(definition) if not builtins_only else _shadowed_builtins(definition)
+        return _unshadow(annotation, shadowed)
 
     def _module_imports(self, module: str, entries: tuple[Entry, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         needed: dict[str, set[str]] = {}
@@ -448,14 +476,33 @@ _BUILTIN_TYPES = frozenset({"object", "str", "int", "float", "bool", "bytes", "l
 _STRING_LITERAL = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')")
 
 
-def _unshadow(annotation: str, field_names: list[str]) -> str:
-    """``builtins.object`` where a class has a field named ``object`` (annotations resolve in the class body)."""
-    shadowed = _BUILTIN_TYPES.intersection(field_names)
+_NAME_USE = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def _shadowed_builtins(definition: ir.NamedDef) -> frozenset[str]:
+    """Builtin types a TypedDict's keys are named like (its keys are wire names)."""
+    if not isinstance(definition, ir.Model):
+        return frozenset()
+    return _BUILTIN_TYPES.intersection(f.wire_name for f in definition.fields if not f.read_only)
+
+
+def _unshadow(annotation: str, shadowed: frozenset[str]) -> str:
+    """Names a class's own fields shadow, written so that they still mean the module's name.
+
+    ``builtins.object`` for a builtin type, ``_Name`` (the module's alias) for a generated type.
+    One pass over the annotation, whatever the number of fields: each name is looked up in a set.
+    """
     if not shadowed:
         return annotation
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
+
+    def fix(match: re.Match[str]) -> str:
+        name = match.group(0)
+        if name not in shadowed:
+            return name
+        return "builtins." + name if name in _BUILTIN_TYPES else "_" + name
+
     parts = _STRING_LITERAL.split(annotation)
-    return "".join(part if i % 2 else pattern.sub(r"builtins.\1", part) for i, part in enumerate(parts))
+    return "".join(part if i % 2 else _NAME_USE.sub(fix, part) for i, part in enumerate(parts))
 
 
 def _is_keyword(name: str) -> bool:

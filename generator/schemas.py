@@ -26,6 +26,8 @@ _ANNOTATIONS = frozenset({"description", "title", "nullable", "default", "exampl
 # Attributes of the runtime BaseModel that a field must not shadow.
 _MODEL_ATTRIBUTES = frozenset(
     {"copy", "dict", "json", "schema", "schema_json", "validate", "construct", "fields", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs", "to_dict", "to_json"}
+    # Names the class body itself uses after a field is defined (`= Field(...)`, `Literal[...]`).
+    | {"Field", "Literal", "Annotated", "Union", "Optional", "TypeAlias", "KeepUnknown", "KeepUnmatched", "builtins"}
 )
 
 

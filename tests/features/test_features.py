@@ -676,6 +676,34 @@ def test_docstring_keeps_unprintable_characters() -> None:
 
 
 
+# --- what real-world specs do (the corpus's classes of cause) --------------------------------
+
+
+def test_properties_named_like_their_types() -> None:
+    """`PaymentMethod: PaymentMethod | None = None` made the class attribute hide the type."""
+    types = load("names-shadow-types", "types")
+    order = types.Order.model_validate({"PaymentMethod": {"Kind": "card"}, "Status": "Open", "Previous": [{"Kind": "cash"}], "Field": "f", "Literal": "a", "str": "s"})
+    assert isinstance(order.PaymentMethod, types.PaymentMethod) and order.PaymentMethod.Kind == "card"
+    assert [type(p) for p in order.Previous] == [types.PaymentMethod]
+    assert (order.Status, order.Field_2, order.Literal_2, order.str) == ("Open", "f", "a", "s")
+    node = types.Node.model_validate({"Node": {"Children": [{}]}})
+    assert isinstance(node.Node, types.Node) and [type(c) for c in node.Node.Children] == [types.Node]
+    api = MockApi(json_reply({"Status": "Closed", "PaymentMethod": {"Kind": "x"}}))
+    created = api.client("names-shadow-types").orders.create(status="Open", payment_method={"Kind": "x"}, field="f")
+    assert json.loads(api.last.content) == {"Status": "Open", "PaymentMethod": {"Kind": "x"}, "Field": "f"}
+    assert isinstance(created.PaymentMethod, types.PaymentMethod)
+
+
+def test_unshadow_is_one_pass_over_the_annotation() -> None:
+    """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
+    from generator.render import _unshadow
+
+    shadowed = frozenset({"Status", "str"} | {f"F{i}" for i in range(20_000)})
+    text = 'Annotated[Union[Status, Other], Field(discriminator="Status")] | str | "Status" | x.Status'
+    assert _unshadow(text, shadowed) == 'Annotated[Union[_Status, Other], Field(discriminator="Status")] | builtins.str | "Status" | x.Status'
+    assert _unshadow(text, frozenset()) == text
+
+
 # --- last, so that the background type check has had the other tests' time to run -----------
 
 

@@ -15,6 +15,8 @@ from feat_enums import Client as EnumsClient
 from feat_header_cookie_params import Client as SessionClient
 from feat_multipart import Client as FilesClient
 from feat_names_keywords import Client as NamesClient
+from feat_names_shadow_types import Client as ShadowClient
+from feat_names_shadow_types.types import Node, PaymentMethod
 from feat_no_security import Client as OpenClient
 from feat_nullable_31 import Client as ProfilesClient
 from feat_query_styles import Client as ItemsClient
@@ -120,3 +122,12 @@ def open_api() -> None:
     client = OpenClient()
     pong: bool = client.ping.list().pong
     print(pong)
+
+
+def shadowed_types(client: ShadowClient) -> None:
+    order = client.orders.create(status="Open", payment_method={"Kind": "card"})
+    method: PaymentMethod | None = order.PaymentMethod
+    previous: list[PaymentMethod] | None = order.Previous
+    client.orders.create(status="Lost")  # type: ignore[arg-type]
+    node: Node | None = client.nodes.list().Node
+    print(method, previous, node)
