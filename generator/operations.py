@@ -212,7 +212,7 @@ class OperationLowerer:
         required = body.get("required") is True
         target, target_at = self.resolver.follow(schema, schema_at) if isinstance(schema, dict) else (schema, schema_at)
         if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
-            return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, required, kind)  # type: ignore[arg-type]
+            return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, kind)  # type: ignore[arg-type]
         param = names.claim("body")
         body_type = self.schemas.lower(schema, schema_at, hint + "Body")
         if kind in {"binary"}:
@@ -220,7 +220,7 @@ class OperationLowerer:
         parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")))
         return ir.Body(kind, media, required, flattened=False, param=param), [parameter]  # type: ignore[arg-type]
 
-    def _flatten(self, target: dict[str, Any], at: Location, hint: str, names: NameTable, body_required: bool, kind: str) -> list[ir.Parameter]:
+    def _flatten(self, target: dict[str, Any], at: Location, hint: str, names: NameTable, kind: str) -> list[ir.Parameter]:
         obj = self.schemas.collect(target, at)
         model_hint = self.schemas.component_name(at) or hint + "Body"
         parameters = []
@@ -237,7 +237,9 @@ class OperationLowerer:
                     wire_name=wire,
                     location="body",
                     type=lowered,
-                    required=body_required and wire in obj.required,
+                    # Whatever `requestBody.required` says: a body without it is not valid, and the
+                    # flattened body is always sent (`{}` when it requires nothing and nothing is given).
+                    required=wire in obj.required,
                     description=self.schemas.description_of(schema, schema_at),
                     default=self.schemas.default_of(schema, schema_at),
                     deprecated=bool(source.get("deprecated") or prop.get("deprecated")),

@@ -694,6 +694,23 @@ def test_properties_named_like_their_types() -> None:
     assert isinstance(created.PaymentMethod, types.PaymentMethod)
 
 
+def test_required_body_properties_are_required_arguments() -> None:
+    """`requestBody.required` absent: the properties the schema requires are still required keywords."""
+    api = MockApi(json_reply({"id": "c1", "name": "web"}))
+    containers = api.client("body-required-properties").containers
+    params = inspect.signature(containers.create).parameters
+    assert params["name"].default is inspect.Parameter.empty and params["image"].default is inspect.Parameter.empty
+    assert params["labels"].default is not inspect.Parameter.empty
+    with pytest.raises(TypeError, match="image"):
+        containers.create(name="web")
+    assert api.requests == []
+    assert containers.create(name="web", image="nginx").id == "c1"
+    assert json.loads(api.last.content) == {"name": "web", "image": "nginx"}
+    # A body that requires nothing, given nothing, is sent as `{}`: valid, since it requires nothing.
+    containers.update("c1")
+    assert api.last.method == "PATCH" and json.loads(api.last.content) == {}
+
+
 def test_unshadow_is_one_pass_over_the_annotation() -> None:
     """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
     from generator.render import _unshadow

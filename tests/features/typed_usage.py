@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from feat_body_required_properties import Client as ContainersClient
 from feat_const_31 import Client as ConstClient
 from feat_discriminator_mapping import Client as PetsClient
 from feat_discriminator_mapping.types import Cat, Dog, PetParam
@@ -131,3 +132,9 @@ def shadowed_types(client: ShadowClient) -> None:
     client.orders.create(status="Lost")  # type: ignore[arg-type]
     node: Node | None = client.nodes.list().Node
     print(method, previous, node)
+
+
+def required_body_properties(client: ContainersClient) -> None:
+    client.containers.create(name="web", image="nginx", labels={"a": "b"})
+    client.containers.create(name="web")  # type: ignore[call-arg]
+    client.containers.update("c1")
