@@ -711,6 +711,21 @@ def test_required_body_properties_are_required_arguments() -> None:
     assert api.last.method == "PATCH" and json.loads(api.last.content) == {}
 
 
+@pytest.mark.parametrize("feature", ["no-paths-31", "empty-paths-30"])
+def test_a_spec_without_operations_makes_a_client(feature: str) -> None:
+    """Webhooks only, or `paths: {}`: the client had an empty `if TYPE_CHECKING:` block."""
+    found = support.corpus().results[feature]
+    assert found.api.resources == ()
+    compile(found.files["_client.py"], "_client.py", "exec")
+    client = MockApi().client(feature)
+    assert [name for name in vars(type(client)) if not name.startswith("_")] == []
+    types = load(feature, "types")
+    if feature == "no-paths-31":
+        assert types.__all__ == ["Invoice"] and types.Invoice.model_validate({"id": "i1", "amount": 5}).amount == 5
+    else:
+        assert types.__all__ == []
+
+
 def test_unshadow_is_one_pass_over_the_annotation() -> None:
     """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
     from generator.render import _unshadow
