@@ -225,7 +225,7 @@ class SchemaLowerer:
                 inner, inner_at = self.follow(parts[0], child(at, "allOf", node["allOf"].index(parts[0])))
                 return self._shape(inner, inner_at) if isinstance(inner, dict) else "primitive"
             return "alias"
-        if types & {"array", "object"} or "items" in node or "additionalProperties" in node:
+        if types & {"array", "object"} or "items" in node or "additionalProperties" in node or "unevaluatedProperties" in node:
             return "alias"
         return "primitive"
 
@@ -271,7 +271,8 @@ class SchemaLowerer:
         if kind == "array":
             items = node.get("items", True)
             item = self.lower(items, child(at, "items"), hint + "Item")
-            return ir.ListType(item, _constraints(node))
+            # `items: false`: no item is valid, so the only valid array is the empty one.
+            return ir.ListType(item, replace(_constraints(node), max_items=0) if items is False else _constraints(node))
         if kind == "object":
             return self._object(node, at, hint)
         if kind is None:
@@ -299,8 +300,10 @@ class SchemaLowerer:
     def _object(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
         if isinstance(node.get("properties"), dict) and node["properties"]:
             return self._inline_model(node, at, hint)
-        extra = node.get("additionalProperties", True)
-        value = self.lower(extra, child(at, "additionalProperties"), hint + "Value") if extra is not False else ir.Primitive("any")
+        extra = _extra_properties(node)
+        extra = True if extra is None else extra
+        keyword = "additionalProperties" if "additionalProperties" in node else "unevaluatedProperties"
+        value = self.lower(extra, child(at, keyword), hint + "Value") if extra is not False else ir.Primitive("any")
         keys = node.get("propertyNames")
         return ir.MapType(value, _constraints(keys) if isinstance(keys, dict) else ir.Constraints(), _constraints(node))
 
@@ -475,17 +478,19 @@ class SchemaLowerer:
         properties = node.get("properties")
         if isinstance(properties, dict):
             for wire, schema in properties.items():
+                if schema is False:
+                    continue  # a property that must not be there: neither a field nor an argument
                 result.properties[str(wire)] = (schema, child(at, "properties", str(wire)))
         elif properties is not None:
             self.report.error(at[1] + "/properties", "`properties` must be an object", file=at[0])
         required = node.get("required")
         if isinstance(required, list):
             result.required.extend(str(r) for r in required if str(r) not in result.required)
-        extra = node.get("additionalProperties")
+        extra = _extra_properties(node)
         if extra is False:
             result.extra_forbidden = True
         elif isinstance(extra, dict) and extra:
-            result.extra = (extra, child(at, "additionalProperties"))
+            result.extra = (extra, child(at, "additionalProperties" if "additionalProperties" in node else "unevaluatedProperties"))
         return result
 
     def _fill_model(self, definition: _Def, node: dict[str, Any], at: Location) -> None:
@@ -560,8 +565,16 @@ def _types(node: dict[str, Any]) -> set[str]:
     return set()
 
 
+def _extra_properties(node: dict[str, Any]) -> Any:
+    """What properties beyond ``properties`` must be: ``additionalProperties``, else 2020-12's
+    ``unevaluatedProperties`` (the same where nothing else evaluates them), else None."""
+    if "additionalProperties" in node:
+        return node["additionalProperties"]
+    return node.get("unevaluatedProperties")
+
+
 def _implied_type(node: dict[str, Any]) -> str | None:
-    if "properties" in node or "additionalProperties" in node or "propertyNames" in node:
+    if "properties" in node or "additionalProperties" in node or "unevaluatedProperties" in node or "propertyNames" in node:
         return "object"
     if "items" in node:
         return "array"

@@ -201,6 +201,10 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
                 wrong_branch = wrong_branch or (item == "Reference") != is_ref
         if wrong_branch:
             continue
+        if isinstance(node, bool) and error["type"] in {"model_type", "model_attributes_type"} and _allows_boolean_schemas(raw):
+            # JSON Schema 2020-12 (OpenAPI 3.1) lets `true`/`false` stand for a schema anywhere; openapi-pydantic does not know it.
+            if (error.get("ctx") or {}).get("class_name") == "Schema":
+                continue
         if error["type"] in {"recursion_loop", "recursion_depth_exceeded"}:
             depth = len(tokens)
             tokens = where_nesting_starts(tokens)
@@ -215,6 +219,10 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
         seen.add(at)
         problems.append(Problem(file, at, message))
     return problems[:MAX_PROBLEMS]
+
+
+def _allows_boolean_schemas(raw: dict[str, Any]) -> bool:
+    return str(raw.get("openapi", "")).startswith("3.1")
 
 
 _EXPECTED = {

@@ -726,6 +726,30 @@ def test_a_spec_without_operations_makes_a_client(feature: str) -> None:
         assert types.__all__ == []
 
 
+def test_boolean_schemas() -> None:
+    """`true` is anything, `false` nothing: a `false` property is neither a field nor an argument."""
+    types = load("boolean-schemas-31", "types")
+    assert list(types.Note.model_fields) == ["text", "meta", "labels"]
+    note = types.Note.model_validate({"text": "t", "meta": [1, {"a": None}], "labels": {"k": "v"}})
+    assert note.meta == [1, {"a": None}] and note.labels == {"k": "v"}
+    api = MockApi(json_reply({"text": "t", "meta": 3}))
+    notes = api.client("boolean-schemas-31").notes
+    assert "legacy" not in inspect.signature(notes.create).parameters
+    assert notes.create(text="t", meta={"any": ["thing"]}, none=[]).meta == 3
+    assert json.loads(api.last.content) == {"text": "t", "meta": {"any": ["thing"]}, "none": []}
+    with pytest.raises(ValueError, match="none"):
+        notes.create(text="t", none=[None])  # `items: false`: only the empty array is valid
+    assert len(api.requests) == 1
+
+
+def test_operations_without_responses_31() -> None:
+    api = MockApi(httpx.Response(204))
+    client = api.client("no-responses-31")
+    assert client.events.create(name="signup") is None
+    assert api.last.method == "POST" and json.loads(api.last.content) == {"name": "signup"}
+    assert client.health.list() is None and api.last.url.path == "/health"
+
+
 def test_unshadow_is_one_pass_over_the_annotation() -> None:
     """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
     from generator.render import _unshadow
