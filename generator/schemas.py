@@ -82,6 +82,7 @@ class SchemaLowerer:
         # Discriminator values a model's tag property takes, from the unions that list the model.
         self._tags: dict[Location, dict[str, list[str | int | bool]]] = {}
         self._followed: dict[tuple[Location, str], tuple[Any, Location]] = {}
+        self._is_30 = not str(self.resolver.root.raw.get("openapi", "")).startswith("3.1")
 
     def _claim_component_names(self) -> dict[Location, str]:
         schemas = self.resolver.root.raw.get("components", {}) or {}
@@ -110,6 +111,8 @@ class SchemaLowerer:
         if not isinstance(node, dict):
             self.report.error(at[1], f"a schema must be an object, not {kind_of(node)}", file=at[0])
             return ir.Primitive("any")
+        if self._is_30:
+            self._warn_30(node, at)
         if "$ref" in node:
             return self._reference(node, at)
         if at in self._inline:
@@ -117,6 +120,16 @@ class SchemaLowerer:
         result = self._lower_inline(node, at, hint)
         self._inline[at] = result
         return result
+
+    def _warn_30(self, node: dict[str, Any], at: Location) -> None:
+        """Leniencies: what 3.0 specs commonly get wrong, whose intent is clear, read with a warning."""
+        if "null" in _types(node):
+            self.report.warn(at[1] + "/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "in 3.0, write `nullable: true` on the schema that may be null", file=at[0])
+        if "$ref" in node:
+            ignored = sorted(str(k) for k in node if k != "$ref" and k not in _ANNOTATIONS)
+            if ignored:
+                names = ", ".join(f"`{k}`" for k in ignored)
+                self.report.warn(at[1], f"{names} beside `$ref` ignored, as OpenAPI 3.0 says", "to combine them, write `allOf: [{$ref: ...}, {...}]`", file=at[0])
 
     def is_model(self, node: dict[str, Any], at: Location) -> bool:
         """Whether a schema is an object with known properties (a request body to flatten)."""
@@ -335,6 +348,10 @@ class SchemaLowerer:
             self.report.error(at[1] + "/" + keyword, f"`{keyword}` must be a non-empty list", file=at[0])
             return ir.Primitive("any")
         non_null = [i for i, v in enumerate(raw) if not _is_null_schema(v)]
+        if self._is_30:
+            for i, v in enumerate(raw):
+                if i not in non_null and isinstance(v, dict):
+                    self._warn_30(v, child(at, keyword, i))
         if len(non_null) == 1:
             # `anyOf: [X, {type: null}]` is X made nullable: X keeps its own name, or the one it stands in for.
             index = non_null[0]

@@ -201,6 +201,8 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
                 wrong_branch = wrong_branch or (item == "Reference") != is_ref
         if wrong_branch:
             continue
+        if tokens and tokens[-1] == "type" and node == "null" and error["type"] in {"enum", "literal_error"}:
+            continue  # `type: 'null'` in 3.0: lowering reads it as `nullable: true`, with a warning
         if isinstance(node, bool) and error["type"] in {"model_type", "model_attributes_type"} and _allows_boolean_schemas(raw):
             # JSON Schema 2020-12 (OpenAPI 3.1) lets `true`/`false` stand for a schema anywhere; openapi-pydantic does not know it.
             if (error.get("ctx") or {}).get("class_name") == "Schema":
