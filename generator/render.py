@@ -213,7 +213,9 @@ class Renderer:
     def _depends_on(self, name: str) -> list[str]:
         deps = self._deps.get(name)
         if deps is None:
-            deps = self._deps[name] = self._refers_to(self.types.defs[name], side=None)
+            # Only names that are defined: a type reached only through a field its side leaves out
+            # (a readOnly property of a request-only model) is not generated, and not depended on.
+            deps = self._deps[name] = [n for n in self._refers_to(self.types.defs[name], side=None) if n in self.types.defs]
         return deps
 
     def _digest(self, name: str) -> str:

@@ -65,6 +65,10 @@ def place(operation: ir.Operation, all_paths: dict[str, set[str]]) -> tuple[tupl
     return tuple(literals), _COLLECTION[operation.http_method]
 
 
+# Decorators a resource class body uses: a child or method of that name would hide them from the rest of the body.
+_CLASS_BODY_NAMES = frozenset({"property", "overload"})
+
+
 def build(operations: list[ir.Operation], overrides: dict[str, str], spec_paths: dict[str, set[str]], type_names: frozenset[str] = frozenset()) -> tuple[ir.Resource, ...]:
     """The resource tree; ``spec_paths`` (every path of the spec with its methods) keeps placement
     the same whether or not ``--operation`` picked a subset."""
@@ -110,14 +114,14 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation]])
                 continue
             chain, _, operation = placed[i]
             result[i] = (chain, snake(operation.operation_id), operation)
-    taken: dict[tuple[str, ...], NameTable] = defaultdict(NameTable)
+    taken: dict[tuple[str, ...], NameTable] = defaultdict(lambda: NameTable(_CLASS_BODY_NAMES))
     return [(chain, taken[chain].claim(method), operation) for chain, method, operation in result]
 
 
 def _rename_children(node: _Node) -> _Node:
     """A child resource must not hide a method of its parent, nor a client attribute at the top."""
     methods = {op.method_name for op in node.operations}
-    taken = methods | (_CLIENT_ATTRIBUTES if not node.chain else set())
+    taken = methods | _CLASS_BODY_NAMES | (_CLIENT_ATTRIBUTES if not node.chain else set())
     renamed = {}
     for name, sub in node.children.items():
         new = name

@@ -787,6 +787,38 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     assert not (tmp_path / "pkg").exists()
 
 
+def test_resources_never_hide_the_class_body_decorators() -> None:
+    """A `property` resource hid `@property` from the rest of its class: "'property' object is not callable"."""
+    api = MockApi(json_reply({"address": "1 Main St"}), json_reply(["d1"]), json_reply(["n1"]), json_reply(["p1"]))
+    client = api.client("resource-names-decorators")
+    assert client.customers.property_.list("c1").address == "1 Main St" and raw_path(api.last) == "/customers/c1/property"
+    assert client.customers.property_.documents.list("c1", "p1") == ["d1"]
+    assert client.customers.notes.list("c1") == ["n1"] and client.property_.list() == ["p1"]
+    assert raw_path(api.last) == "/property"
+
+
+def test_discriminator_property_with_a_renamed_field() -> None:
+    """pydantic's `discriminator` names the Python field (`field_type`), not the JSON key (`__type`)."""
+    types = load("discriminator-renamed-tag", "types")
+    api = MockApi(json_reply({"__type": "CronExpression", "value": "0 * * * *"}), json_reply({"__type": "TimeDelta", "days": 1}), json_reply({"__type": "Later", "x": 1}))
+    schedules = api.client("discriminator-renamed-tag").schedules
+    cron = schedules.retrieve("s1")
+    assert type(cron) is types.CronExpression and cron.value == "0 * * * *" and cron.field_type == "CronExpression"
+    assert type(schedules.retrieve("s2")) is types.TimeDelta
+    assert schedules.retrieve("s3").to_dict() == {"__type": "Later", "x": 1}  # an unknown tag is kept
+
+
+def test_a_type_only_behind_a_read_only_request_property() -> None:
+    """`internal error: KeyError` once: the request's rules and render keys looked for `ItemMeta`."""
+    found = support.corpus().results["read-only-nested"]
+    assert "ItemMeta" not in {t.name for t in found.api.types}
+    api = MockApi(httpx.Response(204))
+    orders = api.client("read-only-nested").orders
+    assert orders.create(item={"sku": "abc"}) is None and json.loads(api.last.content) == {"item": {"sku": "abc"}}
+    with pytest.raises(ValueError, match="sku"):
+        orders.create(item={"sku": "a"})
+
+
 def test_unshadow_is_one_pass_over_the_annotation() -> None:
     """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
     from generator.render import _unshadow
