@@ -114,7 +114,12 @@ class SchemaLowerer:
         if self._is_30:
             self._warn_30(node, at)
         if "$ref" in node:
-            return self._reference(node, at)
+            if self._is_30 or not _object_siblings(node):
+                return self._reference(node, at)
+            # 3.1: keywords beside `$ref` apply too, as an `allOf` would (collect merges the target in).
+            if at not in self._inline:
+                self._inline[at] = self._inline_model(node, at, hint)
+            return self._inline[at]
         if at in self._inline:
             return self._inline[at]
         result = self._lower_inline(node, at, hint)
@@ -238,7 +243,7 @@ class SchemaLowerer:
                 inner, inner_at = self.follow(parts[0], child(at, "allOf", node["allOf"].index(parts[0])))
                 return self._shape(inner, inner_at) if isinstance(inner, dict) else "primitive"
             return "alias"
-        if types & {"array", "object"} or "items" in node or "additionalProperties" in node or "unevaluatedProperties" in node:
+        if types & {"array", "object"} or "items" in node or "prefixItems" in node or "additionalProperties" in node or "unevaluatedProperties" in node:
             return "alias"
         return "primitive"
 
@@ -261,7 +266,7 @@ class SchemaLowerer:
 
     def _lower_core(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
         if "const" in node:
-            return ir.LiteralType((node["const"],))
+            return _const_type(node["const"])
         if "enum" in node:
             return self._enum(node, at)
         if "oneOf" in node or "anyOf" in node:
@@ -283,6 +288,9 @@ class SchemaLowerer:
     def _single_type(self, node: dict[str, Any], kind: str | None, at: Location, hint: str) -> ir.Type:
         if kind == "array":
             items = node.get("items", True)
+            prefix = node.get("prefixItems")
+            if isinstance(prefix, list) and prefix:
+                return self._prefix_items(node, prefix, items, at, hint)
             item = self.lower(items, child(at, "items"), hint + "Item")
             # `items: false`: no item is valid, so the only valid array is the empty one.
             return ir.ListType(item, replace(_constraints(node), max_items=0) if items is False else _constraints(node))
@@ -294,6 +302,28 @@ class SchemaLowerer:
             return ir.Primitive("bytes", "binary")
         fmt = node.get("format") if isinstance(node.get("format"), str) else None
         return ir.Primitive(_PRIMITIVES[kind], fmt, _constraints(node))  # type: ignore[arg-type]
+
+    def _prefix_items(self, node: dict[str, Any], prefix: list[Any], items: Any, at: Location, hint: str) -> ir.Type:
+        """2020-12 ``prefixItems`` (a tuple): a list of any of the positions' types, and of ``items``
+        for the rest; with ``items: false`` at most as many items as positions."""
+        members: list[ir.Type] = []
+        for index, position in enumerate(prefix):
+            lowered = self.lower(position, child(at, "prefixItems", index), f"{hint}Item{index + 1}")
+            if lowered not in members:
+                members.append(lowered)
+        if items is not False:
+            rest = self.lower(items, child(at, "items"), hint + "Item")
+            if rest not in members:
+                members.append(rest)
+        constraints = _constraints(node)
+        if items is False:
+            most = len(prefix) if constraints.max_items is None else min(constraints.max_items, len(prefix))
+            constraints = replace(constraints, max_items=most)
+        if ir.Primitive("any") in members:
+            item: ir.Type = ir.Primitive("any")
+        else:
+            item = members[0] if len(members) == 1 else ir.UnionType(tuple(members))
+        return ir.ListType(item, constraints)
 
     def _enum(self, node: dict[str, Any], at: Location) -> ir.Type:
         values = node["enum"]
@@ -488,6 +518,10 @@ class SchemaLowerer:
         if depth > 64:
             raise SpecError([self.report.problem(at[1], "`allOf` nested too deeply", file=at[0])])
         result = _Object()
+        if "$ref" in node and not self._is_30:
+            target, target_at = self.follow(node, at)
+            if isinstance(target, dict):
+                _merge(result, self.collect(target, target_at, depth + 1))
         for index, part in enumerate(node.get("allOf") or ()):
             part_node, part_at = self.follow(part, child(at, "allOf", index))
             if isinstance(part_node, dict):
@@ -590,10 +624,26 @@ def _extra_properties(node: dict[str, Any]) -> Any:
     return node.get("unevaluatedProperties")
 
 
+def _object_siblings(node: dict[str, Any]) -> bool:
+    """Whether keywords beside a ``$ref`` add properties or requirements to the object it names."""
+    return isinstance(node.get("properties"), dict) and bool(node["properties"]) or isinstance(node.get("required"), list) and bool(node["required"])
+
+
+def _const_type(value: Any) -> ir.Type:
+    """``const`` of any JSON value: a ``Literal`` of a scalar, else the value's JSON type."""
+    if value is None:
+        return ir.Primitive("none")
+    if isinstance(value, (str, int, float, bool)):
+        return ir.LiteralType((value,))
+    if isinstance(value, dict):
+        return ir.MapType(ir.Primitive("any"))
+    return ir.ListType(ir.Primitive("any"))
+
+
 def _implied_type(node: dict[str, Any]) -> str | None:
     if "properties" in node or "additionalProperties" in node or "unevaluatedProperties" in node or "propertyNames" in node:
         return "object"
-    if "items" in node:
+    if "items" in node or "prefixItems" in node:
         return "array"
     return None
 
@@ -716,5 +766,5 @@ def _text(value: Any) -> str | None:
 
 
 def _name_from_pointer(ptr: str) -> str:
-    tokens = [t for t in ptr.split("/") if t and t not in {"components", "schemas", "properties", "items", "content"}]
+    tokens = [t for t in ptr.split("/") if t and t not in {"components", "schemas", "properties", "items", "content", "$defs", "definitions"}]
     return "".join(pascal(t) for t in tokens[-2:]) or "Model"

@@ -819,6 +819,62 @@ def test_a_type_only_behind_a_read_only_request_property() -> None:
         orders.create(item={"sku": "a"})
 
 
+# --- JSON Schema 2020-12 as 3.1 specs write it -------------------------------------------------
+
+
+def test_defs_prefix_items_and_annotations_31() -> None:
+    types = load("json-schema-2020-31", "types")
+    assert {"ShapePoint", "ShapePointParam"} <= set(types.__all__)  # `$defs/Point` is named for where it stands
+    shape = types.Shape.model_validate({"origin": {"x": 1, "y": 2}, "pair": ["n", 2], "path": ["l", {"x": 0, "y": 1}], "label": "square"})
+    assert isinstance(shape.origin, types.ShapePoint) and shape.pair == ["n", 2]
+    assert shape.path is not None and shape.path[0] == "l" and isinstance(shape.path[1], types.ShapePoint)
+    api = MockApi(json_reply({"origin": {"x": 0, "y": 0}}))
+    shapes = api.client("json-schema-2020-31").shapes
+    shapes.create(origin={"x": 0, "y": 0}, pair=["n", 1], billing={"card": "c", "address": "a"}, thumbnail="iVBORw0KGgo=")
+    assert json.loads(api.last.content)["pair"] == ["n", 1] and json.loads(api.last.content)["thumbnail"] == "iVBORw0KGgo="
+    with pytest.raises(ValueError, match="pair"):
+        shapes.create(origin={"x": 0, "y": 0}, pair=["n", 1, "extra"])  # `items: false` after two positions
+    assert len(api.requests) == 1
+
+
+def test_const_of_any_json_value_31() -> None:
+    types = load("const-any-31", "types")
+    hints = typing.get_type_hints(types.Settings)
+    assert typing.get_args(hints["version"]) == (2,)
+    settings = types.Settings.model_validate({"version": 2, "ratio": 0.5, "enabled": True, "cleared": None, "defaults": {"mode": "auto"}, "order": ["a", "b"]})
+    assert (settings.defaults, settings.order, settings.cleared) == ({"mode": "auto"}, ["a", "b"], None)
+    api = MockApi(json_reply({"version": 2}))
+    api.client("const-any-31").settings.update(version=2, defaults={"mode": "auto"}, order=["a", "b"], cleared=None)
+    assert json.loads(api.last.content) == {"version": 2, "defaults": {"mode": "auto"}, "order": ["a", "b"], "cleared": None}
+    with pytest.raises(ValueError, match="version"):
+        api.client("const-any-31").settings.update(version=3)
+
+
+def test_ref_siblings_apply_in_31() -> None:
+    types = load("ref-siblings-31", "types")
+    assert '    """Who to write to."""' in support.corpus().files("ref-siblings-31")["types/account.py"]
+    hints = typing.get_type_hints(types.Account)
+    assert types.Person in typing.get_args(hints["contact"])
+    (owner_type,) = [t for t in typing.get_args(hints["owner"]) if t is not type(None)]
+    assert owner_type is not types.Person and set(owner_type.model_fields) == {"id", "name", "since"}
+    assert owner_type.model_fields["id"].is_required() and not owner_type.model_fields["name"].is_required()
+    account = MockApi(json_reply({"owner": {"id": "p1", "since": "2020"}, "contact": {"name": "Ann"}})).client("ref-siblings-31").accounts.list()
+    assert (account.owner.id, account.owner.since, account.contact.name) == ("p1", "2020", "Ann")
+
+
+def test_type_lists_with_several_non_null_types_31() -> None:
+    api = MockApi(json_reply({"value": 7}), json_reply({"value": "seven"}))
+    cells = api.client("type-lists-31").cells
+    assert cells.update("a1", value=None, tags="t").value == 7
+    assert json.loads(api.last.content) == {"value": None, "tags": "t"}
+    assert cells.update("a1", value=True, tags=["x", "y"]).value == "seven"
+    assert json.loads(api.last.content) == {"value": True, "tags": ["x", "y"]}
+    cells.update("a1", value=1234.5)  # maxLength is for the string member only
+    with pytest.raises(ValueError, match="value"):
+        cells.update("a1", value="long")
+    assert len(api.requests) == 3
+
+
 def test_unshadow_is_one_pass_over_the_annotation() -> None:
     """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
     from generator.render import _unshadow
