@@ -91,7 +91,9 @@ class Renderer:
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
         self._rules: dict[int, tuple[ir.Type, str | None]] = {}
+        # Per definition, not per field: a class's fields are written one by one (20,000 in one spec).
         self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
+        self._shadowed_keys: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
 
     def _compiled_templates_dir(self) -> Path | None:
         """Beside the templates, as Python keeps its own bytecode in ``__pycache__``.
@@ -297,8 +299,14 @@ class Renderer:
         return found[1]
 
     def _unshadow(self, annotation: str, definition: ir.NamedDef, builtins_only: bool = False) -> str:
-        shadowed = self._shadowed_names(definition) if not builtins_only else _shadowed_builtins(definition)
-        return _unshadow(annotation, shadowed)
+        """The filter: ``builtins_only`` for a TypedDict, whose keys hide only builtin types (mypy reads
+        its annotations in the class body; nothing is assigned there at run time)."""
+        if not builtins_only:
+            return _unshadow(annotation, self._shadowed_names(definition))
+        found = self._shadowed_keys.get(id(definition))
+        if found is None or found[0] is not definition:
+            found = self._shadowed_keys[id(definition)] = (definition, _shadowed_builtins(definition))
+        return _unshadow(annotation, found[1])
 
     def _module_imports(self, module: str, entries: tuple[Entry, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         needed: dict[str, set[str]] = {}
