@@ -107,6 +107,9 @@ class SchemaLowerer:
 
     def _lower_node(self, node: Any, at: Location, hint: str) -> ir.Type:
         if isinstance(node, bool):
+            # Only where the document has one: callers stand `True` in for a schema that is left out.
+            if self._is_30 and not at[1].endswith("/additionalProperties") and isinstance(self.resolver.node(at), bool):
+                self._warn_boolean(at)
             return ir.Primitive("any") if node else ir.Primitive("none")
         if not isinstance(node, dict):
             self.report.error(at[1], f"a schema must be an object, not {kind_of(node)}", file=at[0])
@@ -135,6 +138,9 @@ class SchemaLowerer:
             if ignored:
                 names = ", ".join(f"`{k}`" for k in ignored)
                 self.report.warn(at[1], f"{names} beside `$ref` ignored, as OpenAPI 3.0 says", "to combine them, write `allOf: [{$ref: ...}, {...}]`", file=at[0])
+
+    def _warn_boolean(self, at: Location) -> None:
+        self.report.warn(at[1], "a boolean schema is JSON Schema 2020-12 (OpenAPI 3.1), not 3.0; read as 2020-12 reads it", "in 3.0, write `{}` for true and `not: {}` for false", file=at[0])
 
     def is_model(self, node: dict[str, Any], at: Location) -> bool:
         """Whether a schema is an object with known properties (a request body to flatten)."""
@@ -530,6 +536,8 @@ class SchemaLowerer:
         if isinstance(properties, dict):
             for wire, schema in properties.items():
                 if schema is False:
+                    if self._is_30:
+                        self._warn_boolean(child(at, "properties", str(wire)))
                     continue  # a property that must not be there: neither a field nor an argument
                 result.properties[str(wire)] = (schema, child(at, "properties", str(wire)))
         elif properties is not None:

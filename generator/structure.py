@@ -203,8 +203,9 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
             continue
         if tokens and tokens[-1] == "type" and node == "null" and error["type"] in {"enum", "literal_error"}:
             continue  # `type: 'null'` in 3.0: lowering reads it as `nullable: true`, with a warning
-        if isinstance(node, bool) and error["type"] in {"model_type", "model_attributes_type"} and _allows_boolean_schemas(raw):
-            # JSON Schema 2020-12 (OpenAPI 3.1) lets `true`/`false` stand for a schema anywhere; openapi-pydantic does not know it.
+        if isinstance(node, bool) and error["type"] in {"model_type", "model_attributes_type"}:
+            # JSON Schema 2020-12 (OpenAPI 3.1) lets `true`/`false` stand for a schema anywhere; openapi-pydantic
+            # does not know it. Lowering reads them (with a warning in a 3.0 document).
             if (error.get("ctx") or {}).get("class_name") == "Schema":
                 continue
         if error["type"] in {"recursion_loop", "recursion_depth_exceeded"}:
@@ -221,10 +222,6 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
         seen.add(at)
         problems.append(Problem(file, at, message))
     return problems[:MAX_PROBLEMS]
-
-
-def _allows_boolean_schemas(raw: dict[str, Any]) -> bool:
-    return str(raw.get("openapi", "")).startswith("3.1")
 
 
 _EXPECTED = {
