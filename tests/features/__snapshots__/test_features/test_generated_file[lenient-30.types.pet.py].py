@@ -16,3 +16,5 @@ class Pet(BaseModel):
 
     owner: Owner | None = None
     """Who looks after the pet."""
+
+    meta: object | None = None
