@@ -134,7 +134,8 @@ class SchemaLowerer:
         if "null" in _types(node):
             self.report.warn(at[1] + "/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "in 3.0, write `nullable: true` on the schema that may be null", file=at[0])
         if "$ref" in node:
-            ignored = sorted(str(k) for k in node if k != "$ref" and k not in _ANNOTATIONS)
+            # Extensions (`x-ms-client-flatten`) and `xml` are not schema keywords: beside a `$ref` they are no mistake.
+            ignored = sorted(str(k) for k in node if k != "$ref" and k not in _ANNOTATIONS and k != "xml" and not str(k).startswith("x-"))
             if ignored:
                 names = ", ".join(f"`{k}`" for k in ignored)
                 self.report.warn(at[1], f"{names} beside `$ref` ignored, as OpenAPI 3.0 says", "to combine them, write `allOf: [{$ref: ...}, {...}]`", file=at[0])
