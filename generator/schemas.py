@@ -220,6 +220,12 @@ class SchemaLowerer:
             result = self._lower_inline(node, at, "Model")
             self._targets[at] = result
             return result
+        existing = self.defs.get(at)
+        if existing is not None:
+            # Lowered in place first (an inline object that a `$ref` elsewhere points into): one type, one name.
+            named_existing: ir.Type = ir.NamedType(existing.name)
+            self._targets[at] = ir.NullableType(named_existing) if _is_nullable(node) else named_existing
+            return self._targets[at]
         name = self._component_names.get(at) or self.names.claim(pascal(_name_from_pointer(at[1])), sep="")
         definition = _Def(name, at, "model" if shape == "model" else "alias", description=_text(node.get("description")))
         self.defs[at] = definition

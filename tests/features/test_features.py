@@ -822,6 +822,16 @@ def test_a_type_only_behind_a_read_only_request_property() -> None:
         orders.create(item={"sku": "a"})
 
 
+def test_a_ref_into_a_schema_lowered_in_place() -> None:
+    """`internal error: KeyError` once (codat.io/accounting): the `$ref` target got a second definition."""
+    types = load("ref-into-inline-schema", "types")
+    api = MockApi(json_reply({"lines": [{"amount": 1.5}]}), json_reply({"top": {"amount": 2}}))
+    client = api.client("ref-into-inline-schema")
+    (line,) = client.reports.list().lines
+    top = client.summary.list().top
+    assert type(line) is type(top) is types.ReportLinesItem and top.amount == 2
+
+
 # --- JSON Schema 2020-12 as 3.1 specs write it -------------------------------------------------
 
 
