@@ -114,8 +114,7 @@ class SchemaLowerer:
         if not isinstance(node, dict):
             self.report.error(at[1], f"a schema must be an object, not {kind_of(node)}", file=at[0])
             return ir.Primitive("any")
-        if self._is_30:
-            self._warn_30(node, at)
+        self._leniencies(node, at)
         if "$ref" in node:
             if self._is_30 or not _object_siblings(node):
                 return self._reference(node, at)
@@ -128,6 +127,13 @@ class SchemaLowerer:
         result = self._lower_inline(node, at, hint)
         self._inline[at] = result
         return result
+
+    def _leniencies(self, node: dict[str, Any], at: Location) -> None:
+        """Warn of what a schema gets wrong whose intent is clear (each schema node is lowered through here)."""
+        if self._is_30:
+            self._warn_30(node, at)
+        elif "examples" in node and not isinstance(node["examples"], list):
+            self.report.warn(at[1] + "/examples", "a schema's `examples` must be a list; ignored", "write `examples: [...]`, or `example:` for one", file=at[0])
 
     def _warn_30(self, node: dict[str, Any], at: Location) -> None:
         """Leniencies: what 3.0 specs commonly get wrong, whose intent is clear, read with a warning."""
@@ -215,6 +221,7 @@ class SchemaLowerer:
     def _define(self, node: Any, at: Location) -> ir.Type:
         if not isinstance(node, dict):
             return self.lower(node, at, "Model")
+        self._leniencies(node, at)
         shape = self._shape(node, at)
         if shape == "primitive":
             result = self._lower_inline(node, at, "Model")

@@ -42,7 +42,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # Features that show a leniency: invalid on purpose, each read with the warnings it earns.
-LENIENT = {"lenient-30"}
+LENIENT = {"lenient-30", "lenient-31"}
 
 
 def test_corpus_covers_every_concept() -> None:
@@ -778,6 +778,13 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     assert (pet.nickname, pet.age) == (None, None) and isinstance(pet.owner, types.Owner)
     assert "legacy" not in types.Pet.model_fields and types.Pet.model_validate({"name": "R", "nickname": None, "meta": [1]}).meta == [1]
     assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "age": 2.5}).age == 2.5
+
+
+def test_lenient_31_examples_map_is_ignored_with_a_warning() -> None:
+    found = support.corpus().results["lenient-31"]
+    assert [(w.pointer, w.severity) for w in found.warnings] == [("/components/schemas/Status/examples", "warning")]
+    assert found.warnings[0].line > 0
+    assert MockApi(json_reply({"state": "ok"})).client("lenient-31").status.list().state == "ok"
 
 
 def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
