@@ -839,6 +839,16 @@ def test_a_ref_into_a_schema_lowered_in_place() -> None:
     assert type(line) is type(top) is types.ReportLinesItem and top.amount == 2
 
 
+def test_a_recursive_union_alias_parses() -> None:
+    """`Value = Union[..., Sequence["Value"]]` as a plain alias made pydantic recurse without end (vercel.com)."""
+    types = load("recursive-alias", "types")
+    item = types.Item.model_validate({"key": "k", "value": ["a", [True, None, {"n": 1}]]})
+    assert item.value == ["a", [True, None, {"n": 1}]]
+    api = MockApi(json_reply({"key": "k", "value": [["x"]]}))
+    assert api.client("recursive-alias").items.update("k", value=[1, ["y", None]]).value == [["x"]]
+    assert json.loads(api.last.content) == {"value": [1, ["y", None]]}
+
+
 # --- JSON Schema 2020-12 as 3.1 specs write it -------------------------------------------------
 
 

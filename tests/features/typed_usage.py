@@ -22,6 +22,8 @@ from feat_no_security import Client as OpenClient
 from feat_nullable_31 import Client as ProfilesClient
 from feat_query_styles import Client as ItemsClient
 from feat_read_write_only import Client as UsersClient
+from feat_recursive_alias import Client as ValuesClient
+from feat_recursive_alias.types import Value
 from feat_request_response_shared import Client as BooksClient
 from feat_request_response_shared.types import Book, BookParam
 from feat_sse_stream import Client as StreamClient
@@ -138,3 +140,10 @@ def required_body_properties(client: ContainersClient) -> None:
     client.containers.create(name="web", image="nginx", labels={"a": "b"})
     client.containers.create(name="web")  # type: ignore[call-arg]
     client.containers.update("c1")
+
+
+def recursive_alias(client: ValuesClient) -> None:
+    item = client.items.update("k", value=[1, ["a", None, {"x": 1}]])
+    value: Value | None = item.value
+    client.items.update("k", value=[object()])  # type: ignore[list-item]
+    print(value)
