@@ -94,6 +94,7 @@ class Renderer:
         # Per definition, not per field: a class's fields are written one by one (20,000 in one spec).
         self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
         self._shadowed_keys: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
+        self._shadowed_members: dict[int, tuple[ir.Resource, dict[int, frozenset[str]]]] = {}
 
     def _compiled_templates_dir(self) -> Path | None:
         """Beside the templates, as Python keeps its own bytecode in ``__pycache__``.
@@ -137,6 +138,7 @@ class Renderer:
             type_imports=self._type_imports,
             quote_forward=_quote_forward,
             unshadow=self._unshadow,
+            unshadow_members=self._unshadow_members,
             import_line=lambda item: self._from_import("." + item[0], list(item[1])),
             from_import=self._from_import,
             format_as=lambda name: f"{name} as {name}",
@@ -297,6 +299,20 @@ class Renderer:
                 names = frozenset(fields & (used | _BUILTIN_TYPES))
             found = self._shadowed[id(definition)] = (definition, names)
         return found[1]
+
+    def _unshadow_members(self, annotation: str, resource: ir.Resource, op: ir.Operation) -> str:
+        """A method's return annotation, where the members defined before it in its class body (its
+        children, then the methods before it: `list`) hide builtin types from mypy."""
+        found = self._shadowed_members.get(id(resource))
+        if found is None or found[0] is not resource:
+            before: dict[int, frozenset[str]] = {}
+            taken = set(_BUILTIN_TYPES.intersection(c.name for c in resource.children))
+            for earlier in resource.operations:
+                before[id(earlier)] = frozenset(taken)
+                if earlier.method_name in _BUILTIN_TYPES:
+                    taken.add(earlier.method_name)
+            found = self._shadowed_members[id(resource)] = (resource, before)
+        return _unshadow(annotation, found[1].get(id(op), frozenset()))
 
     def _unshadow(self, annotation: str, definition: ir.NamedDef, builtins_only: bool = False) -> str:
         """The filter: ``builtins_only`` for a TypedDict, whose keys hide only builtin types (mypy reads

@@ -805,6 +805,11 @@ def test_resources_never_hide_the_class_body_decorators() -> None:
     assert client.customers.property_.documents.list("c1", "p1") == ["d1"]
     assert client.customers.notes.list("c1") == ["n1"] and client.property_.list() == ["p1"]
     assert raw_path(api.last) == "/property"
+    # A `list` method hides the builtin from the annotations after it (for mypy): they say `builtins.list`.
+    assert "-> builtins.list[str]:" in support.corpus().files("resource-names-decorators")["resources/tags.py"]
+    api.replies = [json_reply(["a", "b"])]
+    assert client.tags.list() == ["a", "b"] and client.tags.create(body=["a"]) == ["a", "b"]
+    assert json.loads(api.last.content) == ["a"]
 
 
 def test_discriminator_property_with_a_renamed_field() -> None:
