@@ -14,6 +14,7 @@ from ._runtime._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, AuthSpec, Sy
 if TYPE_CHECKING:
     from .resources.customers import AsyncCustomers, Customers
     from .resources.property import AsyncPropertyResource, PropertyResource
+    from .resources.tags import AsyncTags, Tags
 
 __version__ = "0.1.0"
 
@@ -78,6 +79,12 @@ class Client(SyncAPIClient):
 
         return PropertyResource(self)
 
+    @property
+    def tags(self) -> Tags:
+        from .resources.tags import Tags
+
+        return Tags(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for Resources named like the decorators of a class body.
@@ -127,3 +134,9 @@ class AsyncClient(AsyncAPIClient):
         from .resources.property import AsyncPropertyResource
 
         return AsyncPropertyResource(self)
+
+    @property
+    def tags(self) -> AsyncTags:
+        from .resources.tags import AsyncTags
+
+        return AsyncTags(self)
