@@ -213,7 +213,7 @@ class OperationLowerer:
         required = body.get("required") is True
         target, target_at = self.resolver.follow(schema, schema_at) if isinstance(schema, dict) else (schema, schema_at)
         if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
-            return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, required, kind)  # type: ignore[arg-type]
+            return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, kind)  # type: ignore[arg-type]
         param = names.claim("body")
         body_type = self.schemas.lower(schema, schema_at, hint + "Body")
         if kind in {"binary"}:
@@ -221,7 +221,7 @@ class OperationLowerer:
         parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")))
         return ir.Body(kind, media, required, flattened=False, param=param), [parameter]  # type: ignore[arg-type]
 
-    def _flatten(self, target: dict[str, Any], at: Location, hint: str, names: NameTable, body_required: bool, kind: str) -> list[ir.Parameter]:
+    def _flatten(self, target: dict[str, Any], at: Location, hint: str, names: NameTable, kind: str) -> list[ir.Parameter]:
         obj = self.schemas.collect(target, at)
         model_hint = self.schemas.component_name(at) or hint + "Body"
         parameters = []
@@ -238,7 +238,9 @@ class OperationLowerer:
                     wire_name=wire,
                     location="body",
                     type=lowered,
-                    required=body_required and wire in obj.required,
+                    # Whatever `requestBody.required` says: a body without it is not valid, and the
+                    # flattened body is always sent (`{}` when it requires nothing and nothing is given).
+                    required=wire in obj.required,
                     description=self.schemas.description_of(schema, schema_at),
                     default=self.schemas.default_of(schema, schema_at),
                     deprecated=bool(source.get("deprecated") or prop.get("deprecated")),
@@ -248,6 +250,8 @@ class OperationLowerer:
 
     def _responses(self, node: dict[str, Any], at: Location, hint: str, body_parameters: list[ir.Parameter]) -> tuple[ir.Response, ir.Stream | None]:
         responses = node.get("responses")
+        if responses is None and str(self.root.raw.get("openapi", "")).startswith("3.1"):
+            return ir.Response("none", None), None  # optional in 3.1: nothing is documented, nothing parsed
         if not isinstance(responses, dict) or not responses:
             self.report.error(at[1], "the operation has no `responses`", "add at least one response, e.g. `'200': {description: OK}`", file=at[0])
             return ir.Response("none", None), None

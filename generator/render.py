@@ -68,6 +68,10 @@ class TypesModule:
     entries: tuple[Entry, ...]
     imports: tuple[tuple[str, tuple[str, ...]], ...]
     forward: frozenset[str]
+    # Types a model's field shares a name with: written `_Name`, an alias of the module-level name
+    # (`imported_aliases` after the imports, `local_aliases` after the type's own definition).
+    imported_aliases: tuple[str, ...] = ()
+    local_aliases: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,10 @@ class Renderer:
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
         self._rules: dict[int, tuple[ir.Type, str | None]] = {}
+        # Per definition, not per field: a class's fields are written one by one (20,000 in one spec).
+        self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
+        self._shadowed_keys: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
+        self._shadowed_members: dict[int, tuple[ir.Resource, dict[int, frozenset[str]]]] = {}
 
     def _compiled_templates_dir(self) -> Path | None:
         """Beside the templates, as Python keeps its own bytecode in ``__pycache__``; None: compile in memory.
@@ -138,7 +146,8 @@ class Renderer:
             is_identifier=_is_plain_identifier,
             type_imports=self._type_imports,
             quote_forward=_quote_forward,
-            unshadow=_unshadow,
+            unshadow=self._unshadow,
+            unshadow_members=self._unshadow_members,
             import_line=lambda item: self._from_import("." + item[0], list(item[1])),
             from_import=self._from_import,
             format_as=lambda name: f"{name} as {name}",
@@ -218,7 +227,9 @@ class Renderer:
     def _depends_on(self, name: str) -> list[str]:
         deps = self._deps.get(name)
         if deps is None:
-            deps = self._deps[name] = self._refers_to(self.types.defs[name], side=None)
+            # Only names that are defined: a type reached only through a field its side leaves out
+            # (a readOnly property of a request-only model) is not generated, and not depended on.
+            deps = self._deps[name] = [n for n in self._refers_to(self.types.defs[name], side=None) if n in self.types.defs]
         return deps
 
     def _digest(self, name: str) -> str:
@@ -249,7 +260,7 @@ class Renderer:
         seen = [(name, self.types.written_as(name)) for name in referenced]
         entries = [(entry.side, self._def_digest(entry.definition)) for entry in module.entries]
         # Sorted: a frozenset's repr follows the hash seed, and the key must not.
-        own = (module.name, module.side, entries, module.imports, sorted(module.forward))
+        own = (module.name, module.side, entries, module.imports, sorted(module.forward), module.imported_aliases, sorted(module.local_aliases))
         payload = repr((self._salt, template, self.options, own, seen))
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -277,8 +288,51 @@ class Renderer:
         for name in sorted(grouped):
             entries = tuple(grouped[name])
             side = "request" if all(e.side == "request" for e in entries) else "response"
-            modules.append(TypesModule(name, side, entries, self._module_imports(name, entries), _forward_names(entries, self.types)))
+            aliased = sorted({n for e in entries if e.side == "response" and e.kind == "model" for n in self._shadowed_names(e.definition) - _BUILTIN_TYPES})
+            local = frozenset(e.class_name for e in entries) & set(aliased)
+            imported = tuple(n for n in aliased if n not in local)
+            modules.append(TypesModule(name, side, entries, self._module_imports(name, entries), _forward_names(entries, self.types), imported, local))
         return modules
+
+    def _shadowed_names(self, definition: ir.NamedDef) -> frozenset[str]:
+        """Names a response model's annotations use that one of its fields also has.
+
+        Annotations are evaluated in the class body, where a field with a default (``PaymentMethod:
+        PaymentMethod | None = None``) has already replaced the module's name with its value.
+        """
+        found = self._shadowed.get(id(definition))
+        if found is None or found[0] is not definition:
+            names: frozenset[str] = frozenset()
+            if isinstance(definition, ir.Model):
+                fields = {f.name for f in definition.fields if not f.write_only}
+                used = {self.types.defs[n].name for f in definition.fields if not f.write_only for n in self.types.names_in(f.type)}
+                names = frozenset(fields & (used | _BUILTIN_TYPES))
+            found = self._shadowed[id(definition)] = (definition, names)
+        return found[1]
+
+    def _unshadow_members(self, annotation: str, resource: ir.Resource, op: ir.Operation) -> str:
+        """A method's return annotation, where the members defined before it in its class body (its
+        children, then the methods before it: `list`) hide builtin types from mypy."""
+        found = self._shadowed_members.get(id(resource))
+        if found is None or found[0] is not resource:
+            before: dict[int, frozenset[str]] = {}
+            taken = set(_BUILTIN_TYPES.intersection(c.name for c in resource.children))
+            for earlier in resource.operations:
+                before[id(earlier)] = frozenset(taken)
+                if earlier.method_name in _BUILTIN_TYPES:
+                    taken.add(earlier.method_name)
+            found = self._shadowed_members[id(resource)] = (resource, before)
+        return _unshadow(annotation, found[1].get(id(op), frozenset()))
+
+    def _unshadow(self, annotation: str, definition: ir.NamedDef, builtins_only: bool = False) -> str:
+        """The filter: ``builtins_only`` for a TypedDict, whose keys hide only builtin types (mypy reads
+        its annotations in the class body; nothing is assigned there at run time)."""
+        if not builtins_only:
+            return _unshadow(annotation, self._shadowed_names(definition))
+        found = self._shadowed_keys.get(id(definition))
+        if found is None or found[0] is not definition:
+            found = self._shadowed_keys[id(definition)] = (definition, _shadowed_builtins(definition))
+        return _unshadow(annotation, found[1])
 
     def _module_imports(self, module: str, entries: tuple[Entry, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         needed: dict[str, set[str]] = {}
@@ -460,14 +514,33 @@ _BUILTIN_TYPES = frozenset({"object", "str", "int", "float", "bool", "bytes", "l
 _STRING_LITERAL = re.compile(r"(\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')")
 
 
-def _unshadow(annotation: str, field_names: list[str]) -> str:
-    """``builtins.object`` where a class has a field named ``object`` (annotations resolve in the class body)."""
-    shadowed = _BUILTIN_TYPES.intersection(field_names)
+_NAME_USE = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def _shadowed_builtins(definition: ir.NamedDef) -> frozenset[str]:
+    """Builtin types a TypedDict's keys are named like (its keys are wire names)."""
+    if not isinstance(definition, ir.Model):
+        return frozenset()
+    return _BUILTIN_TYPES.intersection(f.wire_name for f in definition.fields if not f.read_only)
+
+
+def _unshadow(annotation: str, shadowed: frozenset[str]) -> str:
+    """Names a class's own fields shadow, written so that they still mean the module's name.
+
+    ``builtins.object`` for a builtin type, ``_Name`` (the module's alias) for a generated type.
+    One pass over the annotation, whatever the number of fields: each name is looked up in a set.
+    """
     if not shadowed:
         return annotation
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
+
+    def fix(match: re.Match[str]) -> str:
+        name = match.group(0)
+        if name not in shadowed:
+            return name
+        return "builtins." + name if name in _BUILTIN_TYPES else "_" + name
+
     parts = _STRING_LITERAL.split(annotation)
-    return "".join(part if i % 2 else pattern.sub(r"builtins.\1", part) for i, part in enumerate(parts))
+    return "".join(part if i % 2 else _NAME_USE.sub(fix, part) for i, part in enumerate(parts))
 
 
 def _is_keyword(name: str) -> bool:

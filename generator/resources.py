@@ -342,6 +342,10 @@ class _Groups:
         return sorted(set(self.keys.values()) - self.used)
 
 
+# Decorators a resource class body uses: a child or method of that name would hide them from the rest of the body.
+_CLASS_BODY_NAMES = frozenset({"property", "overload"})
+
+
 def build(
     operations: list[ir.Operation],
     overrides: dict[str, str],
@@ -478,7 +482,7 @@ def _resolve_collisions(placed: list[tuple[tuple[str, ...], str, ir.Operation, b
                 result[i] = (chain, snake(operation.operation_id), operation)
     # Numbering is the last resort, for names the operationIds cannot tell apart either; pinned and
     # conventional names are claimed first.
-    taken: dict[tuple[str, ...], NameTable] = defaultdict(NameTable)
+    taken: dict[tuple[str, ...], NameTable] = defaultdict(lambda: NameTable(_CLASS_BODY_NAMES))
     order = sorted(range(len(result)), key=lambda i: (not placed[i][3], i not in kept and len(groups[placed[i][:2]]) > 1))
     final: dict[int, tuple[tuple[str, ...], str, ir.Operation]] = {}
     for i in order:
@@ -497,7 +501,7 @@ def _rename_children(node: _Node) -> _Node:
     """A child resource must not hide a method of its parent, nor a client attribute at the top, nor
     `with_raw_response` / `with_streaming_response` below it (a trailing `_` is added)."""
     methods = {op.method_name for op in node.operations}
-    taken = methods | (_CLIENT_ATTRIBUTES if not node.chain else _RESOURCE_ATTRIBUTES)
+    taken = methods | _CLASS_BODY_NAMES | (_CLIENT_ATTRIBUTES if not node.chain else _RESOURCE_ATTRIBUTES)
     renamed = {}
     for name, sub in node.children.items():
         new = name

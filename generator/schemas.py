@@ -26,6 +26,8 @@ _ANNOTATIONS = frozenset({"description", "title", "nullable", "default", "exampl
 # Attributes of the runtime BaseModel that a field must not shadow.
 _MODEL_ATTRIBUTES = frozenset(
     {"copy", "dict", "json", "schema", "schema_json", "validate", "construct", "fields", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs", "to_dict", "to_json"}
+    # Names the class body itself uses after a field is defined (`= Field(...)`, `Literal[...]`).
+    | {"Field", "Literal", "Annotated", "Union", "Optional", "TypeAlias", "KeepUnknown", "KeepUnmatched", "builtins"}
 )
 
 
@@ -80,6 +82,7 @@ class SchemaLowerer:
         # Discriminator values a model's tag property takes, from the unions that list the model.
         self._tags: dict[Location, dict[str, list[str | int | bool]]] = {}
         self._followed: dict[tuple[Location, str], tuple[Any, Location]] = {}
+        self._is_30 = not str(self.resolver.root.raw.get("openapi", "")).startswith("3.1")
 
     def _claim_component_names(self) -> dict[Location, str]:
         schemas = self.resolver.root.raw.get("components", {}) or {}
@@ -104,17 +107,47 @@ class SchemaLowerer:
 
     def _lower_node(self, node: Any, at: Location, hint: str) -> ir.Type:
         if isinstance(node, bool):
+            # Only where the document has one: callers stand `True` in for a schema that is left out.
+            if self._is_30 and not at[1].endswith("/additionalProperties") and isinstance(self.resolver.node(at), bool):
+                self._warn_boolean(at)
             return ir.Primitive("any") if node else ir.Primitive("none")
         if not isinstance(node, dict):
             self.report.error(at[1], f"a schema must be an object, not {kind_of(node)}", file=at[0])
             return ir.Primitive("any")
+        self._leniencies(node, at)
         if "$ref" in node:
-            return self._reference(node, at)
+            if self._is_30 or not _object_siblings(node):
+                return self._reference(node, at)
+            # 3.1: keywords beside `$ref` apply too, as an `allOf` would (collect merges the target in).
+            if at not in self._inline:
+                self._inline[at] = self._inline_model(node, at, hint)
+            return self._inline[at]
         if at in self._inline:
             return self._inline[at]
         result = self._lower_inline(node, at, hint)
         self._inline[at] = result
         return result
+
+    def _leniencies(self, node: dict[str, Any], at: Location) -> None:
+        """Warn of what a schema gets wrong whose intent is clear (each schema node is lowered through here)."""
+        if self._is_30:
+            self._warn_30(node, at)
+        elif "examples" in node and not isinstance(node["examples"], list):
+            self.report.warn(at[1] + "/examples", "a schema's `examples` must be a list; ignored", "write `examples: [...]`, or `example:` for one", file=at[0])
+
+    def _warn_30(self, node: dict[str, Any], at: Location) -> None:
+        """Leniencies: what 3.0 specs commonly get wrong, whose intent is clear, read with a warning."""
+        if "null" in _types(node):
+            self.report.warn(at[1] + "/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "in 3.0, write `nullable: true` on the schema that may be null", file=at[0])
+        if "$ref" in node:
+            # Extensions (`x-ms-client-flatten`) and `xml` are not schema keywords: beside a `$ref` they are no mistake.
+            ignored = sorted(str(k) for k in node if k != "$ref" and k not in _ANNOTATIONS and k != "xml" and not str(k).startswith("x-"))
+            if ignored:
+                names = ", ".join(f"`{k}`" for k in ignored)
+                self.report.warn(at[1], f"{names} beside `$ref` ignored, as OpenAPI 3.0 says", "to combine them, write `allOf: [{$ref: ...}, {...}]`", file=at[0])
+
+    def _warn_boolean(self, at: Location) -> None:
+        self.report.warn(at[1], "a boolean schema is JSON Schema 2020-12 (OpenAPI 3.1), not 3.0; read as 2020-12 reads it", "in 3.0, write `{}` for true and `not: {}` for false", file=at[0])
 
     def is_model(self, node: dict[str, Any], at: Location) -> bool:
         """Whether a schema is an object with known properties (a request body to flatten)."""
@@ -188,11 +221,18 @@ class SchemaLowerer:
     def _define(self, node: Any, at: Location) -> ir.Type:
         if not isinstance(node, dict):
             return self.lower(node, at, "Model")
+        self._leniencies(node, at)
         shape = self._shape(node, at)
         if shape == "primitive":
             result = self._lower_inline(node, at, "Model")
             self._targets[at] = result
             return result
+        existing = self.defs.get(at)
+        if existing is not None:
+            # Lowered in place first (an inline object that a `$ref` elsewhere points into): one type, one name.
+            named_existing: ir.Type = ir.NamedType(existing.name)
+            self._targets[at] = ir.NullableType(named_existing) if _is_nullable(node) else named_existing
+            return self._targets[at]
         name = self._component_names.get(at) or self.names.claim(pascal(_name_from_pointer(at[1])), sep="")
         definition = _Def(name, at, "model" if shape == "model" else "alias", description=_text(node.get("description")))
         self.defs[at] = definition
@@ -223,7 +263,7 @@ class SchemaLowerer:
                 inner, inner_at = self.follow(parts[0], child(at, "allOf", node["allOf"].index(parts[0])))
                 return self._shape(inner, inner_at) if isinstance(inner, dict) else "primitive"
             return "alias"
-        if types & {"array", "object"} or "items" in node or "additionalProperties" in node:
+        if types & {"array", "object"} or "items" in node or "prefixItems" in node or "additionalProperties" in node or "unevaluatedProperties" in node:
             return "alias"
         return "primitive"
 
@@ -246,7 +286,7 @@ class SchemaLowerer:
 
     def _lower_core(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
         if "const" in node:
-            return ir.LiteralType((node["const"],))
+            return _const_type(node["const"])
         if "enum" in node:
             return self._enum(node, at)
         if "oneOf" in node or "anyOf" in node:
@@ -268,8 +308,12 @@ class SchemaLowerer:
     def _single_type(self, node: dict[str, Any], kind: str | None, at: Location, hint: str) -> ir.Type:
         if kind == "array":
             items = node.get("items", True)
+            prefix = node.get("prefixItems")
+            if isinstance(prefix, list) and prefix:
+                return self._prefix_items(node, prefix, items, at, hint)
             item = self.lower(items, child(at, "items"), hint + "Item")
-            return ir.ListType(item, _constraints(node))
+            # `items: false`: no item is valid, so the only valid array is the empty one.
+            return ir.ListType(item, replace(_constraints(node), max_items=0) if items is False else _constraints(node))
         if kind == "object":
             return self._object(node, at, hint)
         if kind is None:
@@ -278,6 +322,28 @@ class SchemaLowerer:
             return ir.Primitive("bytes", "binary")
         fmt = node.get("format") if isinstance(node.get("format"), str) else None
         return ir.Primitive(_PRIMITIVES[kind], fmt, _constraints(node))  # type: ignore[arg-type]
+
+    def _prefix_items(self, node: dict[str, Any], prefix: list[Any], items: Any, at: Location, hint: str) -> ir.Type:
+        """2020-12 ``prefixItems`` (a tuple): a list of any of the positions' types, and of ``items``
+        for the rest; with ``items: false`` at most as many items as positions."""
+        members: list[ir.Type] = []
+        for index, position in enumerate(prefix):
+            lowered = self.lower(position, child(at, "prefixItems", index), f"{hint}Item{index + 1}")
+            if lowered not in members:
+                members.append(lowered)
+        if items is not False:
+            rest = self.lower(items, child(at, "items"), hint + "Item")
+            if rest not in members:
+                members.append(rest)
+        constraints = _constraints(node)
+        if items is False:
+            most = len(prefix) if constraints.max_items is None else min(constraints.max_items, len(prefix))
+            constraints = replace(constraints, max_items=most)
+        if ir.Primitive("any") in members:
+            item: ir.Type = ir.Primitive("any")
+        else:
+            item = members[0] if len(members) == 1 else ir.UnionType(tuple(members))
+        return ir.ListType(item, constraints)
 
     def _enum(self, node: dict[str, Any], at: Location) -> ir.Type:
         values = node["enum"]
@@ -297,8 +363,10 @@ class SchemaLowerer:
     def _object(self, node: dict[str, Any], at: Location, hint: str) -> ir.Type:
         if isinstance(node.get("properties"), dict) and node["properties"]:
             return self._inline_model(node, at, hint)
-        extra = node.get("additionalProperties", True)
-        value = self.lower(extra, child(at, "additionalProperties"), hint + "Value") if extra is not False else ir.Primitive("any")
+        extra = _extra_properties(node)
+        extra = True if extra is None else extra
+        keyword = "additionalProperties" if "additionalProperties" in node else "unevaluatedProperties"
+        value = self.lower(extra, child(at, keyword), hint + "Value") if extra is not False else ir.Primitive("any")
         keys = node.get("propertyNames")
         return ir.MapType(value, _constraints(keys) if isinstance(keys, dict) else ir.Constraints(), _constraints(node))
 
@@ -330,6 +398,10 @@ class SchemaLowerer:
             self.report.error(at[1] + "/" + keyword, f"`{keyword}` must be a non-empty list", file=at[0])
             return ir.Primitive("any")
         non_null = [i for i, v in enumerate(raw) if not _is_null_schema(v)]
+        if self._is_30:
+            for i, v in enumerate(raw):
+                if i not in non_null and isinstance(v, dict):
+                    self._warn_30(v, child(at, keyword, i))
         if len(non_null) == 1:
             # `anyOf: [X, {type: null}]` is X made nullable: X keeps its own name, or the one it stands in for.
             index = non_null[0]
@@ -466,6 +538,10 @@ class SchemaLowerer:
         if depth > 64:
             raise SpecError([self.report.problem(at[1], "`allOf` nested too deeply", file=at[0])])
         result = _Object()
+        if "$ref" in node and not self._is_30:
+            target, target_at = self.follow(node, at)
+            if isinstance(target, dict):
+                _merge(result, self.collect(target, target_at, depth + 1))
         for index, part in enumerate(node.get("allOf") or ()):
             part_node, part_at = self.follow(part, child(at, "allOf", index))
             if isinstance(part_node, dict):
@@ -473,17 +549,21 @@ class SchemaLowerer:
         properties = node.get("properties")
         if isinstance(properties, dict):
             for wire, schema in properties.items():
+                if schema is False:
+                    if self._is_30:
+                        self._warn_boolean(child(at, "properties", str(wire)))
+                    continue  # a property that must not be there: neither a field nor an argument
                 result.properties[str(wire)] = (schema, child(at, "properties", str(wire)))
         elif properties is not None:
             self.report.error(at[1] + "/properties", "`properties` must be an object", file=at[0])
         required = node.get("required")
         if isinstance(required, list):
             result.required.extend(str(r) for r in required if str(r) not in result.required)
-        extra = node.get("additionalProperties")
+        extra = _extra_properties(node)
         if extra is False:
             result.extra_forbidden = True
         elif isinstance(extra, dict) and extra:
-            result.extra = (extra, child(at, "additionalProperties"))
+            result.extra = (extra, child(at, "additionalProperties" if "additionalProperties" in node else "unevaluatedProperties"))
         return result
 
     def _fill_model(self, definition: _Def, node: dict[str, Any], at: Location) -> None:
@@ -558,10 +638,34 @@ def _types(node: dict[str, Any]) -> set[str]:
     return set()
 
 
+def _extra_properties(node: dict[str, Any]) -> Any:
+    """What properties beyond ``properties`` must be: ``additionalProperties``, else 2020-12's
+    ``unevaluatedProperties`` (the same where nothing else evaluates them), else None."""
+    if "additionalProperties" in node:
+        return node["additionalProperties"]
+    return node.get("unevaluatedProperties")
+
+
+def _object_siblings(node: dict[str, Any]) -> bool:
+    """Whether keywords beside a ``$ref`` add properties or requirements to the object it names."""
+    return isinstance(node.get("properties"), dict) and bool(node["properties"]) or isinstance(node.get("required"), list) and bool(node["required"])
+
+
+def _const_type(value: Any) -> ir.Type:
+    """``const`` of any JSON value: a ``Literal`` of a scalar, else the value's JSON type."""
+    if value is None:
+        return ir.Primitive("none")
+    if isinstance(value, (str, int, float, bool)):
+        return ir.LiteralType((value,))
+    if isinstance(value, dict):
+        return ir.MapType(ir.Primitive("any"))
+    return ir.ListType(ir.Primitive("any"))
+
+
 def _implied_type(node: dict[str, Any]) -> str | None:
-    if "properties" in node or "additionalProperties" in node or "propertyNames" in node:
+    if "properties" in node or "additionalProperties" in node or "unevaluatedProperties" in node or "propertyNames" in node:
         return "object"
-    if "items" in node:
+    if "items" in node or "prefixItems" in node:
         return "array"
     return None
 
@@ -684,5 +788,5 @@ def _text(value: Any) -> str | None:
 
 
 def _name_from_pointer(ptr: str) -> str:
-    tokens = [t for t in ptr.split("/") if t and t not in {"components", "schemas", "properties", "items", "content"}]
+    tokens = [t for t in ptr.split("/") if t and t not in {"components", "schemas", "properties", "items", "content", "$defs", "definitions"}]
     return "".join(pascal(t) for t in tokens[-2:]) or "Model"

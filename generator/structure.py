@@ -201,6 +201,15 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
                 wrong_branch = wrong_branch or (item == "Reference") != is_ref
         if wrong_branch:
             continue
+        if len(tokens) > 1 and tokens[-1] == "examples" and error["type"] == "list_type" and _in_schema(raw, tokens):
+            continue  # a schema's `examples` written as a map: only an annotation, ignored by lowering with a warning
+        if tokens and tokens[-1] == "type" and node == "null" and error["type"] in {"enum", "literal_error"}:
+            continue  # `type: 'null'` in 3.0: lowering reads it as `nullable: true`, with a warning
+        if isinstance(node, bool) and error["type"] in {"model_type", "model_attributes_type"}:
+            # JSON Schema 2020-12 (OpenAPI 3.1) lets `true`/`false` stand for a schema anywhere; openapi-pydantic
+            # does not know it. Lowering reads them (with a warning in a 3.0 document).
+            if (error.get("ctx") or {}).get("class_name") == "Schema":
+                continue
         if error["type"] in {"recursion_loop", "recursion_depth_exceeded"}:
             depth = len(tokens)
             tokens = where_nesting_starts(tokens)
@@ -215,6 +224,15 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
         seen.add(at)
         problems.append(Problem(file, at, message))
     return problems[:MAX_PROBLEMS]
+
+
+def _in_schema(raw: dict[str, Any], tokens: list[Any]) -> bool:
+    """Whether the value at ``tokens`` is a keyword of a schema (not of a media type or parameter,
+    whose ``examples`` is a map): its owner has a schema keyword, or stands under ``schemas``."""
+    owner: Any = raw
+    for token in tokens[:-1]:
+        owner = owner[token]
+    return isinstance(owner, dict) and ("type" in owner or "properties" in owner or tokens[-3:-2] == ["schemas"] or tokens[-3:-2] == ["properties"])
 
 
 _EXPECTED = {

@@ -50,10 +50,11 @@ class TypeWriter:
         if isinstance(t, ir.UnionType):
             members = [self._write(v, side, runtime) for v in t.variants]
             union = self._join(members, runtime)
-            if t.discriminator and side == "response":
+            tag_field = self._tag_field(t) if t.discriminator and side == "response" else None
+            if tag_field is not None:
                 # KeepUnknown: a tag added to the API after generation is kept, not a parse error.
                 inner = union if runtime else "Union[" + ", ".join(members) + "]"
-                return f"Annotated[{inner}, Field(discriminator={py_literal(t.discriminator)}), KeepUnknown]"
+                return f"Annotated[{inner}, Field(discriminator={py_literal(tag_field)}), KeepUnknown]"
             if side == "response" and any(self._is_model(v) for v in t.variants):
                 inner = union if runtime else "Union[" + ", ".join(members) + "]"
                 return f"Annotated[{inner}, KeepUnmatched]"
@@ -62,11 +63,27 @@ class TypeWriter:
             return self._named(t.name, side, runtime)
         raise TypeError(f"unknown IR type {t!r}")
 
+    def _tag_field(self, union: ir.UnionType) -> str | None:
+        """The Python name of the tag property in every member: pydantic's ``discriminator`` names
+        the field, not the JSON key (``field_type`` for ``__type``). None when the members differ."""
+        names = set()
+        for variant in union.variants:
+            definition = self.defs.get(variant.name) if isinstance(variant, ir.NamedType) else None
+            if not isinstance(definition, ir.Model):
+                return union.discriminator  # as before: pydantic reports what it cannot use
+            found = next((f.name for f in definition.fields if f.wire_name == union.discriminator), None)
+            if found is None:
+                return None
+            names.add(found)
+        return names.pop() if len(names) == 1 else None
+
     def written_as(self, name: str) -> tuple[object, ...]:
         """All that a reference to ``name`` depends on: both names, model or not, an alias's type."""
         definition = self.defs[name]
         aliased = definition.type if isinstance(definition, ir.Alias) else None
-        return definition.name, definition.param_name, isinstance(definition, ir.Model), definition.in_request, aliased
+        # A discriminated union names its members' tag field in Python: the renamed fields are part of how it is written.
+        renamed = tuple((f.wire_name, f.name) for f in definition.fields if f.name != f.wire_name) if isinstance(definition, ir.Model) else ()
+        return definition.name, definition.param_name, isinstance(definition, ir.Model), definition.in_request, aliased, renamed
 
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.NamedType) and isinstance(self.defs.get(t.name), ir.Model)
@@ -154,6 +171,8 @@ class TypeWriter:
                 return self._rule(definition.type, visiting | {t.name})
             properties = {}
             for f in definition.fields:
+                if f.read_only:
+                    continue  # rules check what is sent, and a readOnly property is not
                 sub = self._rule(f.type, visiting | {t.name})
                 if sub:
                     properties[f.wire_name] = sub

@@ -42,20 +42,30 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 # --- the corpus as a whole ----------------------------------------------------------------
 
 
+# Features that show a leniency: invalid on purpose, each read with the warnings it earns.
+LENIENT = {"lenient-30", "lenient-31"}
+
+
 def test_corpus_covers_every_concept() -> None:
-    """At least 28 specs, each generated without warnings, named for the one concept it shows."""
+    """At least 28 specs, each generated without warnings (but the lenient ones), named for the one concept it shows."""
     names = support.features()
     assert len(names) >= 28
     for pair in ("nullable", "tagged-union", "const"):
         assert {f"{pair}-30", f"{pair}-31"} <= set(names), pair
     found = support.corpus()
-    assert {name: [str(w) for w in result.warnings] for name, result in found.results.items() if result.warnings} == {}
+    assert {name: [str(w) for w in result.warnings] for name, result in found.results.items() if result.warnings and name not in LENIENT} == {}
+    assert all(found.results[name].warnings for name in LENIENT)
 
 
 @pytest.mark.parametrize("feature", support.features())
 def test_spec_is_valid_openapi(feature: str) -> None:
-    """The corpus is made of valid documents: what it tests is the generator, not its leniency."""
-    validate(yaml.safe_load((support.SPECS / f"{feature}.yaml").read_text(encoding="utf-8")))
+    """The corpus is made of valid documents: what it tests is the generator, not its leniency (but for LENIENT)."""
+    spec = yaml.safe_load((support.SPECS / f"{feature}.yaml").read_text(encoding="utf-8"))
+    if feature in LENIENT:
+        with pytest.raises(Exception):
+            validate(spec)
+        return
+    validate(spec)
 
 
 def test_generated_file(feature: str, generated_path: str, snapshot_py) -> None:  # type: ignore[no-untyped-def]
@@ -778,6 +788,240 @@ def test_docstring_keeps_unprintable_characters() -> None:
     for text in ["a\u2028b", "nul \x00", "bell \x07", "astral \U000e0001", "back\\slash"]:
         assert _docstring_round_trip(text) == text
 
+
+
+# --- what real-world specs do (the corpus's classes of cause) --------------------------------
+
+
+def test_properties_named_like_their_types() -> None:
+    """`PaymentMethod: PaymentMethod | None = None` made the class attribute hide the type."""
+    types = load("names-shadow-types", "types")
+    order = types.Order.model_validate({"PaymentMethod": {"Kind": "card"}, "Status": "Open", "Previous": [{"Kind": "cash"}], "Field": "f", "Literal": "a", "str": "s"})
+    assert isinstance(order.PaymentMethod, types.PaymentMethod) and order.PaymentMethod.Kind == "card"
+    assert [type(p) for p in order.Previous] == [types.PaymentMethod]
+    assert (order.Status, order.Field_2, order.Literal_2, order.str) == ("Open", "f", "a", "s")
+    node = types.Node.model_validate({"Node": {"Children": [{}]}})
+    assert isinstance(node.Node, types.Node) and [type(c) for c in node.Node.Children] == [types.Node]
+    api = MockApi(json_reply({"Status": "Closed", "PaymentMethod": {"Kind": "x"}}))
+    created = api.client("names-shadow-types").orders.create(status="Open", payment_method={"Kind": "x"}, field="f")
+    assert json.loads(api.last.content) == {"Status": "Open", "PaymentMethod": {"Kind": "x"}, "Field": "f"}
+    assert isinstance(created.PaymentMethod, types.PaymentMethod)
+
+
+def test_required_body_properties_are_required_arguments() -> None:
+    """`requestBody.required` absent: the properties the schema requires are still required keywords."""
+    api = MockApi(json_reply({"id": "c1", "name": "web"}))
+    containers = api.client("body-required-properties").containers
+    params = inspect.signature(containers.create).parameters
+    assert params["name"].default is inspect.Parameter.empty and params["image"].default is inspect.Parameter.empty
+    assert params["labels"].default is not inspect.Parameter.empty
+    with pytest.raises(TypeError, match="image"):
+        containers.create(name="web")
+    assert api.requests == []
+    assert containers.create(name="web", image="nginx").id == "c1"
+    assert json.loads(api.last.content) == {"name": "web", "image": "nginx"}
+    # A body that requires nothing, given nothing, is sent as `{}`: valid, since it requires nothing.
+    containers.update("c1")
+    assert api.last.method == "PATCH" and json.loads(api.last.content) == {}
+
+
+@pytest.mark.parametrize("feature", ["no-paths-31", "empty-paths-30"])
+def test_a_spec_without_operations_makes_a_client(feature: str) -> None:
+    """Webhooks only, or `paths: {}`: the client had an empty `if TYPE_CHECKING:` block."""
+    found = support.corpus().results[feature]
+    assert found.api.resources == ()
+    compile(found.files["_client.py"], "_client.py", "exec")
+    client = MockApi().client(feature)
+    assert [name for name in vars(type(client)) if not name.startswith("_")] == []
+    types = load(feature, "types")
+    if feature == "no-paths-31":
+        assert types.__all__ == ["Invoice"] and types.Invoice.model_validate({"id": "i1", "amount": 5}).amount == 5
+    else:
+        assert types.__all__ == []
+
+
+def test_boolean_schemas() -> None:
+    """`true` is anything, `false` nothing: a `false` property is neither a field nor an argument."""
+    types = load("boolean-schemas-31", "types")
+    assert list(types.Note.model_fields) == ["text", "meta", "labels"]
+    note = types.Note.model_validate({"text": "t", "meta": [1, {"a": None}], "labels": {"k": "v"}})
+    assert note.meta == [1, {"a": None}] and note.labels == {"k": "v"}
+    api = MockApi(json_reply({"text": "t", "meta": 3}))
+    notes = api.client("boolean-schemas-31").notes
+    assert "legacy" not in inspect.signature(notes.create).parameters
+    assert notes.create(text="t", meta={"any": ["thing"]}, none=[]).meta == 3
+    assert json.loads(api.last.content) == {"text": "t", "meta": {"any": ["thing"]}, "none": []}
+    with pytest.raises(ValueError, match="none"):
+        notes.create(text="t", none=[None])  # `items: false`: only the empty array is valid
+    assert len(api.requests) == 1
+
+
+def test_operations_without_responses_31() -> None:
+    api = MockApi(httpx.Response(204))
+    client = api.client("no-responses-31")
+    assert client.events.create(name="signup") is None
+    assert api.last.method == "POST" and json.loads(api.last.content) == {"name": "signup"}
+    assert client.health.retrieve() is None and api.last.url.path == "/health"
+
+
+def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
+    found = support.corpus().results["lenient-30"]
+    warnings = sorted((w.pointer, w.message, w.severity) for w in found.warnings)
+    assert warnings == [
+        ("/components/schemas/Pet/properties/age/oneOf/2/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "warning"),
+        ("/components/schemas/Pet/properties/legacy", "a boolean schema is JSON Schema 2020-12 (OpenAPI 3.1), not 3.0; read as 2020-12 reads it", "warning"),
+        ("/components/schemas/Pet/properties/meta", "a boolean schema is JSON Schema 2020-12 (OpenAPI 3.1), not 3.0; read as 2020-12 reads it", "warning"),
+        ("/components/schemas/Pet/properties/nickname/anyOf/1/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "warning"),
+        ("/components/schemas/Pet/properties/owner", "`type` beside `$ref` ignored, as OpenAPI 3.0 says", "warning"),
+        ("/components/schemas/Pet/required", "required property 'chip' is not in `properties`", "warning"),
+    ]
+    assert all(w.line > 0 for w in found.warnings)
+    types = load("lenient-30", "types")
+    api = MockApi(json_reply({"name": "Rex", "nickname": None, "age": None, "owner": {"name": "Ann"}}))
+    pet = api.client("lenient-30").pets.retrieve("p1")
+    assert (pet.nickname, pet.age) == (None, None) and isinstance(pet.owner, types.Owner)
+    assert "legacy" not in types.Pet.model_fields and types.Pet.model_validate({"name": "R", "nickname": None, "meta": [1]}).meta == [1]
+    assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "age": 2.5}).age == 2.5
+
+
+def test_lenient_31_examples_map_is_ignored_with_a_warning() -> None:
+    found = support.corpus().results["lenient-31"]
+    assert [(w.pointer, w.severity) for w in found.warnings] == [("/components/schemas/Status/examples", "warning")]
+    assert found.warnings[0].line > 0
+    assert MockApi(json_reply({"state": "ok"})).client("lenient-31").status.retrieve().state == "ok"
+
+
+def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from generator.cli import main
+
+    spec = str(support.SPECS / "lenient-30.yaml")
+    assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 6 and "with --strict; nothing was written" in err
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_resources_never_hide_the_class_body_decorators() -> None:
+    """A `property` resource hid `@property` from the rest of its class: "'property' object is not callable"."""
+    api = MockApi(json_reply({"address": "1 Main St"}), json_reply(["d1"]), json_reply(["n1"]), json_reply(["p1"]))
+    client = api.client("resource-names-decorators")
+    assert client.customers.property_.retrieve("c1").address == "1 Main St" and raw_path(api.last) == "/customers/c1/property"
+    assert client.customers.property_.documents.list("p1", id="c1") == ["d1"]
+    assert client.customers.notes.list("c1") == ["n1"] and client.property_.list() == ["p1"]
+    assert raw_path(api.last) == "/property"
+    # A `list` method hides the builtin from the annotations after it (for mypy): they say `builtins.list`.
+    assert "-> builtins.list[str]:" in support.corpus().files("resource-names-decorators")["resources/tags.py"]
+    api.replies = [json_reply(["a", "b"])]
+    assert client.tags.list() == ["a", "b"] and client.tags.create(body=["a"]) == ["a", "b"]
+    assert json.loads(api.last.content) == ["a"]
+
+
+def test_discriminator_property_with_a_renamed_field() -> None:
+    """pydantic's `discriminator` names the Python field (`field_type`), not the JSON key (`__type`)."""
+    types = load("discriminator-renamed-tag", "types")
+    api = MockApi(json_reply({"__type": "CronExpression", "value": "0 * * * *"}), json_reply({"__type": "TimeDelta", "days": 1}), json_reply({"__type": "Later", "x": 1}))
+    schedules = api.client("discriminator-renamed-tag").schedules
+    cron = schedules.retrieve("s1")
+    assert type(cron) is types.CronExpression and cron.value == "0 * * * *" and cron.field_type == "CronExpression"
+    assert type(schedules.retrieve("s2")) is types.TimeDelta
+    assert schedules.retrieve("s3").to_dict() == {"__type": "Later", "x": 1}  # an unknown tag is kept
+
+
+def test_a_type_only_behind_a_read_only_request_property() -> None:
+    """`internal error: KeyError` once: the request's rules and render keys looked for `ItemMeta`."""
+    found = support.corpus().results["read-only-nested"]
+    assert "ItemMeta" not in {t.name for t in found.api.types}
+    api = MockApi(httpx.Response(204))
+    orders = api.client("read-only-nested").orders
+    assert orders.create(item={"sku": "abc"}) is None and json.loads(api.last.content) == {"item": {"sku": "abc"}}
+    with pytest.raises(ValueError, match="sku"):
+        orders.create(item={"sku": "a"})
+
+
+def test_a_ref_into_a_schema_lowered_in_place() -> None:
+    """`internal error: KeyError` once (codat.io/accounting): the `$ref` target got a second definition."""
+    types = load("ref-into-inline-schema", "types")
+    api = MockApi(json_reply({"lines": [{"amount": 1.5}]}), json_reply({"top": {"amount": 2}}))
+    client = api.client("ref-into-inline-schema")
+    (line,) = client.reports.retrieve().lines
+    top = client.summary.retrieve().top
+    assert type(line) is type(top) is types.ReportLinesItem and top.amount == 2
+
+
+def test_a_recursive_union_alias_parses() -> None:
+    """`Value = Union[..., Sequence["Value"]]` as a plain alias made pydantic recurse without end (vercel.com)."""
+    types = load("recursive-alias", "types")
+    item = types.Item.model_validate({"key": "k", "value": ["a", [True, None, {"n": 1}]]})
+    assert item.value == ["a", [True, None, {"n": 1}]]
+    api = MockApi(json_reply({"key": "k", "value": [["x"]]}))
+    assert api.client("recursive-alias").items.update("k", value=[1, ["y", None]]).value == [["x"]]
+    assert json.loads(api.last.content) == {"value": [1, ["y", None]]}
+
+
+# --- JSON Schema 2020-12 as 3.1 specs write it -------------------------------------------------
+
+
+def test_defs_prefix_items_and_annotations_31() -> None:
+    types = load("json-schema-2020-31", "types")
+    assert {"ShapePoint", "ShapePointParam"} <= set(types.__all__)  # `$defs/Point` is named for where it stands
+    shape = types.Shape.model_validate({"origin": {"x": 1, "y": 2}, "pair": ["n", 2], "path": ["l", {"x": 0, "y": 1}], "label": "square"})
+    assert isinstance(shape.origin, types.ShapePoint) and shape.pair == ["n", 2]
+    assert shape.path is not None and shape.path[0] == "l" and isinstance(shape.path[1], types.ShapePoint)
+    api = MockApi(json_reply({"origin": {"x": 0, "y": 0}}))
+    shapes = api.client("json-schema-2020-31").shapes
+    shapes.create(origin={"x": 0, "y": 0}, pair=["n", 1], billing={"card": "c", "address": "a"}, thumbnail="iVBORw0KGgo=")
+    assert json.loads(api.last.content)["pair"] == ["n", 1] and json.loads(api.last.content)["thumbnail"] == "iVBORw0KGgo="
+    with pytest.raises(ValueError, match="pair"):
+        shapes.create(origin={"x": 0, "y": 0}, pair=["n", 1, "extra"])  # `items: false` after two positions
+    assert len(api.requests) == 1
+
+
+def test_const_of_any_json_value_31() -> None:
+    types = load("const-any-31", "types")
+    hints = typing.get_type_hints(types.Settings)
+    assert typing.get_args(hints["version"]) == (2,)
+    settings = types.Settings.model_validate({"version": 2, "ratio": 0.5, "enabled": True, "cleared": None, "defaults": {"mode": "auto"}, "order": ["a", "b"]})
+    assert (settings.defaults, settings.order, settings.cleared) == ({"mode": "auto"}, ["a", "b"], None)
+    api = MockApi(json_reply({"version": 2}))
+    api.client("const-any-31").settings.update(version=2, defaults={"mode": "auto"}, order=["a", "b"], cleared=None)
+    assert json.loads(api.last.content) == {"version": 2, "defaults": {"mode": "auto"}, "order": ["a", "b"], "cleared": None}
+    with pytest.raises(ValueError, match="version"):
+        api.client("const-any-31").settings.update(version=3)
+
+
+def test_ref_siblings_apply_in_31() -> None:
+    types = load("ref-siblings-31", "types")
+    assert '    """Who to write to."""' in support.corpus().files("ref-siblings-31")["types/account.py"]
+    hints = typing.get_type_hints(types.Account)
+    assert types.Person in typing.get_args(hints["contact"])
+    (owner_type,) = [t for t in typing.get_args(hints["owner"]) if t is not type(None)]
+    assert owner_type is not types.Person and set(owner_type.model_fields) == {"id", "name", "since"}
+    assert owner_type.model_fields["id"].is_required() and not owner_type.model_fields["name"].is_required()
+    account = MockApi(json_reply({"owner": {"id": "p1", "since": "2020"}, "contact": {"name": "Ann"}})).client("ref-siblings-31").accounts.retrieve()
+    assert (account.owner.id, account.owner.since, account.contact.name) == ("p1", "2020", "Ann")
+
+
+def test_type_lists_with_several_non_null_types_31() -> None:
+    api = MockApi(json_reply({"value": 7}), json_reply({"value": "seven"}))
+    cells = api.client("type-lists-31").cells
+    assert cells.update("a1", value=None, tags="t").value == 7
+    assert json.loads(api.last.content) == {"value": None, "tags": "t"}
+    assert cells.update("a1", value=True, tags=["x", "y"]).value == "seven"
+    assert json.loads(api.last.content) == {"value": True, "tags": ["x", "y"]}
+    cells.update("a1", value=1234.5)  # maxLength is for the string member only
+    with pytest.raises(ValueError, match="value"):
+        cells.update("a1", value="long")
+    assert len(api.requests) == 3
+
+
+def test_unshadow_is_one_pass_over_the_annotation() -> None:
+    """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
+    from generator.render import _unshadow
+
+    shadowed = frozenset({"Status", "str"} | {f"F{i}" for i in range(20_000)})
+    text = 'Annotated[Union[Status, Other], Field(discriminator="Status")] | str | "Status" | x.Status'
+    assert _unshadow(text, shadowed) == 'Annotated[Union[_Status, Other], Field(discriminator="Status")] | builtins.str | "Status" | x.Status'
+    assert _unshadow(text, frozenset()) == text
 
 
 # --- last, so that the background type check has had the other tests' time to run -----------

@@ -13,6 +13,7 @@ from typing import Any
 from feat_binary_responses import APIResponse, AsyncAPIResponse, BinaryResponse
 from feat_binary_responses import AsyncClient as AsyncDownloadsClient
 from feat_binary_responses import Client as DownloadsClient
+from feat_body_required_properties import Client as ContainersClient
 from feat_const_31 import Client as ConstClient
 from feat_discriminator_mapping import Client as PetsClient
 from feat_discriminator_mapping.types import Cat, Dog, PetParam
@@ -20,10 +21,14 @@ from feat_enums import Client as EnumsClient
 from feat_header_cookie_params import Client as SessionClient
 from feat_multipart import Client as FilesClient
 from feat_names_keywords import Client as NamesClient
+from feat_names_shadow_types import Client as ShadowClient
+from feat_names_shadow_types.types import Node, PaymentMethod
 from feat_no_security import Client as OpenClient
 from feat_nullable_31 import Client as ProfilesClient
 from feat_query_styles import Client as ItemsClient
 from feat_read_write_only import Client as UsersClient
+from feat_recursive_alias import Client as ValuesClient
+from feat_recursive_alias.types import Value
 from feat_request_response_shared import Client as BooksClient
 from feat_request_response_shared.types import Book, BookParam
 from feat_sse_stream import Client as StreamClient
@@ -173,3 +178,25 @@ async def async_pages(client: AsyncPagedClient) -> None:
     async for each in page.iter_pages():
         print(each.data)
     print(ids, following)
+
+
+def shadowed_types(client: ShadowClient) -> None:
+    order = client.orders.create(status="Open", payment_method={"Kind": "card"})
+    method: PaymentMethod | None = order.PaymentMethod
+    previous: list[PaymentMethod] | None = order.Previous
+    client.orders.create(status="Lost")  # type: ignore[arg-type]
+    node: Node | None = client.nodes.retrieve().Node
+    print(method, previous, node)
+
+
+def required_body_properties(client: ContainersClient) -> None:
+    client.containers.create(name="web", image="nginx", labels={"a": "b"})
+    client.containers.create(name="web")  # type: ignore[call-arg]
+    client.containers.update("c1")
+
+
+def recursive_alias(client: ValuesClient) -> None:
+    item = client.items.update("k", value=[1, ["a", None, {"x": 1}]])
+    value: Value | None = item.value
+    client.items.update("k", value=[object()])  # type: ignore[list-item]
+    print(value)
