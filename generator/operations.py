@@ -8,7 +8,7 @@ from typing import Any
 
 from . import ir
 from .config import Target
-from .diagnostics import Report, escape_pointer_token, kind_of
+from .diagnostics import Report, SpecError, escape_pointer_token, kind_of
 from .naming import RESERVED_ARGUMENTS, NameTable, operation_id_of, pascal, snake, words
 from .refs import BROKEN, COMPONENT_KINDS, Location
 from .schemas import SchemaLowerer, child
@@ -218,8 +218,26 @@ class OperationLowerer:
         body_type = self.schemas.lower(schema, schema_at, hint + "Body")
         if kind in {"binary"}:
             body_type = ir.Primitive("bytes", "binary")
+        # As for a flattened body: one whose schema requires properties (each of its variants does, for a
+        # union) is never valid left out, whatever `requestBody.required` says.
+        required = required or (kind in {"json", "multipart", "form"} and self._requires_properties(target, target_at))
         parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")))
         return ir.Body(kind, media, required, flattened=False, param=param), [parameter]  # type: ignore[arg-type]
+
+    def _requires_properties(self, target: Any, at: Location, depth: int = 0) -> bool:
+        if not isinstance(target, dict) or depth > 8:
+            return False
+        if isinstance(target.get("required"), list) and target["required"]:
+            return True
+        variants = target.get("anyOf", target.get("oneOf"))
+        if not isinstance(variants, list) or not variants:
+            return False
+        key = "anyOf" if "anyOf" in target else "oneOf"
+        try:
+            followed = [self.resolver.follow(v, child(at, key, i)) if isinstance(v, dict) else (v, at) for i, v in enumerate(variants)]
+        except SpecError:
+            return False  # a broken `$ref`: reported where the body's type is lowered
+        return all(self._requires_properties(node, node_at, depth + 1) for node, node_at in followed)
 
     def _flatten(self, target: dict[str, Any], at: Location, hint: str, names: NameTable, kind: str) -> list[ir.Parameter]:
         obj = self.schemas.collect(target, at)

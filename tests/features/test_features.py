@@ -823,6 +823,10 @@ def test_required_body_properties_are_required_arguments() -> None:
     # A body that requires nothing, given nothing, is sent as `{}`: valid, since it requires nothing.
     containers.update("c1")
     assert api.last.method == "PATCH" and json.loads(api.last.content) == {}
+    # A union body: required when every variant requires properties, optional when one requires nothing.
+    records = api.client("body-required-properties").records
+    assert inspect.signature(records.create).parameters["body"].default is inspect.Parameter.empty
+    assert inspect.signature(records.update).parameters["body"].default is not inspect.Parameter.empty
 
 
 @pytest.mark.parametrize("feature", ["no-paths-31", "empty-paths-30"])

@@ -20,6 +20,7 @@ from ._runtime._base_client import (
 
 if TYPE_CHECKING:
     from .resources.containers import AsyncContainers, Containers
+    from .resources.records import AsyncRecords, Records
 
 __version__ = "0.1.0"
 
@@ -97,6 +98,12 @@ class Client(SyncAPIClient):
 
         return Containers(self)
 
+    @property
+    def records(self) -> Records:
+        from .resources.records import Records
+
+        return Records(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for Required body properties.
@@ -159,3 +166,9 @@ class AsyncClient(AsyncAPIClient):
         from .resources.containers import AsyncContainers
 
         return AsyncContainers(self)
+
+    @property
+    def records(self) -> AsyncRecords:
+        from .resources.records import AsyncRecords
+
+        return AsyncRecords(self)

@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .container import Container as Container
+    from .create_record_body_a_param import CreateRecordBodyAParam as CreateRecordBodyAParam
+    from .replace_record_body_variant2_param import (
+        ReplaceRecordBodyVariant2Param as ReplaceRecordBodyVariant2Param,
+    )
+    from .txt_record_param import TxtRecordParam as TxtRecordParam
 
 # "Name module" per line: a table, not code, so that a large API does not make a large dict display.
 _INDEX = """
 Container container
+CreateRecordBodyAParam create_record_body_a_param
+ReplaceRecordBodyVariant2Param replace_record_body_variant2_param
+TxtRecordParam txt_record_param
 """
 _PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
 _MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
