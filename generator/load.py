@@ -3,8 +3,9 @@
 Lowering walks the raw mapping (it keeps every keyword, ``$ref`` siblings and
 ``x-`` extensions, and its paths are the JSON pointers that errors name); the
 openapi-pydantic model is the structural check that the mapping is an OpenAPI
-document at all. Line numbers are only computed when a problem is reported, by
-composing the YAML a second time, so the fast path never pays for them.
+document at all. Line numbers are only computed when a problem is reported, so the
+fast path never pays for them: JSON by one walk of its text down the reported pointers
+(``locate.locate_json``), YAML by searching its text, composing only what that leaves.
 
 With a cache directory, two caches make a warm run cheap: YAML is parsed block by block
 and each block's value is kept by the hash of its text (``blocks``), and the entries of the
@@ -27,7 +28,7 @@ from . import blocks
 from .blocks import ALIAS as _ALIAS, first_match, has_aliases
 from .cache import CacheFile
 from .diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
-from .locate import locate as locate_in_text, locate_by_scanning, scan_values
+from .locate import locate as locate_in_text, locate_by_scanning, locate_json, scan_values
 from .structure import StructureCheck
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -189,7 +190,7 @@ MAX_EXPANDED_VALUES = 5_000_000
 
 
 def _check_aliases(raw: Any, text: str, file: str) -> None:
-    if not has_aliases(text):
+    if _is_json(text) or not has_aliases(text):  # JSON has no aliases: every value is its own
         return  # no aliases: every value is written out once, nothing to expand
     sizes: dict[int, int] = {}
     visiting: set[int] = set()
@@ -274,8 +275,13 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     if not problems:
         return problems
     text = document.text
-    # Most problems can be found from the text alone; compose the document only for the rest.
-    quick = [problem if problem.line else _quick(text, problem) for problem in problems]
+    if _is_json(text):
+        # JSON is located by walking its text down the reported pointers, all in one pass: no YAML composer.
+        found = locate_json(text, [problem.pointer for problem in problems if not problem.line])
+        quick = [problem if problem.line or problem.pointer not in found else replace(problem, line=found[problem.pointer][0], column=found[problem.pointer][1]) for problem in problems]
+    else:
+        # Most problems can be found from the text alone; compose the document only for the rest.
+        quick = [problem if problem.line else _quick(text, problem) for problem in problems]
     rest = [problem for problem in quick if not problem.line]
     if not rest:
         return quick
