@@ -524,7 +524,7 @@ def run_scale(args: argparse.Namespace, tmp: Path, ours_src: Path, logs: Path, p
                 cells.append(f"{key}: not run")
             elif sample.ok:
                 note = f" (exit {sample.code}: {sample.last_err[:60]})" if sample.code else ""
-                cells.append(f"{key}: {sample.wall:6.2f} s {fmt_mb(sample.treerss_kb):>5} MB{note}")
+                cells.append(f"{key}: {sample.wall:6.2f} s ({sample.cpu:.2f} cpu) {fmt_mb(sample.treerss_kb):>5} MB{note}")
             else:
                 cells.append(f"{key}: FAILED (exit {sample.code}: {sample.last_err[:80]})")
         print(f"  {label:<28} " + "   ".join(cells), flush=True)
@@ -538,9 +538,12 @@ def run_scale(args: argparse.Namespace, tmp: Path, ours_src: Path, logs: Path, p
         runs = [one(f"github run {r}", f"github-{r}", gh) for r in range(1, args.runs + 1)]
         ours = [r["ours"] for r in runs if r["ours"]]
         peer = [r[tool] for r in runs if r[tool]]
-        w, m = median(ours, "wall"), median(ours, "treerss_kb")
-        pw, pm = median(peer, "wall"), median(peer, "treerss_kb")
-        line = f"github: ours {fmt_s(w)} s {fmt_mb(m)} MB, openapi-python-client {fmt_s(pw)} s {fmt_mb(pm)} MB: ours/peer {ratio(w, pw)} wall, {ratio(m, pm)} RSS"
+        w, c, m = median(ours, "wall"), median(ours, "cpu"), median(ours, "treerss_kb")
+        pw, pc, pm = median(peer, "wall"), median(peer, "cpu"), median(peer, "treerss_kb")
+        line = (
+            f"github (medians): ours {fmt_s(w)} s wall, {fmt_s(c)} s cpu, {fmt_mb(m)} MB; openapi-python-client {fmt_s(pw)} s wall, "
+            f"{fmt_s(pc)} s cpu, {fmt_mb(pm)} MB: ours/peer {ratio(w, pw)} wall, {ratio(c, pc)} cpu, {ratio(m, pm)} RSS"
+        )
         print("  " + line)
         summary.append(line)
 
