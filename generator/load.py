@@ -28,7 +28,7 @@ from . import blocks
 from .blocks import ALIAS as _ALIAS, first_match, has_aliases
 from .cache import CacheFile
 from .diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
-from .locate import locate as locate_in_text, locate_by_scanning, locate_json, scan_values
+from .locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
 from .structure import StructureCheck
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -154,12 +154,17 @@ def too_deep(text: str, file: str) -> Problem:
 
     Only a document that failed to parse gets here.
     """
-    for frames, _ in scan_values(_json_as_yaml(text)):
-        if len(frames) >= MAX_READ_DEPTH:
-            path: list[str | int] = where_nesting_starts([frame[1] for frame in frames])
-            _, _, line, column = frames[len(path)]
-            below = f"more than {MAX_READ_DEPTH - len(path)} levels below here"
-            return Problem(file, pointer(*path), f"nested too deeply to read: {below}", "real specs nest a few dozen levels at most", line=line, column=column)
+    if _is_json(text):
+        # JSON by a regular expression over the text: PyYAML's scanner would take minutes on a large document.
+        deep = deep_json_frames(_json_as_yaml(text), MAX_READ_DEPTH)
+        found: Any = [deep] if deep is not None else []
+    else:
+        found = (frames for frames, _ in scan_values(text) if len(frames) >= MAX_READ_DEPTH)
+    for frames in found:
+        path: list[str | int] = where_nesting_starts([frame[1] for frame in frames])
+        _, _, line, column = frames[len(path)]
+        below = f"more than {MAX_READ_DEPTH - len(path)} levels below here"
+        return Problem(file, pointer(*path), f"nested too deeply to read: {below}", "real specs nest a few dozen levels at most", line=line, column=column)
     return Problem(file, "", "the document is nested too deeply to read", line=1, column=1)
 
 

@@ -343,3 +343,49 @@ def _marks(text: str, offsets: list[int]) -> dict[int, tuple[int, int]]:
         done = at
         marks[at] = (line, at - line_start + 1)
     return marks
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]|[^\s\[\]{},:"]+')
+
+
+def deep_json_frames(text: str, depth: int) -> list[list[Any]] | None:
+    """The open collections around the first value of the JSON ``text`` inside ``depth`` of them, or None.
+
+    Frames as :func:`scan_values` gives them (``[kind, key or index, line, column]``) at that value, found by a
+    regular expression over the text rather than PyYAML's pure-Python scanner: for a document too deep to
+    parse, seconds instead of minutes on a large one. Keys are read as JSON reads them.
+    """
+    stack: list[list[Any]] = []
+    expect_key = False
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == "{" or first == "[":
+            if len(stack) >= depth:
+                break
+            stack.append(["map", "", match.start()] if first == "{" else ["seq", 0, match.start()])
+            expect_key = first == "{"
+        elif first == "}" or first == "]":
+            if not stack:
+                return None
+            stack.pop()
+            expect_key = False
+        elif first == ",":
+            if stack and stack[-1][0] == "seq":
+                stack[-1][1] += 1
+            else:
+                expect_key = True
+        elif first == ":":
+            expect_key = False
+        elif expect_key and stack and stack[-1][0] == "map":
+            try:
+                stack[-1][1] = json.loads(token) if first == '"' else token
+            except ValueError:
+                return None
+            expect_key = False
+        elif len(stack) >= depth:
+            break
+    else:
+        return None
+    marks = _marks(text, [frame[2] for frame in stack])
+    return [[kind, key, *marks[at]] for kind, key, at in stack]

@@ -12,7 +12,7 @@ import yaml
 
 from generator import load
 from generator.diagnostics import Problem, pointer
-from generator.locate import locate, locate_by_scanning, locate_json
+from generator.locate import deep_json_frames, locate, locate_by_scanning, locate_json, scan_values
 from tests.conftest import CREATE_RUN, OPENAI
 
 
@@ -159,3 +159,22 @@ def test_json_is_located_without_composing(monkeypatch: pytest.MonkeyPatch) -> N
     document = load.Document("f", json.loads(text), text, "3.1.0")
     (problem,) = load.locate_all(document, [Problem("f", "/paths/~1a/get/responses", "x")])
     assert (problem.line, problem.column) == (2, 40)
+
+
+def _deep_texts() -> list[str]:
+    depth = load.MAX_READ_DEPTH
+    nested = '{"type": "string"}'
+    for _ in range(depth + 3):
+        nested = '{"type": "array", "items": ' + nested + "}"
+    return [
+        '{"openapi": "3.1.0", "paths": {"/a": {"get": {"x": ' + "[" * (depth + 5) + "]" * (depth + 5) + "}}}}",
+        '{\n  "openapi": "3.1.0",\n  "tags": [{"name": "a"}, {"name": "b, [c]"}],\n  "components": {"schemas": {"Fine": {"enum": ["x", 1, true]},\n    "D\\u00e9ep \\"q\\"": ' + nested + "}}}",
+        '{"a": [1, {"b": null}, [' + "[" * depth + "1" + "]" * depth + "]]}",
+        '{"a": [' + "[" * (depth - 3) + "]" * (depth - 3) + "]}",  # deep, but not too deep
+    ]
+
+
+@pytest.mark.parametrize("text", _deep_texts(), ids=["arrays", "schema", "scalar-at-the-bottom", "not-too-deep"])
+def test_the_json_depth_finder_finds_what_the_scanner_finds(text: str) -> None:
+    expected = next(([list(frame) for frame in frames] for frames, _ in scan_values(text) if len(frames) >= load.MAX_READ_DEPTH), None)
+    assert deep_json_frames(text, load.MAX_READ_DEPTH) == expected
