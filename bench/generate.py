@@ -558,7 +558,10 @@ def run_scale(args: argparse.Namespace, tmp: Path, ours_src: Path, logs: Path, p
             spec.write_text(json.dumps(build(n)), encoding="utf-8")
             rows.append((n, one(f"{n:>7,} {series}", f"{series.replace(' ', '-')}-{n}", spec)))
             spec.unlink()
-        header = f"  {'size':>8}  {'ours s':>7} {'MB':>5} {'x/doubling':>10} {'MB x/dbl':>8}   {'peer s':>7} {'MB':>5} {'x/doubling':>10} {'MB x/dbl':>8}  {'ours/peer':>9}"
+        header = (
+            f"  {'size':>8}  {'ours s':>7} {'MB':>5} {'x/doubling':>10} {'cpu x/dbl':>9} {'MB x/dbl':>8}   "
+            f"{'peer s':>7} {'MB':>5} {'x/doubling':>10} {'cpu x/dbl':>9} {'MB x/dbl':>8}  {'ours/peer':>9}"
+        )
         print(header)
         previous: tuple[int, dict[str, Sample | None]] | None = None
         for n, row in rows:
@@ -570,8 +573,10 @@ def run_scale(args: argparse.Namespace, tmp: Path, ours_src: Path, logs: Path, p
                 before = previous[1][key] if previous else None
                 t0 = before.wall if before and before.ok else None
                 kb0 = before.treerss_kb if before and before.ok else None
+                c = sample.cpu if sample and sample.ok else None
+                c0 = before.cpu if before and before.ok else None
                 n0 = previous[0] if previous else n
-                cells.append(f"{fmt_s(t):>7} {fmt_mb(kb):>5} {growth(n0, t0, n, t):>10} {growth(n0, kb0, n, kb):>8}  ")
+                cells.append(f"{fmt_s(t):>7} {fmt_mb(kb):>5} {growth(n0, t0, n, t):>10} {growth(n0, c0, n, c):>9} {growth(n0, kb0, n, kb):>8}  ")
             o, p = row["ours"], row[tool]
             cells.append(f"{ratio(o.wall if o and o.ok else None, p.wall if p and p.ok else None):>9}")
             print(" ".join(cells))
@@ -582,7 +587,8 @@ def run_scale(args: argparse.Namespace, tmp: Path, ours_src: Path, logs: Path, p
             if a and b and a.ok and b.ok:
                 summary.append(
                     f"{series} {first[0]:,} -> {last[0]:,}: {key} {fmt_s(a.wall)} -> {fmt_s(b.wall)} s, "
-                    f"{growth(first[0], a.wall, last[0], b.wall)} time and {growth(first[0], a.treerss_kb, last[0], b.treerss_kb)} memory per doubling"
+                    f"{growth(first[0], a.wall, last[0], b.wall)} wall, {growth(first[0], a.cpu, last[0], b.cpu)} cpu and "
+                    f"{growth(first[0], a.treerss_kb, last[0], b.treerss_kb)} memory per doubling"
                 )
     return summary
 
