@@ -238,6 +238,8 @@ def _check_surrogates(raw: Any, text: str, file: str) -> None:
     """
     if not _SURROGATE_ESCAPES.search(text):
         return  # the only way to write one
+    if _is_json(text) and not _lone_surrogate_escape(text):
+        return  # only pairs (json.dumps writes every emoji so), which the parser joined: no need to walk it all
     problems: list[Problem] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
     hint = "write the character itself, or both halves of a surrogate pair"
@@ -256,6 +258,26 @@ def _check_surrogates(raw: Any, text: str, file: str) -> None:
     if problems:
         document = Document(file, raw if isinstance(raw, dict) else {}, text, "")
         raise SpecError(locate_all(document, sorted(problems, key=lambda p: p.pointer)))
+
+
+# A surrogate's escape where it is one (not an escaped backslash followed by "ud800"); the escape is group 1.
+_SURROGATE_ESCAPE_AT = re.compile(r"(?<!\\)(?:\\\\)*(\\u[dD][0-9a-fA-F]{3})")
+
+
+def _lone_surrogate_escape(text: str) -> bool:
+    """Whether the JSON ``text`` escapes a surrogate that is not half of a pair (a high one right before a low one)."""
+    pending = -1  # where the escape after an unpaired high surrogate must start
+    for match in _SURROGATE_ESCAPE_AT.finditer(text):
+        high = match.group(1)[3] in "89abAB"
+        if pending >= 0:
+            if high or match.start(1) != pending:
+                return True
+            pending = -1
+        elif high:
+            pending = match.end(1)
+        else:
+            return True
+    return pending >= 0
 
 
 def _lone(text: str) -> str:

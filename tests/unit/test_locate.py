@@ -178,3 +178,14 @@ def _deep_texts() -> list[str]:
 def test_the_json_depth_finder_finds_what_the_scanner_finds(text: str) -> None:
     expected = next(([list(frame) for frame in frames] for frames, _ in scan_values(text) if len(frames) >= load.MAX_READ_DEPTH), None)
     assert deep_json_frames(text, load.MAX_READ_DEPTH) == expected
+
+
+def test_the_lone_surrogate_precheck_agrees_with_the_parser() -> None:
+    # Pieces of JSON string text: pairs, halves, escaped backslashes, plain text; the parser says which hold a lone half.
+    pieces = ["\\ud83d", "\\ude00", "\\uD83D\\uDE00", "\\\\", "\\\\ud83d", "x", "\\u00e9", "\\uDBFF", "\\uDFFF", "\U0001f600"]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = '["' + "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) + '"]'
+        value = json.loads(text)[0]
+        lone = any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+        assert load._lone_surrogate_escape(text) == lone, text
