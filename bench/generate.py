@@ -6,6 +6,7 @@ Run from the project root:
     .venv/bin/python bench/generate.py --runs 5
     .venv/bin/python bench/generate.py --quick    # 1 run, createRun spec only (smoke test)
     .venv/bin/python bench/generate.py --ref HEAD # time our generator as committed, not the working tree
+    .venv/bin/python bench/generate.py --github   # adds GitHub's REST spec (from the corpus) to the two specs
     .venv/bin/python bench/generate.py --scale    # GitHub's spec and synthetic specs by size, ours vs openapi-python-client
     .venv/bin/python bench/generate.py --scale --big   # adds 64k operations, 20k properties, 24k-long $ref chains
 
@@ -298,7 +299,17 @@ def count_dcg(out: Path) -> dict[str, object]:
 
 
 def edited_copy(spec: Path, dest: Path, n: int) -> Path:
-    """A copy of spec whose EDITED_SCHEMA description starts with a marker naming run n."""
+    """A copy of spec whose EDITED_SCHEMA description starts with a marker naming run n.
+
+    A JSON spec (GitHub's has no RunObject): the first schema with a description, and the document
+    written again by json.dumps (a change of spacing alone changes no value, so no output).
+    """
+    if spec.suffix == ".json":
+        document = json.loads(spec.read_text(encoding="utf-8"))
+        schema = next(s for s in document["components"]["schemas"].values() if isinstance(s.get("description"), str))
+        schema["description"] = f"{EDIT_MARKER}, edit {n}. " + schema["description"]
+        dest.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return dest
     lines = spec.read_text(encoding="utf-8").split("\n")
     in_components = False
     head = None
@@ -602,6 +613,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="1 run, createRun spec only: a smoke test")
     parser.add_argument("--keep", action="store_true", help="keep the temporary output directory")
     parser.add_argument("--ref", help="time our generator as committed at this git ref instead of the working tree")
+    parser.add_argument("--github", action="store_true", help="add GitHub's REST spec from the corpus to the specs (cold and warm, every tool)")
     parser.add_argument("--scale", action="store_true", help="GitHub's REST spec and synthetic specs by size, ours vs openapi-python-client (cold)")
     parser.add_argument("--big", action="store_true", help="with --scale: add the big sizes (64k operations, 20k properties, 24k-long chains)")
     parser.add_argument("--series", nargs="*", choices=["operations", "properties", "ref"], help="with --scale: only these synthetic series (none: GitHub alone)")
@@ -611,7 +623,13 @@ def main() -> int:
     if args.scale:
         args.runs = args.runs if "--runs" in sys.argv else 1
     runs = 1 if args.quick else max(1, args.runs)
-    specs = {"createRun": SPECS["createRun"]} if args.quick else SPECS
+    specs = {"createRun": SPECS["createRun"]} if args.quick else dict(SPECS)
+    if not args.quick and args.github:
+        gh = github_spec()
+        if gh is None:
+            print("github: not found: run `.venv/bin/python bench/corpus.py --sample 1` once to fetch the corpus, or set CORPUS_CACHE")
+        else:
+            specs["github"] = gh
 
     python = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="bench-generate-"))
