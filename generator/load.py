@@ -260,21 +260,25 @@ def _check_surrogates(raw: Any, text: str, file: str) -> None:
         raise SpecError(locate_all(document, sorted(problems, key=lambda p: p.pointer)))
 
 
-# A surrogate's escape where it is one (not an escaped backslash followed by "ud800"); the escape is group 1.
-_SURROGATE_ESCAPE_AT = re.compile(r"(?<!\\)(?:\\\\)*(\\u[dD][0-9a-fA-F]{3})")
+_SURROGATE_ESCAPE_AT = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _lone_surrogate_escape(text: str) -> bool:
     """Whether the JSON ``text`` escapes a surrogate that is not half of a pair (a high one right before a low one)."""
     pending = -1  # where the escape after an unpaired high surrogate must start
     for match in _SURROGATE_ESCAPE_AT.finditer(text):
-        high = match.group(1)[3] in "89abAB"
+        start = back = match.start()
+        while back and text[back - 1] == "\\":
+            back -= 1
+        if (start - back) % 2:
+            continue  # an escaped backslash, then the letters "ud8.."
+        high = text[start + 3] in "89abAB"
         if pending >= 0:
-            if high or match.start(1) != pending:
+            if high or start != pending:
                 return True
             pending = -1
         elif high:
-            pending = match.end(1)
+            pending = match.end()
         else:
             return True
     return pending >= 0

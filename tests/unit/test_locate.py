@@ -182,7 +182,7 @@ def test_the_json_depth_finder_finds_what_the_scanner_finds(text: str) -> None:
 
 def test_the_lone_surrogate_precheck_agrees_with_the_parser() -> None:
     # Pieces of JSON string text: pairs, halves, escaped backslashes, plain text; the parser says which hold a lone half.
-    pieces = ["\\ud83d", "\\ude00", "\\uD83D\\uDE00", "\\\\", "\\\\ud83d", "x", "\\u00e9", "\\uDBFF", "\\uDFFF", "\U0001f600"]
+    pieces = ["\\ud83d", "\\ude00", "\\uD83D\\uDE00", "\\\\", "\\\\ud83d", "x", "\\u00e9", "\\uDBFF", "\\uDFFF", "\\uD55C", "\U0001f600"]
     rng = random.Random(3)
     for _ in range(3000):
         text = '["' + "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) + '"]'
