@@ -6,6 +6,10 @@ of a pointer (``/components/schemas/RunObject``) can be found by searching the
 text at the indentation they must have; only that small block is then composed
 to walk the rest of the pointer. Anything unusual returns None and the caller
 composes the whole document as before.
+
+JSON is never composed: :func:`locate_json` walks its text once down the reported
+pointers, and :func:`deep_json_frames` finds where a document too deep to parse
+nests too deeply.
 """
 
 from __future__ import annotations
