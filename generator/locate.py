@@ -244,6 +244,11 @@ _decoder = json.JSONDecoder()
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
+def _skip_ws(text: str, pos: int) -> int:
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
 class _Trie(dict):  # type: ignore[type-arg]
     """Children by token; ``at`` is the offset of the node once reached."""
 
@@ -261,19 +266,20 @@ def locate_json(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
         node = root
         for token in p.split("/")[1:]:
             node = node.setdefault(unescape_pointer_token(token), _Trie())
-    start = _WS.match(text).end()
+    start = _skip_ws(text, 0)
     try:
         _walk_json(text, start, root)
     except (ValueError, RecursionError, IndexError):
         pass  # what was reached so far stands
     offsets: dict[str, int] = {}
     for p in pointers:
-        node, at = root, root.at
+        here: _Trie | None = root
+        at = root.at
         for token in p.split("/")[1:]:
-            node = node.get(unescape_pointer_token(token))
-            if node is None or node.at is None:
+            here = here.get(unescape_pointer_token(token)) if here is not None else None
+            if here is None or here.at is None:
                 break
-            at = node.at
+            at = here.at
         if at is not None:
             offsets[p] = at
     marks = _marks(text, sorted(set(offsets.values())))
@@ -287,30 +293,30 @@ def _walk_json(text: str, pos: int, node: _Trie) -> int:
         return _decoder.raw_decode(text, pos)[1]
     first = text[pos]
     if first == "{":
-        pos = _WS.match(text, pos + 1).end()
+        pos = _skip_ws(text, pos + 1)
         if text[pos] == "}":
             return pos + 1
         while True:
             if text[pos] != '"':
                 raise ValueError("a key was expected")
             key, pos = _scanstring(text, pos + 1, True)
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text[pos] != ":":
                 raise ValueError("':' was expected")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
             child = node.get(key)
             if child is not None and child.at is None:
                 pos = _walk_json(text, pos, child)
             else:  # not wanted, or a later duplicate (composing finds the first)
                 pos = _decoder.raw_decode(text, pos)[1]
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text[pos] == "}":
                 return pos + 1
             if text[pos] != ",":
                 raise ValueError("',' or '}' was expected")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
     if first == "[":
-        pos = _WS.match(text, pos + 1).end()
+        pos = _skip_ws(text, pos + 1)
         if text[pos] == "]":
             return pos + 1
         wanted = {int(t): child for t, child in node.items() if t.isascii() and t.isdigit()}
@@ -318,12 +324,12 @@ def _walk_json(text: str, pos: int, node: _Trie) -> int:
         while True:
             child = wanted.get(index)
             pos = _walk_json(text, pos, child) if child is not None else _decoder.raw_decode(text, pos)[1]
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text[pos] == "]":
                 return pos + 1
             if text[pos] != ",":
                 raise ValueError("',' or ']' was expected")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
             index += 1
     return _decoder.raw_decode(text, pos)[1]
 
