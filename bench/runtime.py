@@ -4,6 +4,7 @@ Run from the project root:
 
     .venv/bin/python bench/runtime.py
     .venv/bin/python bench/runtime.py --quick          # fewer, shorter repeats (smoke test)
+    BENCH_RUNTIME_CLIENT=/tmp/full/openai_client .venv/bin/python bench/runtime.py   # another generated openai_client
 
 Both clients run in this one process, against in-memory mock transports (no
 sockets), on the same request and the same response bytes:
@@ -19,6 +20,8 @@ sockets), on the same request and the same response bytes:
     pages, `after` the last id while `has_more`), with `files.list` generated for
     this run from the full OpenAI spec (../shared/specs/openai.yaml; skipped
     without it).  Reported as milliseconds per full iteration.
+  * import plus first call: in a fresh interpreter for each sample, the time from
+    before the first import to the end of the first `runs.create` (the same call).
 
 Ours: `generated/openai_client`, `Client(http_client=httpx.Client(transport=httpx.MockTransport(...)))`.
 SDK:  `openai.OpenAI(http_client=httpx2.Client(transport=httpx2.MockTransport(...)))`: this
@@ -52,7 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Import a copy of generated/openai_client taken now: others may regenerate it while this runs.
 _SNAPSHOT = Path(tempfile.mkdtemp(prefix="bench-runtime-"))
 atexit.register(shutil.rmtree, _SNAPSHOT, True)
-shutil.copytree(ROOT / "generated" / "openai_client", _SNAPSHOT / "openai_client", ignore=shutil.ignore_patterns("__pycache__"))
+# BENCH_RUNTIME_CLIENT: another generated package named openai_client (e.g. from the full OpenAI spec).
+_CLIENT = Path(os.environ.get("BENCH_RUNTIME_CLIENT") or ROOT / "generated" / "openai_client")
+shutil.copytree(_CLIENT, _SNAPSHOT / "openai_client", ignore=shutil.ignore_patterns("__pycache__"))
 sys.path.insert(0, str(_SNAPSHOT))
 
 import httpx  # noqa: E402
@@ -417,6 +422,49 @@ def bench_pagination(repeats: int, total: int, size: int = 100) -> None:
         print(f"{name:<34} {med * 1e3:>9.1f} {lo * 1e3:>7.1f} {hi * 1e3:>7.1f} {cpu * 1e3:>7.1f}   {ratios[0]:>17} {ratios[1]:>6} {ratios[2]:>6}")
 
 
+# --------------------------------------------------------------------------- import plus first call
+# A fresh interpreter for each sample: the time from before the first import to the end of the first
+# runs.create (imports, the client, the resource, the request and the parsed Run), as a script pays it.
+
+FIRST_CALL = r"""
+import sys, time
+started = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+import json, warnings
+warnings.simplefilter("ignore", DeprecationWarning)
+kwargs = json.loads(sys.argv[3]); run = sys.argv[4].encode()
+if sys.argv[2] == "ours":
+    import httpx
+    import openai_client
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, headers={"content-type": "application/json"}, content=run))
+    client = openai_client.Client(api_key="sk-x", http_client=httpx.Client(transport=transport), max_retries=0)
+    result = client.threads.runs.create("thread_abc", **kwargs)
+else:
+    import httpx2
+    import openai
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, headers={"content-type": "application/json"}, content=run))
+    client = openai.OpenAI(api_key="sk-x", http_client=httpx2.Client(transport=transport), max_retries=0)
+    result = client.beta.threads.runs.create("thread_abc", **kwargs)
+assert result.id == json.loads(run)["id"]
+print(time.perf_counter() - started)
+"""
+
+
+def first_call_times(repeats: int) -> dict[str, list[float]]:
+    """Seconds from the first import to the end of the first call, in fresh processes, ours and the SDK's alternating."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached, as usual
+    args = [json.dumps(CALL_KWARGS), RUN_BYTES.decode()]
+    times: dict[str, list[float]] = {"ours": [], "sdk": []}
+    for r in range(repeats + 1):
+        for who in ("ours", "sdk") if r % 2 == 0 else ("sdk", "ours"):
+            done = subprocess.run([sys.executable, "-c", FIRST_CALL, str(_SNAPSHOT), who, *args], capture_output=True, text=True, env=env, timeout=120)
+            if done.returncode != 0:
+                raise SystemExit(f"first call ({who}) failed: {done.stderr.strip().splitlines()[-1:]}")
+            if r:  # the first round writes the bytecode of the copied client and is not timed
+                times[who].append(float(done.stdout.strip().splitlines()[-1]))
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short run: a smoke test, not numbers to quote")
@@ -424,8 +472,15 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=None, help="runs.create calls per repeat (default 400; quick 50)")
     parser.add_argument("--events", type=int, default=None, help="message deltas in the long stream (default 20000; quick 2000)")
     parser.add_argument("--items", type=int, default=None, help="files iterated across pages of 100 (default 10000; quick 2000)")
+    parser.add_argument("--first-call-only", action="store_true", help="only import plus first call (fresh processes)")
     args = parser.parse_args()
     repeats = args.repeats or (3 if args.quick else 9)
+    if args.first_call_only:
+        first = first_call_times(repeats)
+        for who, values in first.items():
+            print(f"{who:<5} import plus first runs.create: median {statistics.median(values):.3f} s (min {min(values):.3f}, max {max(values):.3f}, {repeats} fresh processes)")
+        print(f"ours/SDK = {statistics.median(first['ours']) / statistics.median(first['sdk']):.2f}x; ours: {_CLIENT}")
+        return 0
     calls = args.calls or (50 if args.quick else 400)
     deltas = args.events or (2000 if args.quick else 20000)
 
@@ -446,7 +501,10 @@ def main() -> int:
     )
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip() or "?"
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "generated/openai_client"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    print(f"  ours: generated/openai_client copied at start (git {head}{' + uncommitted changes' if dirty else ', clean'})")
+    if os.environ.get("BENCH_RUNTIME_CLIENT"):
+        print(f"  ours: {_CLIENT} (BENCH_RUNTIME_CLIENT) copied at start")
+    else:
+        print(f"  ours: generated/openai_client (the createRun spec) copied at start (git {head}{' + uncommitted changes' if dirty else ', clean'})")
     print(f"  GC enabled during timed loops; clients alternate within each repeat; medians of {repeats} repeats")
     print(f"  Run JSON {len(RUN_BYTES)} bytes; stream {len(chunks)} events ({deltas} thread.message.delta), {sum(map(len, chunks)) / 1e6:.1f} MB, one chunk per event")
     for note in check(subjects, deltas):
@@ -515,6 +573,13 @@ def main() -> int:
         ratios = ("-", "-", "-") if name == "ours" else (f"{ours_raw[0] / med:.2f}x", f"{ours_raw[1] / lo:.2f}x", f"{ours_raw[3] / cpu:.2f}x")
         print(f"{name:<34} {med * 1e6:>9.0f} {lo * 1e6:>7.0f} {hi * 1e6:>7.0f} {cpu * 1e6:>7.0f}   {ratios[0]:>17} {ratios[1]:>6} {ratios[2]:>6}")
     bench_pagination(repeats, args.items or (2000 if args.quick else 10000))
+    first = first_call_times(repeats)
+    ours_first, sdk_first = statistics.median(first["ours"]), statistics.median(first["sdk"])
+    print(f"\n== import plus first runs.create, in a fresh process each, {repeats} repeats ==")
+    print(f"{'client':<34} {'median s':>9} {'min s':>7} {'max s':>7}   {'ours/this':>9}")
+    for name, values in (("ours", first["ours"]), (sdk, first["sdk"])):
+        ratio = "-" if name == "ours" else f"{ours_first / statistics.median(values):.2f}x"
+        print(f"{name:<34} {statistics.median(values):>9.3f} {min(values):>7.3f} {max(values):>7.3f}   {ratio:>9}")
 
     sdk_call, sdk_rate = stats(per_call_times[sdk]), stats(rates[sdk])
     sdk_raw = stats(raw_times[sdk_name])
@@ -531,6 +596,7 @@ def main() -> int:
         f"  raw response: ours {ours_raw[0] * 1e6:.0f} us vs SDK {sdk_raw[0] * 1e6:.0f} us per call (median wall): "
         f"ours/SDK = {ours_raw[0] / sdk_raw[0]:.2f}x time; CPU time {ours_raw[3] / sdk_raw[3]:.2f}x"
     )
+    print(f"  first call:  ours {ours_first:.3f} s vs SDK {sdk_first:.3f} s from the first import to the first Run (median): ours/SDK = {ours_first / sdk_first:.2f}x")
     print(f"  load average at end {os.getloadavg()[0]:.2f}")
     print("  notes: time ratios below 1 = ours faster; throughput ratios above 1 = ours faster. 'cpu' = this process's")
     print("  CPU time (time.process_time), which other processes on the 2 cores disturb less than wall time; 'min'/'max'")

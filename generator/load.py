@@ -3,8 +3,9 @@
 Lowering walks the raw mapping (it keeps every keyword, ``$ref`` siblings and
 ``x-`` extensions, and its paths are the JSON pointers that errors name); the
 openapi-pydantic model is the structural check that the mapping is an OpenAPI
-document at all. Line numbers are only computed when a problem is reported, by
-composing the YAML a second time, so the fast path never pays for them.
+document at all. Line numbers are only computed when a problem is reported, so the
+fast path never pays for them: JSON by one walk of its text down the reported pointers
+(``locate.locate_json``), YAML by searching its text, composing only what that leaves.
 
 With a cache directory, two caches make a warm run cheap: YAML is parsed block by block
 and each block's value is kept by the hash of its text (``blocks``), and the entries of the
@@ -27,7 +28,7 @@ from . import blocks
 from .blocks import ALIAS as _ALIAS, first_match, has_aliases
 from .cache import CacheFile
 from .diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
-from .locate import locate as locate_in_text, locate_by_scanning, scan_values
+from .locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
 from .structure import StructureCheck
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -153,12 +154,17 @@ def too_deep(text: str, file: str) -> Problem:
 
     Only a document that failed to parse gets here.
     """
-    for frames, _ in scan_values(_json_as_yaml(text)):
-        if len(frames) >= MAX_READ_DEPTH:
-            path: list[str | int] = where_nesting_starts([frame[1] for frame in frames])
-            _, _, line, column = frames[len(path)]
-            below = f"more than {MAX_READ_DEPTH - len(path)} levels below here"
-            return Problem(file, pointer(*path), f"nested too deeply to read: {below}", "real specs nest a few dozen levels at most", line=line, column=column)
+    if _is_json(text):
+        # JSON by a regular expression over the text: PyYAML's scanner would take minutes on a large document.
+        deep = deep_json_frames(_json_as_yaml(text), MAX_READ_DEPTH)
+        found: Any = [deep] if deep is not None else []
+    else:
+        found = (frames for frames, _ in scan_values(text) if len(frames) >= MAX_READ_DEPTH)
+    for frames in found:
+        path: list[str | int] = where_nesting_starts([frame[1] for frame in frames])
+        _, _, line, column = frames[len(path)]
+        below = f"more than {MAX_READ_DEPTH - len(path)} levels below here"
+        return Problem(file, pointer(*path), f"nested too deeply to read: {below}", "real specs nest a few dozen levels at most", line=line, column=column)
     return Problem(file, "", "the document is nested too deeply to read", line=1, column=1)
 
 
@@ -189,7 +195,7 @@ MAX_EXPANDED_VALUES = 5_000_000
 
 
 def _check_aliases(raw: Any, text: str, file: str) -> None:
-    if not has_aliases(text):
+    if _is_json(text) or not has_aliases(text):  # JSON has no aliases: every value is its own
         return  # no aliases: every value is written out once, nothing to expand
     sizes: dict[int, int] = {}
     visiting: set[int] = set()
@@ -232,6 +238,8 @@ def _check_surrogates(raw: Any, text: str, file: str) -> None:
     """
     if not _SURROGATE_ESCAPES.search(text):
         return  # the only way to write one
+    if _is_json(text) and not _lone_surrogate_escape(text):
+        return  # only pairs (json.dumps writes every emoji so), which the parser joined: no need to walk it all
     problems: list[Problem] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
     hint = "write the character itself, or both halves of a surrogate pair"
@@ -250,6 +258,30 @@ def _check_surrogates(raw: Any, text: str, file: str) -> None:
     if problems:
         document = Document(file, raw if isinstance(raw, dict) else {}, text, "")
         raise SpecError(locate_all(document, sorted(problems, key=lambda p: p.pointer)))
+
+
+_SURROGATE_ESCAPE_AT = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate_escape(text: str) -> bool:
+    """Whether the JSON ``text`` escapes a surrogate that is not half of a pair (a high one right before a low one)."""
+    pending = -1  # where the escape after an unpaired high surrogate must start
+    for match in _SURROGATE_ESCAPE_AT.finditer(text):
+        start = back = match.start()
+        while back and text[back - 1] == "\\":
+            back -= 1
+        if (start - back) % 2:
+            continue  # an escaped backslash, then the letters "ud8.."
+        high = text[start + 3] in "89abAB"
+        if pending >= 0:
+            if high or start != pending:
+                return True
+            pending = -1
+        elif high:
+            pending = match.end()
+        else:
+            return True
+    return pending >= 0
 
 
 def _lone(text: str) -> str:
@@ -274,8 +306,13 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     if not problems:
         return problems
     text = document.text
-    # Most problems can be found from the text alone; compose the document only for the rest.
-    quick = [problem if problem.line else _quick(text, problem) for problem in problems]
+    if _is_json(text):
+        # JSON is located by walking its text down the reported pointers, all in one pass: no YAML composer.
+        found = locate_json(text, [problem.pointer for problem in problems if not problem.line])
+        quick = [problem if problem.line or problem.pointer not in found else replace(problem, line=found[problem.pointer][0], column=found[problem.pointer][1]) for problem in problems]
+    else:
+        # Most problems can be found from the text alone; compose the document only for the rest.
+        quick = [problem if problem.line else _quick(text, problem) for problem in problems]
     rest = [problem for problem in quick if not problem.line]
     if not rest:
         return quick

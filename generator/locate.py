@@ -6,11 +6,16 @@ of a pointer (``/components/schemas/RunObject``) can be found by searching the
 text at the indentation they must have; only that small block is then composed
 to walk the rest of the pointer. Anything unusual returns None and the caller
 composes the whole document as before.
+
+JSON is never composed: :func:`locate_json` walks its text once down the reported
+pointers, and :func:`deep_json_frames` finds where a document too deep to parse
+nests too deeply.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import functools
 import re
 from collections.abc import Iterator
@@ -224,3 +229,173 @@ def locate_by_scanning(text: str, pointers: list[str]) -> dict[str, tuple[int, i
                 if len(found) == len(wanted):
                     break
     return found
+
+
+# -- Locating in JSON text --------------------------------------------------------------------------
+# A JSON document needs no YAML composer to be located in. One pass down the text follows only the
+# keys that some reported pointer names; every other value is skipped by the C-speed decoder. Results
+# are those composing the document gives: the start of the deepest node a pointer reaches (the first
+# of duplicate keys, as composing finds it), 1-based line and column in characters, lines broken as
+# YAML breaks them.
+
+_WS = re.compile(r"[ \t\n\r]*")
+_YAML_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_decoder = json.JSONDecoder()
+_scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
+class _Trie(dict):  # type: ignore[type-arg]
+    """Children by token; ``at`` is the offset of the node once reached."""
+
+    at: int | None = None
+
+
+def locate_json(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
+    """(line, column) of each pointer in the JSON ``text``, in one pass; as composing the text as YAML gives.
+
+    A pointer whose tokens stop matching gets the deepest node it reaches, as composing does. Text
+    that stops being JSON where a pointer leads leaves out the pointers not reached by then.
+    """
+    root = _Trie()
+    for p in pointers:
+        node = root
+        for token in p.split("/")[1:]:
+            node = node.setdefault(unescape_pointer_token(token), _Trie())
+    start = _skip_ws(text, 0)
+    try:
+        _walk_json(text, start, root)
+    except (ValueError, RecursionError, IndexError):
+        pass  # what was reached so far stands
+    offsets: dict[str, int] = {}
+    for p in pointers:
+        here: _Trie | None = root
+        at = root.at
+        for token in p.split("/")[1:]:
+            here = here.get(unescape_pointer_token(token)) if here is not None else None
+            if here is None or here.at is None:
+                break
+            at = here.at
+        if at is not None:
+            offsets[p] = at
+    marks = _marks(text, sorted(set(offsets.values())))
+    return {p: marks[at] for p, at in offsets.items()}
+
+
+def _walk_json(text: str, pos: int, node: _Trie) -> int:
+    """Record where the value at ``pos`` starts in ``node`` and walk into the children ``node`` names; the end offset."""
+    node.at = pos
+    if not node:
+        return _decoder.raw_decode(text, pos)[1]
+    first = text[pos]
+    if first == "{":
+        pos = _skip_ws(text, pos + 1)
+        if text[pos] == "}":
+            return pos + 1
+        while True:
+            if text[pos] != '"':
+                raise ValueError("a key was expected")
+            key, pos = _scanstring(text, pos + 1, True)
+            pos = _skip_ws(text, pos)
+            if text[pos] != ":":
+                raise ValueError("':' was expected")
+            pos = _skip_ws(text, pos + 1)
+            child = node.get(key)
+            if child is not None and child.at is None:
+                pos = _walk_json(text, pos, child)
+            else:  # not wanted, or a later duplicate (composing finds the first)
+                pos = _decoder.raw_decode(text, pos)[1]
+            pos = _skip_ws(text, pos)
+            if text[pos] == "}":
+                return pos + 1
+            if text[pos] != ",":
+                raise ValueError("',' or '}' was expected")
+            pos = _skip_ws(text, pos + 1)
+    if first == "[":
+        pos = _skip_ws(text, pos + 1)
+        if text[pos] == "]":
+            return pos + 1
+        wanted = {int(t): child for t, child in node.items() if t.isascii() and t.isdigit()}
+        index = 0
+        while True:
+            child = wanted.get(index)
+            pos = _walk_json(text, pos, child) if child is not None else _decoder.raw_decode(text, pos)[1]
+            pos = _skip_ws(text, pos)
+            if text[pos] == "]":
+                return pos + 1
+            if text[pos] != ",":
+                raise ValueError("',' or ']' was expected")
+            pos = _skip_ws(text, pos + 1)
+            index += 1
+    return _decoder.raw_decode(text, pos)[1]
+
+
+def _marks(text: str, offsets: list[int]) -> dict[int, tuple[int, int]]:
+    """1-based (line, column) of each of the sorted ``offsets``, counting the text once up to the last."""
+    marks: dict[int, tuple[int, int]] = {}
+    if not offsets:
+        return marks
+    plain = not any(c in text for c in "\r\x85\u2028\u2029")
+    line, line_start, done = 1, 0, 0
+    for at in offsets:
+        if plain:
+            line += text.count("\n", done, at)
+            found = text.rfind("\n", done, at)
+            if found >= 0:
+                line_start = found + 1
+        else:
+            for brk in _YAML_BREAKS.finditer(text, done, at):
+                line, line_start = line + 1, brk.end()
+        done = at
+        marks[at] = (line, at - line_start + 1)
+    return marks
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]|[^\s\[\]{},:"]+')
+
+
+def deep_json_frames(text: str, depth: int) -> list[list[Any]] | None:
+    """The open collections around the first value of the JSON ``text`` inside ``depth`` of them, or None.
+
+    Frames as :func:`scan_values` gives them (``[kind, key or index, line, column]``) at that value, found by a
+    regular expression over the text rather than PyYAML's pure-Python scanner: for a document too deep to
+    parse, seconds instead of minutes on a large one. Keys are read as JSON reads them.
+    """
+    stack: list[list[Any]] = []
+    expect_key = False
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == "{" or first == "[":
+            if len(stack) >= depth:
+                break
+            stack.append(["map", "", match.start()] if first == "{" else ["seq", 0, match.start()])
+            expect_key = first == "{"
+        elif first == "}" or first == "]":
+            if not stack:
+                return None
+            stack.pop()
+            expect_key = False
+        elif first == ",":
+            if stack and stack[-1][0] == "seq":
+                stack[-1][1] += 1
+            else:
+                expect_key = True
+        elif first == ":":
+            expect_key = False
+        elif expect_key and stack and stack[-1][0] == "map":
+            try:
+                stack[-1][1] = json.loads(token) if first == '"' else token
+            except ValueError:
+                return None
+            expect_key = False
+        elif len(stack) >= depth:
+            break
+    else:
+        return None
+    marks = _marks(text, [frame[2] for frame in stack])
+    return [[kind, key, *marks[at]] for kind, key, at in stack]

@@ -102,7 +102,7 @@ def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: 
     formatter = Formatter(target.line_length, cache_dir, jobs)
     # Generated files name the spec by file name only: output must not depend on where it ran.
     options = RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length)
-    files, keys = Renderer(lowered.api, options, formatter.cache_dir).render(known=formatter.final_for)
+    files, keys = Renderer(lowered.api, options, formatter.cache_dir).render(known=formatter.final_for, keyed=formatter.cache_dir is not None)
     progress(f"formatting {len(files)} files")
     cacheable = [p for p in files if p.startswith(("types/", "resources/")) and not p.endswith("/__init__.py")]
     done = frozenset(p for p in cacheable if p not in keys)

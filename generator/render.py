@@ -90,6 +90,7 @@ class Renderer:
         self.cache_dir = cache_dir
         self._digests: dict[str, str] = {}
         self._def_digests: dict[int, str] = {}
+        self._resource_digests: dict[int, str] = {}
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
         self._rules: dict[int, tuple[ir.Type, str | None]] = {}
@@ -161,8 +162,11 @@ class Renderer:
 
     # --- the files ----------------------------------------------------------------------
 
-    def render(self, known: Callable[[str], str | None] = lambda key: None) -> tuple[dict[str, str], dict[str, str]]:
+    def render(self, known: Callable[[str], str | None] = lambda key: None, *, keyed: bool = True) -> tuple[dict[str, str], dict[str, str]]:
         """Every file's text, and a content key for each type module rendered here.
+
+        Not ``keyed`` (no cache to keep the results in), the keys are left empty: computing them
+        costs a repr of every operation and type, a sixth of rendering GitHub's spec.
 
         ``known(key)`` may return the final (formatted) text a type module had the last time it
         was rendered from the same inputs; such modules are not rendered again, and come back
@@ -181,8 +185,8 @@ class Renderer:
         files["resources/__init__.py"] = self._template("resources_init.py.jinja", resources=resources)
         for resource in resources:
             path = f"resources/{resource.module}.py"
-            key = self._resource_key(resource)
-            final = known(key)
+            key = self._resource_key(resource) if keyed else ""
+            final = known(key) if keyed else None
             if final is not None:
                 files[path] = final
             else:
@@ -192,8 +196,8 @@ class Renderer:
         for module in modules:
             path = f"types/{module.name}.py"
             template = "params.py.jinja" if module.side == "request" else "models.py.jinja"
-            key = self._module_key(module, template)
-            final = known(key)
+            key = self._module_key(module, template) if keyed else ""
+            final = known(key) if keyed else None
             if final is not None:
                 files[path] = final
             else:
@@ -219,10 +223,13 @@ class Renderer:
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _resource_digest(self, resource: ir.Resource) -> str:
-        # Children by digest: a nested resource is serialised once, not once per ancestor.
-        children = [self._resource_digest(child) for child in resource.children]
-        payload = repr((resource.name, resource.class_name, resource.module, resource.operations, children))
-        return hashlib.sha256(payload.encode()).hexdigest()
+        # Children by digest, each computed once: a nested resource is serialised once, not once per ancestor.
+        digest = self._resource_digests.get(id(resource))
+        if digest is None:
+            children = [self._resource_digest(child) for child in resource.children]
+            payload = repr((resource.name, resource.class_name, resource.module, resource.operations, children))
+            digest = self._resource_digests[id(resource)] = hashlib.sha256(payload.encode()).hexdigest()
+        return digest
 
     def _depends_on(self, name: str) -> list[str]:
         deps = self._deps.get(name)
