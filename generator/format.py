@@ -161,17 +161,25 @@ _QUOTES = re.compile(r'"""|\'(?:\\.|[^\'\\])*\'|"(?:\\.|[^"\\])*"|#')
 
 def _opens_triple_quoted(line: str) -> bool:
     """Whether a line of code leaves a triple-quoted string open: an odd number of triple quotes outside
-    its one-line literals (a spec's triple quote in an enum value is written in single quotes, and opens nothing)."""
+    its one-line literals (a spec's triple quote in an enum value is written in single quotes, and opens nothing)
+    and its comments. Inside a triple-quoted string only its closing quotes count (`""<>".` in a docstring)."""
     if '"""' not in line:
         return False
-    opened = False
-    for match in _QUOTES.finditer(line):
-        if match.group().startswith("#"):
-            if not opened:
-                break  # a comment: nothing after it opens a string
-            continue  # text inside a triple-quoted string
-        opened ^= match.group() == '"""'
-    return opened
+    position = 0
+    while True:
+        match = _QUOTES.search(line, position)
+        if match is None or match.group() == "#":
+            return False  # the rest is a comment
+        position = match.end()
+        if match.group() == '"""':
+            end = _TRIPLE_QUOTED_REST.match(line, position)
+            if end is None:
+                return True
+            position = end.end()
+
+
+# The rest of a triple-quoted string up to its closing quotes: escapes, and quotes that close nothing.
+_TRIPLE_QUOTED_REST = re.compile(r'(?:\\.|[^"\\]|"(?!""))*"""')
 
 
 def _extract(fragment: Fragment, formatted: str) -> list[str]:

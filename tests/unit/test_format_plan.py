@@ -23,3 +23,16 @@ from generator.format import _opens_triple_quoted
 )
 def test_triple_quotes_in_comments_and_literals_open_nothing(line: str, opens: bool) -> None:
     assert _opens_triple_quoted(line) is opens
+
+
+@pytest.mark.parametrize(
+    ("line", "opens"),
+    [
+        ('    """User-friendly; cannot contain the following characters: ""<>"."""', False),  # dfareporting
+        ('    """Quotes "inside" close nothing: ""', True),
+        ('    """An escaped quote \\""" and on', True),
+        ('    """Done.""" + """again', True),
+    ],
+)
+def test_only_the_closing_quotes_close_a_docstring(line: str, opens: bool) -> None:
+    assert _opens_triple_quoted(line) is opens
