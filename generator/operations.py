@@ -201,6 +201,10 @@ class OperationLowerer:
             self.report.error(body_at[1], f"`requestBody` must be an object, not {kind_of(body)}", file=body_at[0])
             return None, []
         content = body.get("content")
+        if isinstance(content, dict) and not content and body.get("required") is not True:
+            # A leniency: `content: {}` on an optional body says plainly that nothing is sent.
+            self.report.warn(body_at[1] + "/content", "`requestBody` lists no media type; the operation sends no body", "remove the `requestBody`, or give its `content` a media type", file=body_at[0])
+            return None, []
         if not isinstance(content, dict) or not content:
             self.report.error(body_at[1], "`requestBody` needs a `content` object", file=body_at[0])
             return None, []

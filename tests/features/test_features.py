@@ -878,6 +878,7 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
         ("/components/schemas/Pet/properties/nickname/anyOf/1/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "warning"),
         ("/components/schemas/Pet/properties/owner", "`type` beside `$ref` ignored, as OpenAPI 3.0 says", "warning"),
         ("/components/schemas/Pet/required", "required property 'chip' is not in `properties`", "warning"),
+        ("/paths/~1pets~1{id}/delete/requestBody/content", "`requestBody` lists no media type; the operation sends no body", "warning"),
     ]
     assert all(w.line > 0 for w in found.warnings)
     types = load("lenient-30", "types")
@@ -886,6 +887,9 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     assert (pet.nickname, pet.age) == (None, None) and isinstance(pet.owner, types.Owner)
     assert "legacy" not in types.Pet.model_fields and types.Pet.model_validate({"name": "R", "nickname": None, "meta": [1]}).meta == [1]
     assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "age": 2.5}).age == 2.5
+    api.replies = [httpx.Response(204)]
+    api.client("lenient-30").pets.delete("p1")
+    assert api.last.method == "DELETE" and api.last.content == b""
 
 
 def test_lenient_31_examples_map_is_ignored_with_a_warning() -> None:
@@ -901,7 +905,7 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     spec = str(support.SPECS / "lenient-30.yaml")
     assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
     err = capsys.readouterr().err
-    assert err.count("warning:") == 6 and "with --strict; nothing was written" in err
+    assert err.count("warning:") == 7 and "with --strict; nothing was written" in err
     assert not (tmp_path / "pkg").exists()
 
 

@@ -6,7 +6,7 @@ from typing import cast
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
-from .._runtime._response import AsyncResource, SyncResource
+from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..types.pet import Pet
 
@@ -56,6 +56,44 @@ class Pets(SyncResource):
             ),
         )
 
+    def delete(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse | str | None:
+        """An optional body that lists no media type sends nothing.
+
+        Args:
+          id:
+
+          extra_headers: Headers to send in addition to (and overriding) the client's.
+
+          extra_query: Query parameters to add to (and override) the request's.
+
+          extra_body: JSON properties to add to (and override) the request body.
+
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
+        """
+        return cast(
+            "BinaryResponse | str | None",
+            self._client.request(
+                RequestOptions(
+                    method="delete",
+                    path="/pets/{id}",
+                    path_params={"id": id},
+                    response_kind="none",
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                )
+            ),
+        )
+
 
 class AsyncPets(AsyncResource):
     """Operations on `pets`."""
@@ -92,6 +130,44 @@ class AsyncPets(AsyncResource):
                     path_params={"id": id},
                     response_kind="json",
                     cast_to=Pet,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                )
+            ),
+        )
+
+    async def delete(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> BinaryResponse | str | None:
+        """An optional body that lists no media type sends nothing.
+
+        Args:
+          id:
+
+          extra_headers: Headers to send in addition to (and overriding) the client's.
+
+          extra_query: Query parameters to add to (and override) the request's.
+
+          extra_body: JSON properties to add to (and override) the request body.
+
+          timeout: Overrides the client's timeout (seconds: a deadline per attempt).
+        """
+        return cast(
+            "BinaryResponse | str | None",
+            await self._client.request(
+                RequestOptions(
+                    method="delete",
+                    path="/pets/{id}",
+                    path_params={"id": id},
+                    response_kind="none",
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
