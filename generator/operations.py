@@ -145,7 +145,21 @@ class OperationLowerer:
                     continue
                 in_this_list[key] = used_at[1]
                 declared[key] = (param, param_at)
-        in_template = _TEMPLATE.findall(path)
+        template_part, _, query_part = path.partition("?")
+        in_template = _TEMPLATE.findall(template_part)
+        # A query string written into the path key with parameters in it (`/uploads?convert={convert}`, invalid
+        # but common): each `{name}` there is the query parameter it names, sent under the key it stands for.
+        sent_as = {name: key for name, key in query_template(query_part).items() if name not in in_template}
+        for name, key in sent_as.items():
+            if (name, "query") in declared:
+                continue
+            if (name, "path") in declared:
+                param, param_at = declared.pop((name, "path"))
+                self.report.warn(param_at[1] + "/in", f"parameter {name!r} is declared `in: path` but is in the path's query string ({path!r}); sent as query parameter {key!r}", "declare it `in: query` and leave it out of the path key", file=param_at[0])
+                declared[(name, "query")] = ({**param, "in": "query", "required": True}, param_at)
+            else:
+                self.report.warn(at[1], f"{{{name}}} in the path's query string ({path!r}) is not declared; sent as a required string query parameter {key!r}", f"add a parameter with `in: query` and `name: {name}`", file=at[0])
+                declared[(name, "query")] = ({"name": name, "in": "query", "required": True, "schema": {"type": "string"}}, at)
         for name in in_template:
             if (name, "path") not in declared:
                 self.report.error(at[1], f"path parameter {name!r} is in the path but not declared", f"add a parameter with `in: path` and `name: {name}`", file=at[0])
@@ -167,7 +181,7 @@ class OperationLowerer:
             result.append(
                 ir.Parameter(
                     name=_claim(names, wire, location),
-                    wire_name=wire,
+                    wire_name=sent_as.get(wire, wire) if location == "query" else wire,
                     location=location,
                     type=self.schemas.lower(schema, schema_at, hint + pascal(wire)),
                     required=location == "path" or param.get("required") is True,
@@ -378,6 +392,28 @@ def _argument_name(wire: str) -> str:
     candidate = wire.rstrip("[]")
     usable = candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_")
     return candidate if usable and not keyword.iskeyword(candidate) else snake(wire)
+
+
+def query_template(query: str) -> dict[str, str]:
+    """The parameters in a path key's query string, each with the query key it is sent under:
+    ``q={query}`` sends ``query`` as ``q``; any other pair holding ``{name}`` (``{search}=1``) sends it as ``name``."""
+    found: dict[str, str] = {}
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        whole = re.fullmatch(r"\{([^{}]+)\}", value)
+        if whole and "{" not in key and key:
+            found.setdefault(whole.group(1), key)
+        else:
+            for name in _TEMPLATE.findall(pair):
+                found.setdefault(name, name)
+    return found
+
+
+def fixed_path(path: str) -> str:
+    """The path key as sent: its query string keeps only the pairs with no parameter in them."""
+    template, mark, query = path.partition("?")
+    kept = "&".join(pair for pair in query.split("&") if pair and "{" not in pair)
+    return template + ("?" + kept if kept else "")
 
 
 def _claim(names: NameTable, wire: str, location: str) -> str:

@@ -43,7 +43,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # Features that show a leniency: invalid on purpose, each read with the warnings it earns.
-LENIENT = {"lenient-30", "lenient-31"}
+LENIENT = {"lenient-30", "lenient-31", "query-in-path-key"}
 
 
 def test_corpus_covers_every_concept() -> None:
@@ -903,6 +903,38 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     err = capsys.readouterr().err
     assert err.count("warning:") == 6 and "with --strict; nothing was written" in err
     assert not (tmp_path / "pkg").exists()
+
+
+def test_parameters_in_a_path_keys_query_string_are_sent_as_query_parameters() -> None:
+    """`/uploads?convert={convert}` was refused (`{convert}` is no path parameter); each `{name}` in the query
+    string is now the query parameter it names, under the key written before it, with a warning when it is
+    declared `in: path` or not at all."""
+    found = support.corpus().results["query-in-path-key"]
+    warnings = sorted((w.pointer, w.severity) for w in found.warnings)
+    assert warnings == [
+        ("/paths/~1locations~1{country}~1?q={query}&mode=fast/get/parameters/1/in", "warning"),
+        ("/paths/~1uploads?convert={convert}/post", "warning"),
+    ]
+    assert all(w.line > 0 for w in found.warnings)
+    api = MockApi(json_reply({}))
+    client = api.client("query-in-path-key")
+    client.uploads.create(convert="fax", content="PGh0bWw+")
+    assert raw_path(api.last) == "/uploads" and query_pairs(api.last) == [("convert", "fax")]
+    assert json.loads(api.last.content) == {"content": "PGh0bWw+"}
+    client.locations.retrieve("AD", query="a b&c")
+    assert raw_path(api.last) == "/locations/AD/" and sorted(query_pairs(api.last)) == [("mode", "fast"), ("q", "a b&c")]
+    client.history.retrieve(date_from=1457572619)
+    assert raw_path(api.last) == "/history" and query_pairs(api.last) == [("date_from", "1457572619")]
+    with pytest.raises(TypeError):
+        client.uploads.create(content="x")  # type: ignore[call-arg]
+
+
+def test_parameters_in_a_path_keys_query_string_fail_under_strict(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from generator.cli import main
+
+    spec = str(support.SPECS / "query-in-path-key.yaml")
+    assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
+    assert capsys.readouterr().err.count("warning:") == 2 and not (tmp_path / "pkg").exists()
 
 
 def test_resources_never_hide_the_class_body_decorators() -> None:
