@@ -229,9 +229,14 @@ class OperationLowerer:
         if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
             return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, kind)  # type: ignore[arg-type]
         param = names.claim("body")
-        body_type = self.schemas.lower(schema, schema_at, hint + "Body")
-        if kind in {"binary"}:
-            body_type = ir.Primitive("bytes", "binary")
+        if kind == "binary":
+            body_type: ir.Type = ir.Primitive("bytes", "binary")
+        elif kind == "text" and not _is_text_schema(target):
+            # A text body is sent as it is given: text, or bytes / a file (`type: object, format: file` in
+            # Azure's specs); typed by its schema it could only be a mapping no request can carry.
+            body_type = ir.UnionType((ir.Primitive("str"), ir.Primitive("bytes", "binary")))
+        else:
+            body_type = self.schemas.lower(schema, schema_at, hint + "Body")
         # As for a flattened body: one whose schema requires properties (each of its variants does, for a
         # union) is never valid left out, whatever `requestBody.required` says.
         required = required or (kind in {"json", "multipart", "form"} and self._requires_properties(target, target_at))
@@ -392,6 +397,11 @@ def _argument_name(wire: str) -> str:
     candidate = wire.rstrip("[]")
     usable = candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_")
     return candidate if usable and not keyword.iskeyword(candidate) else snake(wire)
+
+
+def _is_text_schema(target: Any) -> bool:
+    """A schema a text body's `str` stands for: a string that is not a file's content."""
+    return isinstance(target, dict) and target.get("type") == "string" and target.get("format") not in {"binary", "file"}
 
 
 def query_template(query: str) -> dict[str, str]:

@@ -554,6 +554,21 @@ def test_text_plain_request_and_responses() -> None:
     assert api.last.content == "héllo".encode() and api.last.headers["Content-Type"] == "text/plain"
 
 
+@pytest.mark.parametrize("body", ["pig -f job.pig", b"pig -f job.pig", io.BytesIO(b"pig -f job.pig"), ("job.pig", b"pig -f job.pig")], ids=["str", "bytes", "file", "tuple"])
+def test_a_text_body_whose_schema_is_a_file_takes_text_bytes_or_a_file(body: object) -> None:
+    """`text/plain` with `type: object, format: file` (Azure's HDInsight) was typed a mapping the runtime
+    refuses with TypeError before sending; it is `str | FileTypes`, sent as given, as is `format: binary`."""
+    api = MockApi(json_reply({}))
+    client = api.client("text-body-files")
+    client.jobs.pig.create(body=body)  # type: ignore[arg-type]
+    assert api.last.content == b"pig -f job.pig" and api.last.headers["Content-Type"] == "text/plain"
+    client.jobs.sqoop.create(body=b"a,b\n")
+    assert api.last.content == b"a,b\n" and api.last.headers["Content-Type"] == "text/csv"
+    hints = typing.get_type_hints(type(client.jobs.pig).create)
+    assert str in typing.get_args(hints["body"]) and bytes in typing.get_args(hints["body"])
+    assert typing.get_type_hints(type(client.notes).create)["body"] is str
+
+
 def test_several_content_types_prefer_json_then_binary() -> None:
     types = load("multiple-content-types", "types")
     api = MockApi(json_reply({"id": "r", "title": "T"}), httpx.Response(200, content=b"%PDF"))
