@@ -888,6 +888,7 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     warnings = sorted((w.pointer, w.message, w.severity) for w in found.warnings)
     assert warnings == [
         ("/components/schemas/Pet/properties/age/oneOf/2/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "warning"),
+        ("/components/schemas/Pet/properties/breed/type", "a list of types is OpenAPI 3.1, not 3.0; read as 3.1 reads it", "warning"),
         ("/components/schemas/Pet/properties/legacy", "a boolean schema is JSON Schema 2020-12 (OpenAPI 3.1), not 3.0; read as 2020-12 reads it", "warning"),
         ("/components/schemas/Pet/properties/meta", "a boolean schema is JSON Schema 2020-12 (OpenAPI 3.1), not 3.0; read as 2020-12 reads it", "warning"),
         ("/components/schemas/Pet/properties/nickname/anyOf/1/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "warning"),
@@ -901,6 +902,8 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     assert (pet.nickname, pet.age) == (None, None) and isinstance(pet.owner, types.Owner)
     assert "legacy" not in types.Pet.model_fields and types.Pet.model_validate({"name": "R", "nickname": None, "meta": [1]}).meta == [1]
     assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "age": 2.5}).age == 2.5
+    assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "breed": None}).breed is None
+    assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "breed": "collie"}).breed == "collie"
 
 
 def test_lenient_31_examples_map_is_ignored_with_a_warning() -> None:
@@ -916,7 +919,7 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     spec = str(support.SPECS / "lenient-30.yaml")
     assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
     err = capsys.readouterr().err
-    assert err.count("warning:") == 6 and "with --strict; nothing was written" in err
+    assert err.count("warning:") == 7 and "with --strict; nothing was written" in err
     assert not (tmp_path / "pkg").exists()
 
 
