@@ -145,7 +145,21 @@ class OperationLowerer:
                     continue
                 in_this_list[key] = used_at[1]
                 declared[key] = (param, param_at)
-        in_template = _TEMPLATE.findall(path)
+        template_part, _, query_part = path.partition("?")
+        in_template = _TEMPLATE.findall(template_part)
+        # A query string written into the path key with parameters in it (`/uploads?convert={convert}`, invalid
+        # but common): each `{name}` there is the query parameter it names, sent under the key it stands for.
+        sent_as = {name: key for name, key in query_template(query_part).items() if name not in in_template}
+        for name, key in sent_as.items():
+            if (name, "query") in declared:
+                continue
+            if (name, "path") in declared:
+                param, param_at = declared.pop((name, "path"))
+                self.report.warn(param_at[1] + "/in", f"parameter {name!r} is declared `in: path` but is in the path's query string ({path!r}); sent as query parameter {key!r}", "declare it `in: query` and leave it out of the path key", file=param_at[0])
+                declared[(name, "query")] = ({**param, "in": "query", "required": True}, param_at)
+            else:
+                self.report.warn(at[1], f"{{{name}}} in the path's query string ({path!r}) is not declared; sent as a required string query parameter {key!r}", f"add a parameter with `in: query` and `name: {name}`", file=at[0])
+                declared[(name, "query")] = ({"name": name, "in": "query", "required": True, "schema": {"type": "string"}}, at)
         for name in in_template:
             if (name, "path") not in declared:
                 self.report.error(at[1], f"path parameter {name!r} is in the path but not declared", f"add a parameter with `in: path` and `name: {name}`", file=at[0])
@@ -167,7 +181,7 @@ class OperationLowerer:
             result.append(
                 ir.Parameter(
                     name=_claim(names, wire, location),
-                    wire_name=wire,
+                    wire_name=sent_as.get(wire, wire) if location == "query" else wire,
                     location=location,
                     type=self.schemas.lower(schema, schema_at, hint + pascal(wire)),
                     required=location == "path" or param.get("required") is True,
@@ -219,9 +233,14 @@ class OperationLowerer:
         if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
             return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, kind)  # type: ignore[arg-type]
         param = names.claim("body")
-        body_type = self.schemas.lower(schema, schema_at, hint + "Body")
-        if kind in {"binary"}:
-            body_type = ir.Primitive("bytes", "binary")
+        if kind == "binary":
+            body_type: ir.Type = ir.Primitive("bytes", "binary")
+        elif kind == "text" and not _is_text_schema(target):
+            # A text body is sent as it is given: text, or bytes / a file (`type: object, format: file` in
+            # Azure's specs); typed by its schema it could only be a mapping no request can carry.
+            body_type = ir.UnionType((ir.Primitive("str"), ir.Primitive("bytes", "binary")))
+        else:
+            body_type = self.schemas.lower(schema, schema_at, hint + "Body")
         # As for a flattened body: one whose schema requires properties (each of its variants does, for a
         # union) is never valid left out, whatever `requestBody.required` says.
         required = required or (kind in {"json", "multipart", "form"} and self._requires_properties(target, target_at))
@@ -382,6 +401,33 @@ def _argument_name(wire: str) -> str:
     candidate = wire.rstrip("[]")
     usable = candidate.isidentifier() and candidate.isascii() and candidate.islower() and not candidate.startswith("_")
     return candidate if usable and not keyword.iskeyword(candidate) else snake(wire)
+
+
+def _is_text_schema(target: Any) -> bool:
+    """A schema a text body's `str` stands for: a string that is not a file's content."""
+    return isinstance(target, dict) and target.get("type") == "string" and target.get("format") not in {"binary", "file"}
+
+
+def query_template(query: str) -> dict[str, str]:
+    """The parameters in a path key's query string, each with the query key it is sent under:
+    ``q={query}`` sends ``query`` as ``q``; any other pair holding ``{name}`` (``{search}=1``) sends it as ``name``."""
+    found: dict[str, str] = {}
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        whole = re.fullmatch(r"\{([^{}]+)\}", value)
+        if whole and "{" not in key and key:
+            found.setdefault(whole.group(1), key)
+        else:
+            for name in _TEMPLATE.findall(pair):
+                found.setdefault(name, name)
+    return found
+
+
+def fixed_path(path: str) -> str:
+    """The path key as sent: its query string keeps only the pairs with no parameter in them."""
+    template, mark, query = path.partition("?")
+    kept = "&".join(pair for pair in query.split("&") if pair and "{" not in pair)
+    return template + ("?" + kept if kept else "")
 
 
 def _claim(names: NameTable, wire: str, location: str) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import docs, ir
 from .cache import read_entry, source_digest, write_entry
 from .literals import py_literal, py_str
+from .operations import fixed_path
 from .typing_render import TypeWriter
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class Renderer:
             format_as=lambda name: f"{name} as {name}",
             quote_all=py_str,
             paging=_paging,
+            fixed_path=fixed_path,
         )
         env.tests["in_code"] = lambda name, code: _uses(code, name)
         env.tests["is_identifier"] = _is_plain_identifier

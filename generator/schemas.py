@@ -137,7 +137,9 @@ class SchemaLowerer:
 
     def _warn_30(self, node: dict[str, Any], at: Location) -> None:
         """Leniencies: what 3.0 specs commonly get wrong, whose intent is clear, read with a warning."""
-        if "null" in _types(node):
+        if isinstance(node.get("type"), list):
+            self.report.warn(at[1] + "/type", "a list of types is OpenAPI 3.1, not 3.0; read as 3.1 reads it", "in 3.0, write one `type` (with `nullable: true` for 'null') or `anyOf`", file=at[0])
+        elif "null" in _types(node):
             self.report.warn(at[1] + "/type", "`type: 'null'` is OpenAPI 3.1, not 3.0; read as `nullable: true`", "in 3.0, write `nullable: true` on the schema that may be null", file=at[0])
         if "$ref" in node:
             # Extensions (`x-ms-client-flatten`) and `xml` are not schema keywords: beside a `$ref` they are no mistake.

@@ -171,6 +171,14 @@ def _digest(version: str, where: tuple[str, ...], key: Any, value: Any) -> bytes
     return hashlib.blake2b(text.encode("utf-8", "backslashreplace"), digest_size=16).digest()
 
 
+_TYPE_NAMES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
+
+
+def _is_type_list(node: Any) -> bool:
+    """A JSON Schema list of type names, each once (`[string, 'null']`)."""
+    return isinstance(node, list) and bool(node) and all(isinstance(t, str) and t in _TYPE_NAMES for t in node) and len(set(node)) == len(node)
+
+
 def _validator_salt() -> str | None:
     return fingerprint("openapi_pydantic", "pydantic", "pydantic_core")
 
@@ -205,6 +213,8 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
             continue  # a schema's `examples` written as a map: only an annotation, ignored by lowering with a warning
         if tokens and tokens[-1] == "type" and node == "null" and error["type"] in {"enum", "literal_error"}:
             continue  # `type: 'null'` in 3.0: lowering reads it as `nullable: true`, with a warning
+        if tokens and tokens[-1] == "type" and _is_type_list(node) and _in_schema(raw, tokens[:-1] + ["type"]):
+            continue  # `type: [string, 'null']` in 3.0 (3.1's spelling): lowering reads it, with a warning
         if isinstance(node, bool) and error["type"] in {"model_type", "model_attributes_type"}:
             # JSON Schema 2020-12 (OpenAPI 3.1) lets `true`/`false` stand for a schema anywhere; openapi-pydantic
             # does not know it. Lowering reads them (with a warning in a 3.0 document).

@@ -18,3 +18,5 @@ class Pet(BaseModel):
     """Who looks after the pet."""
 
     meta: object | None = None
+
+    breed: str | None = None
