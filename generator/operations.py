@@ -150,15 +150,15 @@ class OperationLowerer:
         # A query string written into the path key with parameters in it (`/uploads?convert={convert}`, invalid
         # but common): each `{name}` there is the query parameter it names, sent under the key it stands for.
         sent_as = {name: key for name, key in query_template(query_part).items() if name not in in_template}
-        for name, key in sent_as.items():
+        for name, sent_key in sent_as.items():
             if (name, "query") in declared:
                 continue
             if (name, "path") in declared:
                 param, param_at = declared.pop((name, "path"))
-                self.report.warn(param_at[1] + "/in", f"parameter {name!r} is declared `in: path` but is in the path's query string ({path!r}); sent as query parameter {key!r}", "declare it `in: query` and leave it out of the path key", file=param_at[0])
+                self.report.warn(param_at[1] + "/in", f"parameter {name!r} is declared `in: path` but is in the path's query string ({path!r}); sent as query parameter {sent_key!r}", "declare it `in: query` and leave it out of the path key", file=param_at[0])
                 declared[(name, "query")] = ({**param, "in": "query", "required": True}, param_at)
             else:
-                self.report.warn(at[1], f"{{{name}}} in the path's query string ({path!r}) is not declared; sent as a required string query parameter {key!r}", f"add a parameter with `in: query` and `name: {name}`", file=at[0])
+                self.report.warn(at[1], f"{{{name}}} in the path's query string ({path!r}) is not declared; sent as a required string query parameter {sent_key!r}", f"add a parameter with `in: query` and `name: {name}`", file=at[0])
                 declared[(name, "query")] = ({"name": name, "in": "query", "required": True, "schema": {"type": "string"}}, at)
         for name in in_template:
             if (name, "path") not in declared:
