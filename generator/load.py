@@ -308,8 +308,7 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     text = document.text
     if _is_json(text):
         # JSON is located by walking its text down the reported pointers, all in one pass: no YAML composer.
-        found = locate_json(text, [problem.pointer for problem in problems if not problem.line])
-        quick = [problem if problem.line or problem.pointer not in found else replace(problem, line=found[problem.pointer][0], column=found[problem.pointer][1]) for problem in problems]
+        quick = _placed(problems, locate_json(text, [problem.pointer for problem in problems if not problem.line]))
     else:
         # Most problems can be found from the text alone; compose the document only for the rest.
         quick = [problem if problem.line else _quick(text, problem) for problem in problems]
@@ -331,9 +330,13 @@ def _compose_and_locate(document: Document, problems: list[Problem]) -> list[Pro
         root = yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
         # Too deep to compose (libyaml's limit, or Python's): the scanner reads any depth.
-        found = locate_by_scanning(text, [problem.pointer for problem in problems])
-        return [replace(problem, line=found[problem.pointer][0], column=found[problem.pointer][1]) if problem.pointer in found else problem for problem in problems]
+        return _placed(problems, locate_by_scanning(text, [problem.pointer for problem in problems]))
     return [_locate(root, problem) for problem in problems]
+
+
+def _placed(problems: list[Problem], found: dict[str, tuple[int, int]]) -> list[Problem]:
+    """``problems`` with the (line, column) ``found`` for their pointers; those already located, or not found, as they are."""
+    return [replace(problem, line=found[problem.pointer][0], column=found[problem.pointer][1]) if not problem.line and problem.pointer in found else problem for problem in problems]
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
