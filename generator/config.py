@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Problem, SpecError, kind_of
+from generator.diagnostics import Problem, SpecError, kind_of
 
 
 DEFAULT_MAX_REF_SIZE = 64 * 1024 * 1024

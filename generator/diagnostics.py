@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from . import escape
+from generator import escape
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ def where_nesting_starts(tokens: list[T]) -> list[T]:
 class Problem:
     """One thing wrong with a spec, at a JSON pointer inside ``file``.
 
-    ``line``/``column`` are filled in by :func:`generator.load.locate` when the
+    ``line``/``column`` are filled in by :func:`generator.load.reader.locate` when the
     problem is reported; they are 1-based, 0 when unknown.
     """
 

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import escape, ir
-from .config import Target
-from .diagnostics import Problem, SpecError
-from .format import FormatError, Formatter
-from .load import Document, locate_all, read, read_checking_aside
-from .lower import lower
-from .refs import Resolver
-from .render import Renderer, RenderOptions
-from .write import with_manifest
+from generator import escape, ir
+from generator.config import Target
+from generator.diagnostics import Problem, SpecError
+from generator.client.format import FormatError, Formatter
+from generator.load.reader import Document, locate_all, read, read_checking_aside
+from generator.lower.lowering import lower
+from generator.load.refs import Resolver
+from generator.client.render import Renderer, RenderOptions
+from generator.write import with_manifest
 
 
 @dataclass(frozen=True)

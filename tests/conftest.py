@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import config, load, lower
+from generator import config
+from generator.load import reader as load
+from generator.lower import lowering as lower
 from generator.pipeline import Result, generate
 
 ROOT = Path(__file__).resolve().parent.parent

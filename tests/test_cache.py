@@ -31,7 +31,7 @@ def test_warm_run_after_an_edit_equals_a_cold_run(tmp_path: Path) -> None:
 
 def test_an_edit_that_leaves_long_lines_alone_starts_no_black(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """black's lines for each long statement are cached by the statement: editing a docstring needs none."""
-    import generator.format as format_module
+    import generator.client.format as format_module
 
     names = ", ".join(f'"ResourceNumber{i}"' for i in range(8))
     module = '"""{doc}"""\n\n__all__ = [' + names + "]\n"  # a plain assignment: only black splits it

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.format import format_source
-from generator.operations import HTTP_METHODS
+from generator.client.format import format_source
+from generator.lower.operations import HTTP_METHODS
 from generator.pipeline import Result, generate
 from generator.write import write_tree
 from tests.conftest import target_for

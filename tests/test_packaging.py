@@ -21,7 +21,7 @@ def test_installed_package_generates(tmp_path: Path) -> None:
         timeout=300,
     )
     assert install.returncode == 0, install.stderr[-2000:]
-    assert (tmp_path / "site" / "generator" / "templates" / "resource.py.jinja").is_file()
+    assert (tmp_path / "site" / "generator" / "templates" / "client" / "resource.py.jinja").is_file()
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     run = subprocess.run(
         [sys.executable, "-m", "generator", "generate", str(CREATE_RUN), "--out", str(tmp_path / "out" / "pkg"), "--package", "pkg", "--no-cache"],

@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import config, load, lower, render  # noqa: E402
-from generator.format import format_source, split_long_lines  # noqa: E402
+from generator.client.format import format_source, split_long_lines  # noqa: E402
 
 
 def main() -> int:

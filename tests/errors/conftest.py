@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.load import _Loader
+from generator.load.reader import _Loader
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = Path(__file__).resolve().parent / "specs"

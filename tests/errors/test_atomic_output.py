@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-import generator.format
+import generator.client.format
 import generator.pipeline
-import generator.render
+import generator.client.render
 import generator.write
 
 from .conftest import CREATE_RUN, SPECS, Run, read_tree, run_cli
@@ -100,9 +100,9 @@ def _crash(*args: object, **kwargs: object) -> None:
 @pytest.mark.parametrize(
     "target, name",
     [
-        (generator.render.Renderer, "render"),
-        (generator.format.Formatter, "format_all"),
-        (generator.format, "format_source"),
+        (generator.client.render.Renderer, "render"),
+        (generator.client.format.Formatter, "format_all"),
+        (generator.client.format, "format_source"),
     ],
     ids=["render", "format_all", "black"],
 )
@@ -111,8 +111,8 @@ def test_a_crash_in_rendering_or_formatting_leaves_the_previous_output_untouched
     monkeypatch.setattr(target, name, _crash)
     if name == "format_source":
         # linesplit splits every long line of this spec itself: leave them to black.
-        monkeypatch.setattr(generator.format, "split_element", lambda *args, **kwargs: None)
-        monkeypatch.setattr(generator.format, "split_statement", lambda *args, **kwargs: None)
+        monkeypatch.setattr(generator.client.format, "split_element", lambda *args, **kwargs: None)
+        monkeypatch.setattr(generator.client.format, "split_statement", lambda *args, **kwargs: None)
     run = generate(CREATE_RUN, out, "--no-cache")
     assert run.code == 3
     assert "Traceback" not in run.err
@@ -126,7 +126,7 @@ def test_an_interrupt_while_formatting_leaves_the_previous_output_untouched(out:
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generator.format.Formatter, "format_all", interrupted)
+    monkeypatch.setattr(generator.client.format.Formatter, "format_all", interrupted)
     run = generate(CREATE_RUN, out)
     assert run.code == 130
     assert read_tree(out) == before

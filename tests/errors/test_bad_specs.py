@@ -114,12 +114,12 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_internal_errors_are_one_line_without_debug(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.render
+    import generator.client.render
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("injected")
 
-    monkeypatch.setattr(generator.render.Renderer, "render", broken)
+    monkeypatch.setattr(generator.client.render.Renderer, "render", broken)
     code, err = _run(capsys, "specs/create_run.yaml", tmp_path / "pkg")
     assert code == 3
     assert err.splitlines() == ["internal error: ValueError: injected (run with --debug for a traceback; please report it)"]

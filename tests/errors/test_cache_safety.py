@@ -199,12 +199,12 @@ def test_planted_template_bytecode_in_the_cache_folder_is_not_run(cache: Path, t
     import jinja2
     import jinja2.bccache
 
-    import generator.render
+    import generator.client.render
 
     canary = tmp_path / "CANARY"
     code = compile(f"open({str(canary)!r}, 'a').write('ran\\n')", "planted", "exec")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(generator.render.templates_dir())))
-    salt = hashlib.sha256(repr((jinja2.__version__, sorted(generator.render._ENV_SETTINGS.items()))).encode()).hexdigest()[:16]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(generator.client.render.templates_dir())))
+    salt = hashlib.sha256(repr((jinja2.__version__, sorted(generator.client.render._ENV_SETTINGS.items()))).encode()).hexdigest()[:16]
     planted = cache / "templates"
     planted.mkdir(parents=True)
     cache.chmod(0o700)
@@ -217,7 +217,7 @@ def test_planted_template_bytecode_in_the_cache_folder_is_not_run(cache: Path, t
         for file_name in (f"{salt}-{bucket.key}", bucket.key):
             (planted / file_name).write_bytes(bucket.bytecode_to_string())
     # As when the templates' own folder cannot be written (PYTHONDONTWRITEBYTECODE, a read-only install).
-    monkeypatch.setattr(generator.render.sys, "dont_write_bytecode", True)
+    monkeypatch.setattr(generator.client.render.sys, "dont_write_bytecode", True)
     status, err, files = _generate(tmp_path / "out")
     assert not canary.exists(), "bytecode planted in the cache folder was executed"
     assert (status, err) == (0, "")

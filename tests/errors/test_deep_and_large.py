@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.load import MAX_READ_DEPTH, _Loader, too_deep
+from generator.load.reader import MAX_READ_DEPTH, _Loader, too_deep
 
 from .conftest import CREATE_RUN, LOCATED, ROOT, assert_located, problem_lines, run_cli
 

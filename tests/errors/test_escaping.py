@@ -286,7 +286,7 @@ def test_a_module_that_does_not_compile_is_exit_3_and_nothing_is_written(tmp_pat
     [("x = 1\ny = (\n", 2, "'(' was never closed"), ('x = "\\d"\n', 1, "invalid escape sequence '\\d'"), ("x = 1\n\x00\n", 2, "null bytes")],
 )
 def test_check_compiles_names_file_and_line(source: str, line: int, message: str) -> None:
-    from generator.format import FormatError
+    from generator.client.format import FormatError
     from generator.pipeline import check_compiles
 
     with pytest.raises(FormatError) as raised:

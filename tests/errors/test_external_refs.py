@@ -206,7 +206,7 @@ def _run_configured(tree: Path) -> tuple[int, str]:
 def test_the_limit_holds_while_reading_when_the_size_lies(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A file that grows after it was measured (or a pseudo-file that says it is empty) is read
     # no further than the limit and one byte.
-    import generator.refs as refs
+    import generator.load.refs as refs
 
     (tree / "project" / "owner.yaml").write_text(FRAGMENT + "#" * 5000 + "\n", encoding="utf-8")
     real_fstat, real_read, read = os.fstat, os.read, []

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import _Loader
+from generator.load.reader import _Loader
 
 from .conftest import CREATE_RUN, LOCATED, SUMMARY, assert_located, problem_lines, run_cli
 

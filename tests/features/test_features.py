@@ -790,7 +790,7 @@ def test_server_url_variables_take_their_defaults() -> None:
 
 
 def _docstring_round_trip(text: str) -> str:
-    from generator import docs
+    from generator.client import docstrings as docs
 
     return str(eval('"""' + docs.docstring_text(text, None) + '"""'))  # noqa: S307 - the text under test
 
@@ -1074,7 +1074,7 @@ def test_type_lists_with_several_non_null_types_31() -> None:
 
 def test_unshadow_is_one_pass_over_the_annotation() -> None:
     """Which names a class shadows is a set looked up per name: 20,000 fields cost 20,000 lookups."""
-    from generator.render import _unshadow
+    from generator.client.render import _unshadow
 
     shadowed = frozenset({"Status", "str"} | {f"F{i}" for i in range(20_000)})
     text = 'Annotated[Union[Status, Other], Field(discriminator="Status")] | str | "Status" | x.Status'

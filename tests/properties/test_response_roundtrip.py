@@ -223,7 +223,7 @@ class Generated:
         schema = bounded(self.converter.response_schema(definition.pointer), MAX_ITEMS)
         if jsonschema.Draft7Validator(schema).is_valid(None):
             # A named nullable schema is generated as its non-null type, used as `X | None` where
-            # it is referred to (generator/schemas.py): the class or alias itself never takes null.
+            # it is referred to (generator/lower/schemas.py): the class or alias itself never takes null.
             schema = {"allOf": [schema, {"not": {"type": "null"}}]}
         subject = Subject(definition, getattr(module, definition.name), schema)
         if hypothesis_jsonschema.from_schema(schema).is_empty:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 # The runtime uses relative imports only, so it is imported as the package
-# `generator.runtime`, the way generated code imports its `_runtime` copy.
+# `generator.client.runtime`, the way generated code imports its `_runtime` copy.
 _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import httpx
 
-from generator.runtime._base_client import (
+from generator.client.runtime._base_client import (
     AsyncAPIClient,
     AuthSpec,
     RequestOptions,

@@ -13,17 +13,17 @@ from typing import Annotated, Any, Callable, Literal, Union
 import httpx
 import pydantic
 
-from generator.runtime._response import BinaryResponse
+from generator.client.runtime._response import BinaryResponse
 import pytest
 from .runtime_support import BEARER, Harness, MockApi, reply
 
-from generator.runtime._base_client import (
+from generator.client.runtime._base_client import (
     AsyncAPIClient,
     AuthSpec,
     RequestOptions,
     SyncAPIClient,
 )
-from generator.runtime._errors import (
+from generator.client.runtime._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -37,9 +37,9 @@ from generator.runtime._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from generator.runtime._models import BaseModel
-from generator.runtime._streaming import AsyncStream, Stream
-from generator.runtime._types import NOT_GIVEN
+from generator.client.runtime._models import BaseModel
+from generator.client.runtime._streaming import AsyncStream, Stream
+from generator.client.runtime._types import NOT_GIVEN
 
 MakeHarness = Callable[..., tuple[Harness, MockApi]]
 
@@ -611,7 +611,7 @@ def test_jitter_takes_up_to_a_quarter_off(
 ) -> None:
     draws = iter([0.0, 1.0])
     monkeypatch.setattr(
-        "generator.runtime._base_client.random.random", lambda: next(draws)
+        "generator.client.runtime._base_client.random.random", lambda: next(draws)
     )
     harness, _ = mock_harness(reply(500, {}))
     with pytest.raises(InternalServerError):

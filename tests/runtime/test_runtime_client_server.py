@@ -17,8 +17,8 @@ from .runtime_support import (
     sleep_then,
 )
 
-from generator.runtime._base_client import RequestOptions
-from generator.runtime._errors import (
+from generator.client.runtime._base_client import RequestOptions
+from generator.client.runtime._errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -26,7 +26,7 @@ from generator.runtime._errors import (
     BadRequestError,
     InternalServerError,
 )
-from generator.runtime._models import BaseModel
+from generator.client.runtime._models import BaseModel
 
 
 class Item(BaseModel):

@@ -14,9 +14,9 @@ import httpx
 import pydantic
 import pytest
 
-from generator.runtime._base_client import RequestOptions
-from generator.runtime._errors import APIError, APIResponseValidationError, APIStatusError, error_fields
-from generator.runtime._models import (
+from generator.client.runtime._base_client import RequestOptions
+from generator.client.runtime._errors import APIError, APIResponseValidationError, APIStatusError, error_fields
+from generator.client.runtime._models import (
     BaseModel,
     KeepUnknown,
     KeepUnmatched,
@@ -24,7 +24,7 @@ from generator.runtime._models import (
     UnknownVariant,
     construct,
 )
-from generator.runtime._streaming import Stream
+from generator.client.runtime._streaming import Stream
 
 from .runtime_support import Harness, MockApi, reply
 
@@ -245,7 +245,7 @@ def test_client_is_lenient_by_default_and_strict_on_request(kind: str) -> None:
 
 
 def test_with_options_switches_strictness() -> None:
-    from generator.runtime._base_client import SyncAPIClient
+    from generator.client.runtime._base_client import SyncAPIClient
 
     api = MockApi(reply(200, {"total": "x"}))
     client = SyncAPIClient(

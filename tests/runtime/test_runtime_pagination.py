@@ -11,9 +11,9 @@ import httpx
 import pydantic
 import pytest
 
-from generator.runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
-from generator.runtime._models import BaseModel
-from generator.runtime._pagination import AsyncPage, AsyncPaginator, Paging, SyncPage
+from generator.client.runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from generator.client.runtime._models import BaseModel
+from generator.client.runtime._pagination import AsyncPage, AsyncPaginator, Paging, SyncPage
 
 BASE = "https://api.test/v1"
 ITEMS = [{"id": f"it_{n}", "n": n} for n in range(1, 8)]  # 7 items: pages of 3, 3, 1
@@ -292,7 +292,7 @@ def test_next_url_query_wins_over_the_first_request() -> None:
 
 
 def test_link_header_parsing() -> None:
-    from generator.runtime._pagination import _link_next
+    from generator.client.runtime._pagination import _link_next
 
     assert _link_next(['<https://a.test/x?page=2>; rel="next", <https://a.test/x?page=9>; rel="last"']) == "https://a.test/x?page=2"
     assert _link_next(['<https://a.test/x?page=1>; rel="prev"', "<https://a.test/x?page=3>; rel=next"]) == "https://a.test/x?page=3"

@@ -14,10 +14,10 @@ import httpx
 import pydantic
 import pytest
 
-from generator.runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
-from generator.runtime._errors import APIResponseValidationError, ResponseTooLargeError
-from generator.runtime._models import BaseModel
-from generator.runtime._response import APIResponse, AsyncAPIResponse, AsyncResource, BinaryResponse, SyncResource
+from generator.client.runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from generator.client.runtime._errors import APIResponseValidationError, ResponseTooLargeError
+from generator.client.runtime._models import BaseModel
+from generator.client.runtime._response import APIResponse, AsyncAPIResponse, AsyncResource, BinaryResponse, SyncResource
 
 from .runtime_support import BEARER, Harness, MockApi, ScriptedServer
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 import httpx
 import pytest
 
-from generator.runtime._base_client import (
+from generator.client.runtime._base_client import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_SSE_LINE_BYTES,
@@ -29,12 +29,12 @@ from generator.runtime._base_client import (
     RequestOptions,
     SyncAPIClient,
 )
-from generator.runtime._errors import (
+from generator.client.runtime._errors import (
     APIError,
     APITimeoutError,
     ResponseTooLargeError,
 )
-from generator.runtime._models import BaseModel
+from generator.client.runtime._models import BaseModel
 
 from .runtime_support import Harness, MockApi, ScriptedServer, reply, send_json
 
@@ -493,7 +493,7 @@ def test_limits_with_an_own_http_client_is_an_error() -> None:
 
 
 def decode(chunks: list[bytes], limit: int) -> list[str]:
-    from generator.runtime._sse import SSEDecoder
+    from generator.client.runtime._sse import SSEDecoder
 
     return [event.data for event in SSEDecoder(limit).iter_bytes(iter(chunks))]
 
@@ -524,7 +524,7 @@ def test_sse_lines_and_events_up_to_the_limit_pass(chunks: list[bytes]) -> None:
     ],
 )
 def test_sse_lines_or_events_over_the_limit_raise(chunks: list[bytes]) -> None:
-    from generator.runtime._sse import SSETooLargeError
+    from generator.client.runtime._sse import SSETooLargeError
 
     with pytest.raises(SSETooLargeError):
         decode(chunks, 16)

@@ -9,7 +9,7 @@ from typing import AsyncIterator, Iterable
 
 import pytest
 
-from generator.runtime._sse import SSEDecoder, ServerSentEvent
+from generator.client.runtime._sse import SSEDecoder, ServerSentEvent
 
 
 def decode(*chunks: bytes) -> list[ServerSentEvent]:

@@ -9,13 +9,13 @@ import httpx
 import pydantic
 import pytest
 
-from generator.runtime._errors import (
+from generator.client.runtime._errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
 )
-from generator.runtime._models import BaseModel, UnknownEvent
-from generator.runtime._streaming import AsyncStream, Stream
+from generator.client.runtime._models import BaseModel, UnknownEvent
+from generator.client.runtime._streaming import AsyncStream, Stream
 
 
 class Delta(BaseModel):
@@ -297,7 +297,7 @@ def test_response_unions_keep_members_the_spec_does_not_list() -> None:
 
     import pydantic
 
-    from generator.runtime._models import BaseModel, KeepUnknown, KeepUnmatched, UnknownVariant
+    from generator.client.runtime._models import BaseModel, KeepUnknown, KeepUnmatched, UnknownVariant
 
     class Code(BaseModel):
         type: Literal["code"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.runtime._types import NOT_GIVEN
-from generator.runtime._validation import check
+from generator.client.runtime._types import NOT_GIVEN
+from generator.client.runtime._validation import check
 
 
 def error_of(name: str, value: Any, rule: dict[str, Any]) -> str:
@@ -174,7 +174,7 @@ _TOOLS = {
 def test_union_member_chosen_by_tag_is_checked() -> None:
     import pytest
 
-    from generator.runtime._validation import check
+    from generator.client.runtime._validation import check
 
     check("tool", {"type": "search", "max": 50}, _TOOLS)
     check("tool", {"type": "code", "max": 99}, _TOOLS)  # that member has no such rule
@@ -185,7 +185,7 @@ def test_union_member_chosen_by_tag_is_checked() -> None:
 def test_union_member_chosen_by_kind_is_checked() -> None:
     import pytest
 
-    from generator.runtime._validation import check
+    from generator.client.runtime._validation import check
 
     check("tool", "auto", _TOOLS)
     with pytest.raises(ValueError, match=r"^tool: must be one of 'auto'"):
@@ -193,7 +193,7 @@ def test_union_member_chosen_by_kind_is_checked() -> None:
 
 
 def test_union_value_matching_no_member_is_left_to_the_server() -> None:
-    from generator.runtime._validation import check
+    from generator.client.runtime._validation import check
 
     check("tool", {"type": "unknown", "max": 99}, _TOOLS)
     check("tool", 5, _TOOLS)

@@ -45,7 +45,7 @@ def test_generated_file(path: str, snapshot_py) -> None:  # type: ignore[no-unty
 
 
 def test_runtime_is_copied_verbatim() -> None:
-    runtime = ROOT / "generator" / "runtime"
+    runtime = ROOT / "generator" / "client" / "runtime"
     copied = {p[len("_runtime/") :]: text for p, text in generated_files().items() if p.startswith("_runtime/")}
     assert copied == {p.name: p.read_text(encoding="utf-8") for p in runtime.glob("*.py")}
 

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import blocks
-from generator.blocks import ALIAS, ANCHOR, first_match
+from generator.load import blocks
+from generator.load.blocks import ALIAS, ANCHOR, first_match
 from generator.cache import CacheFile, read_entry, write_entry
-from generator.load import _Loader
+from generator.load.reader import _Loader
 from tests.conftest import CREATE_RUN, OPENAI, SPECS
 
 SALT = "tests"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.format import _opens_triple_quoted
+from generator.client.format import _opens_triple_quoted
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.format import format_source
-from generator.linesplit import split_element, split_statement
-from generator.literals import py_literal
+from generator.client.format import format_source
+from generator.client.linesplit import split_element, split_statement
+from generator.client.literals import py_literal
 
 
 def black_lines(line: str, line_length: int) -> list[str]:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.format import format_source
-from generator.literals import py_literal
+from generator.client.format import format_source
+from generator.client.literals import py_literal
 
 
 def black_of(literal: str) -> str:

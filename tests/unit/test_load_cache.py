@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from generator import load, structure
+from generator.load import reader as load
+from generator.load import structure
 from generator.diagnostics import Problem
 from tests.conftest import CREATE_RUN, OPENAI, ROOT
 from tests.unit.test_blocks import same

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import load
+from generator.load import reader as load
 from generator.diagnostics import Problem, pointer
-from generator.locate import deep_json_frames, locate, locate_by_scanning, locate_json, scan_values
+from generator.load.locate import deep_json_frames, locate, locate_by_scanning, locate_json, scan_values
 from tests.conftest import CREATE_RUN, OPENAI
 
 

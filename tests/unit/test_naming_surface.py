@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator import ir, surface
+from generator import ir
+from generator.lower import surface
 from generator.cli import main
 from generator.diagnostics import SpecError
 from tests.conftest import lower_spec

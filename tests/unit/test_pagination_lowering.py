@@ -123,8 +123,8 @@ def test_pyproject_pagination_table_is_checked(tmp_path: Path) -> None:
 
 def test_paging_is_written_as_escaped_literals() -> None:
     """Wire names from the spec or the configuration reach generated code only as string literals."""
-    from generator.render import _paging
-    from generator.runtime._pagination import Paging
+    from generator.client.render import _paging
+    from generator.client.runtime._pagination import Paging
 
     hostile = 'x"), __import__("os").system("echo pwned"), ("'
     source = _paging(ir.Pagination("token", item=ir.Primitive("str"), items=(hostile, "b\\n"), param=hostile + "'''", cursor=("@odata.nextLink",), limit="per_page", start=0))

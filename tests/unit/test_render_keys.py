@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.render import Renderer, RenderOptions
+from generator.client.render import Renderer, RenderOptions
 
 from ..conftest import CREATE_RUN, lower_spec
 

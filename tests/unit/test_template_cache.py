@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import generator.render
-from generator.render import Renderer, RenderOptions
+import generator.client.render
+from generator.client.render import Renderer, RenderOptions
 
 from ..conftest import CREATE_RUN, lower_spec
 
@@ -16,10 +16,10 @@ from ..conftest import CREATE_RUN, lower_spec
 @pytest.fixture
 def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "templates"
-    shutil.copytree(generator.render.templates_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(generator.render, "templates_dir", lambda: copy)
+    shutil.copytree(generator.client.render.templates_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(generator.client.render, "templates_dir", lambda: copy)
     # As Python's own bytecode, compiled templates are written unless PYTHONDONTWRITEBYTECODE says not to.
-    monkeypatch.setattr(generator.render.sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(generator.client.render.sys, "dont_write_bytecode", False)
     return copy
 
 
@@ -52,7 +52,7 @@ def test_a_damaged_cache_entry_is_compiled_again(templates: Path, tmp_path: Path
 
 def test_without_a_usable_templates_folder_they_are_compiled_in_memory(templates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Compiled templates are code: the cache folder never holds them (issue 10, finding 5).
-    monkeypatch.setattr(generator.render.sys, "dont_write_bytecode", True)
+    monkeypatch.setattr(generator.client.render.sys, "dont_write_bytecode", True)
     cache = tmp_path / "cache"
     expected = _render(None)
     assert not (templates / "__pycache__").exists()

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import ir, pagination, resources
-from .config import Target
-from .diagnostics import Problem, Report, SpecError, escape_pointer_token
-from .load import Document, locate_all
-from .naming import NameTable, operation_id_of, pascal, snake
-from .operations import HTTP_METHODS, OperationLowerer, media_kind
-from .refs import Resolver
-from .schemas import SchemaLowerer, _Def, child
+from generator import ir
+from generator.lower import pagination
+from generator.lower import resources
+from generator.config import Target
+from generator.diagnostics import Problem, Report, SpecError, escape_pointer_token
+from generator.load.reader import Document, locate_all
+from generator.lower.naming import NameTable, operation_id_of, pascal, snake
+from generator.lower.operations import HTTP_METHODS, OperationLowerer, media_kind
+from generator.load.refs import Resolver
+from generator.lower.schemas import SchemaLowerer, _Def, child
 
 _RESERVED_MODULES = frozenset({"__init__", "_runtime", "types", "resources"})
 

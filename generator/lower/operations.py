@@ -6,12 +6,12 @@ import keyword
 import re
 from typing import Any
 
-from . import ir
-from .config import Target
-from .diagnostics import Report, SpecError, escape_pointer_token, kind_of
-from .naming import RESERVED_ARGUMENTS, NameTable, operation_id_of, pascal, snake, words
-from .refs import BROKEN, COMPONENT_KINDS, Location
-from .schemas import SchemaLowerer, child
+from generator import ir
+from generator.config import Target
+from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of
+from generator.lower.naming import RESERVED_ARGUMENTS, NameTable, operation_id_of, pascal, snake, words
+from generator.load.refs import BROKEN, COMPONENT_KINDS, Location
+from generator.lower.schemas import SchemaLowerer, child
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")

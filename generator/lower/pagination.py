@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import ir
-from .diagnostics import Report
+from generator import ir
+from generator.diagnostics import Report
 
 STYLES = ("cursor", "offset", "page", "next_url", "link_header", "token")
 SETTINGS = ("style", "items", "param", "cursor", "has_more", "total", "item_id", "limit", "start")

@@ -35,9 +35,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import ir
-from .diagnostics import Report
-from .naming import NameTable, pascal, snake, words
+from generator import ir
+from generator.diagnostics import Report
+from generator.lower.naming import NameTable, pascal, snake, words
 
 _COLLECTION = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete", "head": "head", "options": "options", "trace": "trace"}
 _ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "delete", "head": "head", "options": "options", "trace": "trace"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ir
-from .literals import py_literal
+from generator import ir
+from generator.client.literals import py_literal
 
 
 class TypeWriter:

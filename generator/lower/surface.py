@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ir
+from generator import ir
 
 
 @dataclass(frozen=True)

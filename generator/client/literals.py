@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from . import escape
+from generator import escape
 
 
 def py_str(value: str) -> str:

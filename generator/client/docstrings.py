@@ -6,7 +6,7 @@ import functools
 import json
 import re
 
-from . import escape, ir
+from generator import escape, ir
 
 _RELATIVE_LINK = re.compile(r"\]\((/[^)\s]*)\)")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)

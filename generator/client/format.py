@@ -26,8 +26,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .cache import fingerprint, read_entry, source_digest, trusted_dir, write_entry
-from .linesplit import split_element, split_statement
+from generator.cache import fingerprint, read_entry, source_digest, trusted_dir, write_entry
+from generator.client.linesplit import split_element, split_statement
 
 if TYPE_CHECKING:
     import black

@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 
 import yaml
 
-from .cache import CacheFile
+from generator.cache import CacheFile
 
 # Blocks this long (about 200 lines) or shorter are parsed whole; longer ones that hold a
 # mapping are cut again. Parsing 8 kB takes 4 ms; cutting finer costs warm runs more than it saves.

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .config import DEFAULT_MAX_REF_SIZE
-from .diagnostics import Problem, Report, SpecError, kind_of, pointer, unescape_pointer_token
-from .load import Document, decode
+from generator.config import DEFAULT_MAX_REF_SIZE
+from generator.diagnostics import Problem, Report, SpecError, kind_of, pointer, unescape_pointer_token
+from generator.load.reader import Document, decode
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -240,7 +240,7 @@ def _kind_of_file(mode: int) -> str:
 
 def _read_fragment(data: bytes, display: str) -> Document:
     # An external file is a fragment, not a whole OpenAPI document: parse it, don't validate it as one.
-    from .load import _check_aliases, _check_surrogates, _parse_text, locate_all
+    from generator.load.reader import _check_aliases, _check_surrogates, _parse_text, locate_all
 
     text = decode(data, display)
     raw = _parse_text(text, display) if text.strip() else None

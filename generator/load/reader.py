@@ -24,12 +24,12 @@ from typing import Any
 
 import yaml
 
-from . import blocks
-from .blocks import ALIAS as _ALIAS, first_match, has_aliases
-from .cache import CacheFile
-from .diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
-from .locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
-from .structure import StructureCheck
+from generator.load import blocks
+from generator.load.blocks import ALIAS as _ALIAS, first_match, has_aliases
+from generator.cache import CacheFile
+from generator.diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
+from generator.load.locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
+from generator.load.structure import StructureCheck
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML as OpenAPI reads it: JSON's data model, so `2024-01-01` is a string, not a date."""

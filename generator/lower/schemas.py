@@ -14,10 +14,10 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import ir
-from .diagnostics import Report, SpecError, escape_pointer_token, kind_of, unescape_pointer_token
-from .naming import NameTable, field_name, pascal
-from .refs import BROKEN, COMPONENT_KINDS, Location, Resolver
+from generator import ir
+from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of, unescape_pointer_token
+from generator.lower.naming import NameTable, field_name, pascal
+from generator.load.refs import BROKEN, COMPONENT_KINDS, Location, Resolver
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none"}
 _KNOWN_TYPES = frozenset(_PRIMITIVES) | {"array", "object"}

@@ -16,15 +16,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .background import Job
-from .blocks import has_aliases
-from .cache import CacheFile, fingerprint
-from .diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer, where_nesting_starts
+from generator.background import Job
+from generator.load.blocks import has_aliases
+from generator.cache import CacheFile, fingerprint
+from generator.diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer, where_nesting_starts
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from .load import Document
+    from generator.load.reader import Document
 
 
 class StructureCheck:

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import unescape_pointer_token
+from generator.diagnostics import unescape_pointer_token
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Keys a search by text can find: plain or quoted, no escapes.

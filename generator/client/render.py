@@ -19,11 +19,12 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import docs, ir
-from .cache import read_entry, source_digest, write_entry
-from .literals import py_literal, py_str
-from .operations import fixed_path
-from .typing_render import TypeWriter
+from generator import ir
+from generator.client import docstrings as docs
+from generator.cache import read_entry, source_digest, write_entry
+from generator.client.literals import py_literal, py_str
+from generator.lower.operations import fixed_path
+from generator.client.typing_render import TypeWriter
 
 if TYPE_CHECKING:
     import jinja2
@@ -36,10 +37,10 @@ RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "
 
 def templates_dir() -> Path:
     # A checkout keeps templates/ beside generator/; an installed package carries them as generator.templates.
-    local = Path(__file__).resolve().parent.parent / "templates"
+    local = Path(__file__).resolve().parent.parent.parent / "templates" / "client"
     if local.is_dir():
         return local
-    return Path(str(importlib_resources.files("generator.templates")))
+    return Path(str(importlib_resources.files("generator.templates"))) / "client"
 
 
 def runtime_dir() -> Path:
@@ -276,7 +277,8 @@ class Renderer:
     @functools.cached_property
     def _salt(self) -> str:
         """The templates' and filters' own source: any change to them changes every key."""
-        filters = [Path(__file__).with_name(name) for name in ("render.py", "typing_render.py", "docs.py", "literals.py", "escape.py")]
+        here = Path(__file__).resolve().parent
+        filters = [here / name for name in ("render.py", "typing_render.py", "docstrings.py", "literals.py")] + [here.parent / "escape.py"]
         return source_digest(sorted(templates_dir().glob("*.jinja")) + filters)
 
     def _template(self, name: str, **context: Any) -> str:

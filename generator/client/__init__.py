@@ -1,0 +1,1 @@
+"""Output: the Python client package: render (templates/client), format, then write."""
