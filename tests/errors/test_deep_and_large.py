@@ -7,7 +7,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -155,19 +154,17 @@ def _large_spec(path: Path, megabytes: int) -> None:
     path.write_text(json.dumps(raw))
 
 
-def test_a_20_mb_spec_generates_in_bounded_time_and_memory(tmp_path: Path) -> None:
+def test_a_20_mb_spec_generates_in_bounded_memory(tmp_path: Path) -> None:
     spec = tmp_path / "large.json"
     _large_spec(spec, 20)
     assert spec.stat().st_size >= 20_000_000
     out = tmp_path / "pkg"
     command = [sys.executable, "-m", "generator", "generate", str(spec), "--out", str(out), "--package", "large", "--no-cache", "--jobs", "1"]
     # A fresh process, so its peak memory is its own; RUSAGE_CHILDREN's peak covers waited-for children.
-    started = time.perf_counter()
-    process = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True, text=True, timeout=120)
-    seconds = time.perf_counter() - started
+    # The timeout only stops a hang; how long it takes is bench/generate.py's business, not a test's.
+    process = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True, text=True, timeout=300)
     assert process.returncode == 0, process.stderr
     assert "large: 1 operations" in process.stderr
     assert (out / "resources" / "threads_runs.py").is_file()
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
     assert peak_mb < 1024, f"peak memory {peak_mb:.0f} MB"  # about 200 MB when this was written
-    assert seconds < 60, f"took {seconds:.1f} s"
