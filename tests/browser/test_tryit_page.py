@@ -1,0 +1,221 @@
+"""The try-it page in headless Chromium, in front of the gateway and a fake upstream on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.browser.conftest import GATEWAY_KEY, Upstream, artifact
+
+SNIPPETS = ("python", "curl", "typescript")
+
+
+def by_id(page: Any, element_id: str) -> Any:
+    return page.locator(f'[id="{element_id}"]')
+
+
+def snippets(page: Any) -> dict[str, str]:
+    return {name: page.inner_text(f"#snippet-{name}") for name in SNIPPETS}
+
+
+def open_page(context: Any, gateway_url: str) -> tuple[Any, list[str]]:
+    page = context.new_page()
+    seen: list[str] = []
+    # Every request the page makes, whatever its origin, passes here (and is let through).
+    context.route("**/*", lambda route: (seen.append(route.request.url), route.continue_()))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(gateway_url + "/")
+    page.wait_for_selector("#send")
+    page.errors = errors  # type: ignore[attr-defined]
+    return page, seen
+
+
+def fill_and_watch(page: Any, action: Any, *expected: str) -> None:
+    """Each snippet changes after the action, and each shows what was entered."""
+    before = snippets(page)
+    action()
+    after = snippets(page)
+    for name in SNIPPETS:
+        assert after[name] != before[name], f"{name} snippet did not change"
+        for text in expected:
+            assert text in after[name], f"{text!r} not in the {name} snippet:\n{after[name]}"
+
+
+def client_request(client_module: Any, base_url: str, *args: Any, **kwargs: Any) -> httpx.Request:
+    """The request the generated client sends for these values (captured, never sent)."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        seen.append(request)
+        return httpx.Response(200, json={"id": "run_1", "object": "thread.run"})
+
+    with client_module.Client(api_key=GATEWAY_KEY, base_url=base_url, http_client=httpx.Client(transport=httpx.MockTransport(handler))) as client:
+        client.threads.runs.with_raw_response.create(*args, **kwargs)
+    return seen[0]
+
+
+def test_create_run_form_updates_snippets_and_sends_what_the_client_sends(context: Any, gateway_url: str, upstream: Upstream, client_module: Any) -> None:
+    page, seen = open_page(context, gateway_url)
+    send = page.locator("#send")
+    assert send.is_disabled()
+    assert page.inner_text("#send-note") == "Enter a gateway URL above to enable sending."
+
+    fill_and_watch(page, lambda: page.fill("#param-thread_id", "thread_abc"), "thread_abc")
+    fill_and_watch(page, lambda: page.fill("#param-assistant_id", "asst_abc"), "asst_abc")
+
+    def add_tool() -> None:
+        page.locator('#param-tools > button.add').click()
+        by_id(page, "param-tools-0-variant").select_option(label="code_interpreter (AssistantToolsCode)")
+
+    fill_and_watch(page, add_tool, "code_interpreter")
+
+    def add_message() -> None:
+        page.locator('#param-additional_messages > button.add').click()
+        by_id(page, "param-additional_messages-0.role").select_option(label='"user"')
+        by_id(page, "param-additional_messages-0.content-variant").select_option(label="string")
+        by_id(page, "param-additional_messages-0.content-v0").fill("Hello there")
+
+    fill_and_watch(page, add_message, "Hello there", "user")
+
+    def add_attachment() -> None:
+        page.locator('[id="param-additional_messages-0"] [data-path="attachments"] button.add').first.click()
+        by_id(page, "param-additional_messages-0.attachments-0.file_id").fill("file_123")
+
+    fill_and_watch(page, add_attachment, "file_123")
+
+    def add_metadata() -> None:
+        page.locator('#param-metadata > button.add').click()
+        by_id(page, "param-metadata-0-key").fill("user")
+        by_id(page, "param-metadata-0-value").fill("42")
+
+    fill_and_watch(page, add_metadata, "user", "42")
+    assert page.inner_text("#problems") == ""
+    assert send.is_disabled()  # still no gateway
+    page.fill("#gateway-url", gateway_url)
+    assert send.is_enabled()
+    page.screenshot(path=str(artifact("create-run-form.png")), full_page=True)
+
+    upstream.requests.clear()
+    send.click()
+    page.wait_for_selector('#response-status[data-status="200"]')
+    page.locator("#response-body", has_text="run_1").wait_for()
+    assert json.loads(page.inner_text("#response-body"))["id"] == "run_1"
+    assert "x-request-id" in page.inner_text("#response-headers")
+
+    (received,) = upstream.requests
+    expected = client_request(
+        client_module, upstream.url, "thread_abc", assistant_id="asst_abc", tools=[{"type": "code_interpreter"}],
+        additional_messages=[{"role": "user", "content": "Hello there", "attachments": [{"file_id": "file_123"}]}],
+        metadata={"user": "42"},
+    )
+    assert received["method"] == expected.method
+    assert received["path"] == expected.url.path
+    assert received["query"] == expected.url.query.decode()
+    assert received["raw"] == expected.content  # byte for byte the client's body
+    assert received["headers"]["authorization"] == f"Bearer {GATEWAY_KEY}"  # injected by the gateway
+    for name in ("content-type", "openai-beta", "authorization", "accept"):
+        assert received["headers"][name] == expected.headers[name], name
+    # The page talked to its own origin only.
+    origin = urlsplit(gateway_url)
+    assert seen and all(urlsplit(url)[:2] == origin[:2] for url in seen), seen
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_out_of_range_values_block_sending_with_the_clients_words(context: Any, gateway_url: str, client_module: Any) -> None:
+    page, _ = open_page(context, gateway_url)
+    page.fill("#gateway-url", gateway_url)
+    page.fill("#param-thread_id", "thread_abc")
+    page.fill("#param-assistant_id", "asst_abc")
+    assert page.locator("#send").is_enabled()
+
+    page.fill("#param-temperature", "5")
+    client = client_module.Client(api_key="k", base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(ValueError) as temperature:
+        client.threads.runs.create("thread_abc", assistant_id="asst_abc", temperature=5)
+    assert page.inner_text("#problems").splitlines() == [str(temperature.value)] == ["temperature: must be <= 2 (got 5)"]
+    assert page.locator("#send").is_disabled()
+    page.fill("#param-temperature", "")
+    assert page.locator("#send").is_enabled()
+
+    add = page.locator('#param-tools > button.add')
+    for i in range(21):
+        add.click()
+        by_id(page, f"param-tools-{i}-variant").select_option(label="code_interpreter (AssistantToolsCode)")
+    with pytest.raises(ValueError) as tools:
+        client.threads.runs.create("thread_abc", assistant_id="asst_abc", tools=[{"type": "code_interpreter"}] * 21)
+    assert page.inner_text("#problems").splitlines() == [str(tools.value)] == ["tools: must have at most 20 items (got 21)"]
+    assert page.locator("#send").is_disabled()
+    page.screenshot(path=str(artifact("blocked-send.png")), full_page=True)
+
+    # One removed: 20 tools are fine; then a problem at depth, by its dotted path.
+    page.locator('#param-tools > .rows > .row > button.remove').last.click()
+    assert page.inner_text("#problems") == ""
+    by_id(page, "param-tools-0-variant").select_option(label="file_search (AssistantToolsFileSearch)")
+    by_id(page, "param-tools-0-v1.file_search-set").click()
+    by_id(page, "param-tools-0-v1.file_search.max_num_results").fill("99")
+    tools_value = [{"type": "file_search", "file_search": {"max_num_results": 99}}] + [{"type": "code_interpreter"}] * 19
+    with pytest.raises(ValueError) as deep:
+        client.threads.runs.create("thread_abc", assistant_id="asst_abc", tools=tools_value)
+    assert page.inner_text("#problems").splitlines() == [str(deep.value)] == ["tools[0].file_search.max_num_results: must be <= 50 (got 99)"]
+    assert page.locator("#send").is_disabled()
+
+
+def test_a_stream_shows_each_event_as_it_arrives(context: Any, gateway_url: str, upstream: Upstream) -> None:
+    page, _ = open_page(context, gateway_url)
+    page.fill("#gateway-url", gateway_url)
+    page.fill("#param-thread_id", "thread_abc")
+    page.fill("#param-assistant_id", "asst_abc")
+    page.locator("#param-stream").check()
+    assert "stream=True" in page.inner_text("#snippet-python")
+    upstream.release.clear()
+    page.locator("#send").click()
+    # The upstream holds the rest of the stream until the first event is on the page.
+    page.wait_for_selector("#response-events li")
+    assert page.locator("#response-events li").count() == 1
+    assert "thread.run.created" in page.inner_text("#response-events")
+    upstream.release.set()
+    page.locator("#response-events li").nth(3).wait_for()
+    names = [li.split(" ", 1)[0] for li in page.locator("#response-events li").all_inner_texts()]
+    assert names == ["thread.run.created", "thread.run.in_progress", "thread.run.completed", "done"]
+    page.screenshot(path=str(artifact("streamed-response.png")), full_page=True)
+
+
+def test_credentials_are_kept_across_reloads_only_when_remembered_and_forget_clears_them(context: Any, gateway_url: str) -> None:
+    secret = "sk-typed-in-the-page-987654321"
+    page, _ = open_page(context, gateway_url)
+    page.fill("#credential", secret)
+    page.fill("#gateway-url", gateway_url)
+    for name in ("python", "curl", "typescript"):
+        assert secret not in page.inner_text(f"#snippet-{name}")  # masked
+    assert "sk-typed" not in page.inner_text("#snippet-python")
+    page.reload()
+    # Without "remember": sessionStorage, so this tab keeps it and a new one does not.
+    assert page.input_value("#credential") == secret
+    other = context.new_page()
+    other.goto(gateway_url + "/")
+    assert other.input_value("#credential") == ""
+    assert other.input_value("#gateway-url") == ""
+    assert other.evaluate("Object.keys(localStorage).length") == 0
+    other.close()
+
+    page.locator("#remember").check()
+    again = context.new_page()
+    again.goto(gateway_url + "/")
+    assert again.input_value("#credential") == secret
+    assert again.input_value("#gateway-url") == gateway_url
+    assert again.locator("#remember").is_checked()
+    keys = again.evaluate("Object.keys(localStorage).sort()")
+    assert keys == ["tryit:openai_client:OpenAI Assistants API — Create run:credential:Authorization", "tryit:openai_client:OpenAI Assistants API — Create run:gateway", "tryit:openai_client:OpenAI Assistants API — Create run:remember"]
+
+    again.locator("#forget").click()
+    assert again.input_value("#credential") == ""
+    assert again.evaluate("Object.keys(localStorage).length + Object.keys(sessionStorage).length") == 0
+    again.reload()
+    assert again.input_value("#credential") == ""
+    assert again.locator("#send").is_disabled()
