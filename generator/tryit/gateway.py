@@ -122,6 +122,11 @@ def create_app(api: ir.Api, client_module: ModuleType, settings: Settings, page:
     state: dict[str, Any] = {}
 
     def client() -> Any:
+        # One client per event loop (uvicorn has one; a test harness may start several).
+        loop = id(asyncio.get_running_loop())
+        if state.get("loop") != loop:
+            state.pop("client", None)
+            state["loop"] = loop
         if "client" not in state:
             http = httpx.AsyncClient(
                 transport=GuardedTransport(upstream, settings.allow_private),

@@ -85,7 +85,14 @@ def upstream_app(record: Upstream) -> Starlette:
             return RedirectResponse(str(request.query_params.get("to", "http://example.invalid/")), status_code=302)
         return JSONResponse(RUN, headers={"x-request-id": "req_fake"})
 
-    return Starlette(routes=[Route("/v1/threads/{thread_id}/runs", runs, methods=["POST"])])
+    async def anything(request: Request) -> Response:
+        record.requests.append({"method": request.method, "path": request.scope["raw_path"].decode(), "query": request.url.query, "headers": dict(request.headers), "raw": await request.body()})
+        return JSONResponse({"error": {"message": "no such route"}}, status_code=404)
+
+    return Starlette(routes=[
+        Route("/v1/threads/{thread_id}/runs", runs, methods=["POST"]),
+        Route("/{rest:path}", anything, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ])
 
 
 @pytest.fixture(scope="session")
