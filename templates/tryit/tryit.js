@@ -972,5 +972,7 @@
   setupSettings();
   setupNav();
   route();
+  // For bench/tryit.py: when the first operation's form stood in the document.
+  if (window.performance && performance.mark) performance.mark("tryit-first-operation");
   window.__tryit = { check: check, meta: META };
 })();

@@ -219,3 +219,21 @@ def test_credentials_are_kept_across_reloads_only_when_remembered_and_forget_cle
     again.reload()
     assert again.input_value("#credential") == ""
     assert again.locator("#send").is_disabled()
+
+
+def test_the_generated_page_works_from_a_file_and_asks_nothing_of_the_network(context: Any) -> None:
+    from tests.conftest import ROOT
+
+    page_file = ROOT / "generated" / "openai_client" / "tryit.html"
+    page = context.new_page()
+    seen: list[str] = []
+    context.route("**/*", lambda route: (seen.append(route.request.url), route.continue_()))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.fill("#param-thread_id", "thread_abc")
+    assert "client.threads.runs.create(\n    'thread_abc',\n)" in page.inner_text("#snippet-python")
+    assert page.inner_text("#problems") == "assistant_id: is required"
+    assert page.locator("#send").is_disabled()
+    assert seen == [page_file.as_uri()]
+    assert errors == []
