@@ -134,3 +134,47 @@ def test_no_secret_in_the_logs(create_run_api: Any, client_module: Any, upstream
     text = "\n".join(f"{r.name} {r.getMessage()} {r.args}" for r in caplog.records)
     assert "createRun -> 200" in text  # it does log, and what it logs is the operation and status
     assert GATEWAY_KEY not in text and GATEWAY_KEY[:12] not in text
+
+
+def test_the_command_serves_the_page_injects_the_key_and_logs_no_secret(upstream: Upstream, tmp_path: Any) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "OPENAI_API_KEY": GATEWAY_KEY}
+    log = tmp_path / "gateway.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "gateway", "--target", "openai_client", "--port", str(port), "--upstream", upstream.url, "--allow-private"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    page = httpx.get(base + "/", timeout=2)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise
+                    time.sleep(0.2)
+            assert page.status_code == 200 and 'id="tryit-meta"' in page.text
+            upstream.requests.clear()
+            sent = httpx.post(base + "/__tryit/send", json=BODY, timeout=30)
+            assert frames(sent)[0]["status"] == 200
+            assert httpx.post(base + "/__tryit/send", json=BODY, headers={"Host": f"evil.example:{port}"}).status_code == 421
+        finally:
+            process.terminate()
+            process.wait(20)
+    assert upstream.requests[-1]["headers"]["authorization"] == f"Bearer {GATEWAY_KEY}"
+    text = log.read_text(errors="replace")
+    assert "createRun -> 200" in text and "POST /__tryit/send" in text  # its log and uvicorn's access log
+    assert GATEWAY_KEY not in text
