@@ -218,7 +218,10 @@ def _gateway(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         allow_origins=tuple(args.allow_origin),
         hosts=hosts,
     )
-    app = gateway.create_app(api, module, settings)
+    try:
+        app = gateway.create_app(api, module, settings)
+    except ValueError as exc:
+        parser.error(f"{exc} (the spec's server URL, or --upstream)")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     print(f"gateway for {target.package} on http://{args.host}:{args.port}/ -> {settings.upstream}" + ("" if api_key else " (no credentials: requests go without a key)"), file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=True, server_header=False)

@@ -27,7 +27,7 @@ import logging
 import socket
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -60,7 +60,6 @@ class Settings:
     allow_origins: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()  # Host headers the gateway answers to (its own names); empty: any
     timeout: float = 600.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def is_public(address: str) -> bool:

@@ -674,7 +674,11 @@
     var box = view.problemsBox;
     clear(box);
     document.querySelectorAll(".field.invalid").forEach(function (n) { n.classList.remove("invalid"); });
-    state.problems.forEach(function (p) { box.appendChild(el("li", { text: p.message })); });
+    state.problems.forEach(function (p) {
+      box.appendChild(el("li", { text: p.message }));
+      var top = /^[^.\[]*/.exec(p.path)[0];
+      view.fields.forEach(function (x) { if (x.p.name === top) x.w.node.classList.add("invalid"); });
+    });
     var gateway = gatewayUrl();
     var blocked = state.problems.length > 0 || !gateway || state.unsupported;
     view.send.disabled = blocked;

@@ -237,3 +237,14 @@ def test_the_generated_page_works_from_a_file_and_asks_nothing_of_the_network(co
     assert page.locator("#send").is_disabled()
     assert seen == [page_file.as_uri()]
     assert errors == []
+
+
+def test_a_problem_marks_its_field(context: Any, gateway_url: str) -> None:
+    page, _ = open_page(context, gateway_url)
+    page.fill("#param-thread_id", "thread_abc")
+    page.fill("#param-assistant_id", "asst_abc")
+    assert page.locator(".field.invalid").count() == 0
+    page.fill("#param-top_p", "3")
+    assert page.locator(".field.invalid").count() == 1
+    assert page.locator('.field.invalid[data-path="top_p"]').count() == 1
+    assert page.inner_text("#problems") == "top_p: must be <= 1 (got 3)"
