@@ -64,7 +64,7 @@ def upstream_app(record: Upstream) -> Starlette:
     async def runs(request: Request) -> Response:
         raw = await request.body()
         record.requests.append({
-            "method": request.method, "path": request.url.path, "query": request.url.query,
+            "method": request.method, "path": request.scope["raw_path"].decode(), "query": request.url.query,
             "headers": dict(request.headers), "raw": raw,
         })
         body = json.loads(raw) if raw else None

@@ -248,3 +248,85 @@ def test_a_problem_marks_its_field(context: Any, gateway_url: str) -> None:
     assert page.locator(".field.invalid").count() == 1
     assert page.locator('.field.invalid[data-path="top_p"]').count() == 1
     assert page.inner_text("#problems") == "top_p: must be <= 1 (got 3)"
+
+
+CASES: list[tuple[Any, dict[str, Any]]] = [
+    (5, {"maximum": 2}),
+    (5, {"maximum": 2.0}),
+    (-1.5, {"minimum": 0}),
+    (1, {"exclusiveMinimum": 1}),
+    (3, {"exclusiveMaximum": 2.5}),
+    (0.35, {"multipleOf": 0.1}),
+    (0.3, {"multipleOf": 0.1}),
+    (7, {"multipleOf": 2}),
+    ("ab", {"minLength": 3}),
+    ("😀😀😀", {"maxLength": 2}),
+    ("😀😀", {"maxLength": 2}),
+    ("abc", {"pattern": "^[0-9]+$"}),
+    ("it's", {"pattern": "^x"}),
+    ("c", {"enum": ["a", "b"]}),
+    (True, {"enum": [1, 2]}),
+    (None, {"enum": ["a"]}),
+    ("don't", {"enum": ["a", None, True, 1.5]}),
+    ([1, 2, 3], {"maxItems": 2}),
+    ([], {"minItems": 1}),
+    ([{"a": 1}, {"a": 1}], {"uniqueItems": True}),
+    ([1, True], {"uniqueItems": True}),
+    ({"a": 1}, {"minProperties": 2}),
+    ({"a": "x", "b": "y"}, {"maxProperties": 1}),
+    ({"a" * 40: "x"}, {"keys": {"maxLength": 20}}),
+    ({"k": "toolong"}, {"values": {"maxLength": 3}}),
+    ([{"n": 99}], {"items": {"properties": {"n": {"maximum": 50}}}}),
+    ({"type": "b", "n": 9}, {"variants": [{"kind": "object", "tag": ["type", "a"], "rule": {"properties": {"n": {"maximum": 1}}}}, {"kind": "object", "tag": ["type", "b"], "rule": {"properties": {"n": {"maximum": 5}}}}]}),
+    ("x", {"variants": [{"kind": "string", "rule": {"minLength": 2}}, {"kind": "object", "rule": {"minProperties": 1}}]}),
+]
+
+
+def test_the_pages_checks_say_what_the_runtime_says(context: Any) -> None:
+    """The JavaScript port against generator/client/runtime/_validation.py, case by case."""
+    from generator.client.runtime._validation import check
+    from generator.tryit.page import _with_reprs
+    from tests.conftest import ROOT
+
+    page = context.new_page()
+    page.goto((ROOT / "generated" / "openai_client" / "tryit.html").as_uri())
+    for value, rule in CASES:
+        try:
+            check("v", value, rule)
+            expected = None
+        except ValueError as exc:
+            expected = str(exc)
+        found = page.evaluate("([v, r]) => { const out = []; window.__tryit.check('v', v, r, out); return out.length ? out[0].message : null; }", [value, _with_reprs(rule)])
+        assert found == expected, (value, rule)
+
+
+def test_the_python_snippet_runs_and_sends_what_the_page_sent(context: Any, gateway_url: str, upstream: Upstream, tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    page, _ = open_page(context, gateway_url)
+    page.fill("#gateway-url", gateway_url)
+    page.fill("#param-thread_id", "thread ü+1")
+    page.fill("#param-assistant_id", "asst_abc")
+    page.locator("#param-include > button.add").click()
+    page.fill("#param-temperature", "0.5")
+    page.locator("#param-metadata > button.add").click()
+    by_id(page, "param-metadata-0-key").fill("it's")
+    by_id(page, "param-metadata-0-value").fill('say "hi" \\ \u00e9')
+    upstream.requests.clear()
+    page.locator("#send").click()
+    page.wait_for_selector('#response-status[data-status="200"]')
+    snippet = page.inner_text("#snippet-python")
+    script = tmp_path / "snippet.py"
+    script.write_text(snippet, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "generated"), "OPENAI_API_KEY": GATEWAY_KEY, "OPENAI_BASE_URL": upstream.url}
+    run = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    by_page, by_snippet = upstream.requests
+    for key in ("method", "path", "query", "raw"):
+        assert by_page[key] == by_snippet[key], key
+    assert by_page["path"] == "/v1/threads/thread%20%C3%BC%2B1/runs"
+    assert json.loads(by_page["raw"]) == {"assistant_id": "asst_abc", "metadata": {"it's": 'say "hi" \\ \u00e9'}, "temperature": 0.5}
