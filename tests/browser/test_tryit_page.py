@@ -194,6 +194,16 @@ def test_credentials_are_kept_across_reloads_only_when_remembered_and_forget_cle
     for name in ("python", "curl", "typescript"):
         assert secret not in page.inner_text(f"#snippet-{name}")  # masked
     assert "sk-typed" not in page.inner_text("#snippet-python")
+    # Sending: the page gives the gateway the operation and values, never the typed key.
+    posted: list[Any] = []
+    page.on("request", lambda request: posted.append(request) if request.method == "POST" else None)
+    page.fill("#param-thread_id", "thread_abc")
+    page.fill("#param-assistant_id", "asst_abc")
+    page.locator("#send").click()
+    page.wait_for_selector('#response-status[data-status="200"]')
+    (request,) = posted
+    assert json.loads(request.post_data) == {"operation": "createRun", "parameters": {"thread_id": "thread_abc"}, "body": {"assistant_id": "asst_abc"}}
+    assert secret not in json.dumps(request.headers)
     page.reload()
     # Without "remember": sessionStorage, so this tab keeps it and a new one does not.
     assert page.input_value("#credential") == secret
@@ -330,3 +340,38 @@ def test_the_python_snippet_runs_and_sends_what_the_page_sent(context: Any, gate
         assert by_page[key] == by_snippet[key], key
     assert by_page["path"] == "/v1/threads/thread%20%C3%BC%2B1/runs"
     assert json.loads(by_page["raw"]) == {"assistant_id": "asst_abc", "metadata": {"it's": 'say "hi" \\ \u00e9'}, "temperature": 0.5}
+
+
+def test_the_curl_and_fetch_snippets_run_and_send_the_same_request(context: Any, gateway_url: str, upstream: Upstream, tmp_path: Any) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("curl") is None or shutil.which("node") is None:
+        pytest.skip("curl or node is missing")
+    page, _ = open_page(context, gateway_url)
+    page.fill("#param-thread_id", "thread ü+1")
+    page.fill("#param-assistant_id", "it's \"quoted\" $HOME `x`")
+    page.locator("#param-tools > button.add").click()
+    by_id(page, "param-tools-0-variant").select_option(label="code_interpreter (AssistantToolsCode)")
+    page.fill("#param-top_p", "0.25")
+    curl, fetch = page.inner_text("#snippet-curl"), page.inner_text("#snippet-typescript")
+    base = "https://api.openai.com/v1"
+    assert base in curl and base in fetch
+    env = {**os.environ, "OPENAI_API_KEY": GATEWAY_KEY}
+    upstream.requests.clear()
+    script = tmp_path / "snippet.sh"
+    script.write_text(curl.replace(base, upstream.url), encoding="utf-8")
+    ran = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    module = tmp_path / "snippet.mjs"
+    module.write_text(fetch.replace(base, upstream.url), encoding="utf-8")
+    ran = subprocess.run(["node", str(module)], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    by_curl, by_fetch = upstream.requests
+    for received in (by_curl, by_fetch):
+        assert received["path"] == "/v1/threads/thread%20%C3%BC%2B1/runs"
+        assert json.loads(received["raw"]) == {"assistant_id": "it's \"quoted\" $HOME `x`", "tools": [{"type": "code_interpreter"}], "top_p": 0.25}
+        assert received["headers"]["authorization"] == f"Bearer {GATEWAY_KEY}"
+        assert received["headers"]["openai-beta"] == "assistants=v2"
+        assert received["headers"]["content-type"] == "application/json"
