@@ -71,3 +71,21 @@ def test_rules_are_the_clients(tmp_path: Path) -> None:
         assert (got is None) == (expected is None)
     temperature = next(p for p in op["params"] if p["name"] == "temperature")
     assert temperature["rule"] == {"minimum": 0, "maximum": 2}
+
+
+def test_the_settings_are_checked(tmp_path: Path) -> None:
+    import pytest
+
+    from generator.diagnostics import SpecError
+
+    def load(lines: str) -> config.Target:
+        (tmp_path / "pyproject.toml").write_text(f'[tool.generator]\n[[tool.generator.targets]]\nspec = "a.yaml"\nout = "o"\npackage = "p"\n{lines}\n', encoding="utf-8")
+        (target,) = config.load_targets(tmp_path / "pyproject.toml")
+        return target
+
+    assert load("").tryit is False and load("").tryit_operations == ()
+    assert load('tryit = true\ntryit_operations = ["createRun"]').tryit_operations == ("createRun",)
+    with pytest.raises(SpecError, match="`tryit` must be true or false, not a string"):
+        load('tryit = "yes"')
+    with pytest.raises(SpecError, match="`tryit_operations` must be a list of strings"):
+        load("tryit_operations = [1]")
