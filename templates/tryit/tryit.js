@@ -132,6 +132,8 @@
   // A Python literal laid out over lines, for snippets.
   function pyLiteral(v, indent) {
     var pad = "    ".repeat(indent + 1), end = "    ".repeat(indent);
+    var flat = pyRepr(v);
+    if (flat.length + 4 * indent <= 72) return flat;  // short values stay on one line
     if (Array.isArray(v)) {
       if (!v.length) return "[]";
       return "[\n" + v.map(function (x) { return pad + pyLiteral(x, indent + 1) + ",\n"; }).join("") + end + "]";

@@ -151,7 +151,10 @@ def test_out_of_range_values_block_sending_with_the_clients_words(context: Any, 
         client.threads.runs.create("thread_abc", assistant_id="asst_abc", tools=[{"type": "code_interpreter"}] * 21)
     assert page.inner_text("#problems").splitlines() == [str(tools.value)] == ["tools: must have at most 20 items (got 21)"]
     assert page.locator("#send").is_disabled()
-    page.screenshot(path=str(artifact("blocked-send.png")), full_page=True)
+    page.locator("#send").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('send').scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(artifact("blocked-send.png")))  # the problems, the disabled Send, the snippets below
+    page.screenshot(path=str(artifact("blocked-send-full.png")), full_page=True)
 
     # One removed: 20 tools are fine; then a problem at depth, by its dotted path.
     page.locator('#param-tools > .rows > .row > button.remove').last.click()
