@@ -553,9 +553,19 @@
       });
       holder.appendChild(open);
     }
+    // A nullable field can be sent as an explicit null (the client's `None`), which is not leaving it out.
+    var nullBox = null;
+    if (info.type.k === "nullable") {
+      nullBox = el("input", { type: "checkbox", id: id + "-null", cls: "null" });
+      nullBox.addEventListener("change", function () { holder.classList.toggle("disabled", nullBox.checked); onChange(); });
+      row.firstChild.appendChild(el("label", { cls: "null-label" }, nullBox, " send null"));
+    }
     return {
       node: row,
-      value: function (p, problems) { return widget ? widget.value(p, problems) : undefined; },
+      value: function (p, problems) {
+        if (nullBox && nullBox.checked) return null;
+        return widget ? widget.value(p, problems) : undefined;
+      },
       unsupported: function () { return !!(widget && widget.unsupported); },
     };
   }
@@ -975,6 +985,15 @@
     showOperation(n);
   }
 
+  // Served by a gateway: offer its own origin (nothing is set until asked).
+  if (location.protocol === "http:" || location.protocol === "https:") {
+    var use = el("button", { type: "button", id: "use-origin", cls: "small", text: "Use this page's gateway (" + location.origin + ")" });
+    use.addEventListener("click", function () {
+      gatewayInput.value = location.origin;
+      gatewayInput.dispatchEvent(new Event("input"));
+    });
+    document.getElementById("gateway-box").appendChild(use);
+  }
   setupSettings();
   setupNav();
   route();

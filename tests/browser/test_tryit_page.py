@@ -378,3 +378,22 @@ def test_the_curl_and_fetch_snippets_run_and_send_the_same_request(context: Any,
         assert received["headers"]["authorization"] == f"Bearer {GATEWAY_KEY}"
         assert received["headers"]["openai-beta"] == "assistants=v2"
         assert received["headers"]["content-type"] == "application/json"
+
+
+def test_null_is_sent_only_when_asked_and_the_gateway_origin_on_request(context: Any, gateway_url: str, upstream: Upstream) -> None:
+    page, _ = open_page(context, gateway_url)
+    assert page.input_value("#gateway-url") == ""
+    page.locator("#use-origin").click()
+    assert page.input_value("#gateway-url") == gateway_url
+    page.fill("#param-thread_id", "thread_abc")
+    page.fill("#param-assistant_id", "asst_abc")
+    page.fill("#param-temperature", "9")
+    assert page.inner_text("#problems") == "temperature: must be <= 2 (got 9)"
+    page.locator('[id="param-temperature-null"]').check()  # null replaces the value: nothing to check
+    assert page.inner_text("#problems") == ""
+    assert "temperature=None," in page.inner_text("#snippet-python")
+    assert '"temperature": null' in page.inner_text("#snippet-curl")
+    upstream.requests.clear()
+    page.locator("#send").click()
+    page.wait_for_selector('#response-status[data-status="200"]')
+    assert json.loads(upstream.requests[-1]["raw"]) == {"assistant_id": "asst_abc", "temperature": None}
