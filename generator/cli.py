@@ -59,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     names.add_argument("--operation", action="append", default=[], metavar="ID", help="only this operationId (repeatable)")
     names.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.generator] (default: ./pyproject.toml)")
     names.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    gateway = sub.add_parser("gateway", help="serve the try-it page and send its requests with the generated client", description="serve the try-it page and send its requests, with credentials from the environment or a file, to the spec's server only")
+    gateway.add_argument("--target", required=True, metavar="NAME", help="the [[tool.generator.targets]] entry, by its package name")
+    gateway.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.generator] (default: ./pyproject.toml)")
+    gateway.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    gateway.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    gateway.add_argument("--upstream", metavar="URL", help="send to this base URL instead of the spec's server URL")
+    gateway.add_argument("--allow-private", action="store_true", help="let the upstream be a loopback or private address (tests, local servers)")
+    gateway.add_argument("--operation", action="append", default=[], metavar="ID", help="allow only this operationId (repeatable; default: the target's tryit_operations, else all)")
+    gateway.add_argument("--credentials-file", type=Path, metavar="PATH", help="read the API key from this file (default: the target's api_key_env variable)")
+    gateway.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN", help="another origin whose pages may use the gateway (CORS; repeatable)")
+    gateway.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     return parser
 
 
@@ -175,9 +186,53 @@ def _names(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _gateway(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Lower the target, load its generated package and serve the gateway until interrupted."""
+    import logging
+
+    import uvicorn
+
+    from generator.tryit import gateway
+
+    targets = [t for t in load_targets(args.config) if t.package == args.target]
+    if not targets:
+        parser.error(f"--target {args.target!r}: no [[tool.generator.targets]] entry has that package")
+    target = targets[0]
+    if args.credentials_file is not None:
+        try:
+            api_key: str | None = args.credentials_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            parser.error(f"--credentials-file: cannot read {args.credentials_file}: {exc.strerror or exc}")
+    else:
+        api_key = os.environ.get(target.api_key_env) if target.api_key_env else None
+    api, warnings = lower_only(target)
+    if not (target.out / "__init__.py").is_file():
+        parser.error(f"{display_path(target.out)} holds no generated package: run `python -m generator generate` first")
+    module = gateway.load_client(target.out, target.package)
+    hosts = (f"{args.host}:{args.port}", f"localhost:{args.port}", f"127.0.0.1:{args.port}")
+    settings = gateway.Settings(
+        upstream=args.upstream or api.base_url,
+        api_key=api_key or None,
+        operations=tuple(args.operation) or target.tryit_operations,
+        allow_private=args.allow_private,
+        allow_origins=tuple(args.allow_origin),
+        hosts=hosts,
+    )
+    try:
+        app = gateway.create_app(api, module, settings)
+    except ValueError as exc:
+        parser.error(f"{exc} (the spec's server URL, or --upstream)")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    print(f"gateway for {target.package} on http://{args.host}:{args.port}/ -> {settings.upstream}" + ("" if api_key else " (no credentials: requests go without a key)"), file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=True, server_header=False)
+    return 0
+
+
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "names":
         return _names(args, parser)
+    if args.command == "gateway":
+        return _gateway(args, parser)
     status = 0
     targets = _targets(args, parser)
     lock_timeout = _lock_timeout(parser)

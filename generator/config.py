@@ -36,6 +36,9 @@ class Target:
     ref_roots: tuple[Path, ...] = ()
     # The largest file an external `$ref` may read, in bytes.
     max_ref_size: int = DEFAULT_MAX_REF_SIZE
+    # The try-it page (`tryit.html` in the package) and the operations its gateway may send (empty: all).
+    tryit: bool = False
+    tryit_operations: tuple[str, ...] = ()
 
 
 _KEYS = {f.name for f in fields(Target)}
@@ -48,8 +51,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "operations": (list,),
     "ref_roots": (list,),
     "max_ref_size": (int,),
+    "tryit": (bool,),
+    "tryit_operations": (list,),
 }
-_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings"}
+_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings", (bool,): "true or false"}
 
 
 def load_targets(pyproject: Path) -> list[Target]:
@@ -123,7 +128,7 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     for key, value in entry.items():
         expected = _TYPES.get(key, (str,))
         wrong = not isinstance(value, expected) or isinstance(value, bool) and bool not in expected
-        if key in ("operations", "ref_roots") and not wrong:
+        if key in ("operations", "ref_roots", "tryit_operations") and not wrong:
             wrong = not all(isinstance(item, str) for item in value)
         if wrong:
             raise SpecError([Problem(file, f"{at}/{key}", f"`{key}` must be {_TYPE_NAMES[expected]}, not {kind_of(value)}")])
@@ -138,6 +143,7 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["method_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("method_names") or {}).items()))
     values["group_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("group_names") or {}).items()))
     values["operations"] = tuple(entry.get("operations") or ())
+    values["tryit_operations"] = tuple(entry.get("tryit_operations") or ())
     values["pagination"] = _pagination(entry.get("pagination") or {}, file, f"{at}/pagination")
     target = Target(**values)
     for key, message in setting_problems(target):

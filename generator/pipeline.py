@@ -107,6 +107,11 @@ def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: 
     cacheable = [p for p in files if p.startswith(("types/", "resources/")) and not p.endswith("/__init__.py")]
     done = frozenset(p for p in cacheable if p not in keys)
     files = formatter.format_all(files, done)
+    if target.tryit:
+        from generator.tryit.page import PAGE_FILE, render_page
+
+        progress("writing the try-it page")
+        files[PAGE_FILE] = render_page(lowered.api)
     # Before anything is kept or written: a module that does not compile is our bug, never the user's package.
     # Files served whole from the render cache are skipped: they passed this check before they were stored.
     check_compiles(files, skip=done, shown=display_path(target.out))

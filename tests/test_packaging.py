@@ -22,6 +22,8 @@ def test_installed_package_generates(tmp_path: Path) -> None:
     )
     assert install.returncode == 0, install.stderr[-2000:]
     assert (tmp_path / "site" / "generator" / "templates" / "client" / "resource.py.jinja").is_file()
+    for asset in ("page.html.jinja", "tryit.js", "tryit.css"):  # the try-it page's template and assets
+        assert (tmp_path / "site" / "generator" / "templates" / "tryit" / asset).is_file(), asset
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     run = subprocess.run(
         [sys.executable, "-m", "generator", "generate", str(CREATE_RUN), "--out", str(tmp_path / "out" / "pkg"), "--package", "pkg", "--no-cache"],
