@@ -664,7 +664,7 @@ def test_keywords_builtins_digits_and_non_ascii_names() -> None:
     (cafe,) = client.donnees.elements.list()
     assert raw_path(api.last) == "/donn%C3%A9es/%C3%A9l%C3%A9ments"
     assert (cafe.value, cafe.prix, cafe.grosse) == ("Éclair", 2.5, 3) and cafe.to_dict() == cafe_json
-    assert (type(cafe.details).__name__, type(cafe.value_2).__name__) == ("CafeDetails", "CafeModel")
+    assert (type(cafe.details).__name__, type(cafe.value_).__name__) == ("CafeDetails", "CafeModel")
 
 
 def test_names_differing_only_in_case() -> None:
@@ -809,18 +809,21 @@ def test_docstring_keeps_unprintable_characters() -> None:
 
 
 def test_properties_named_like_their_types() -> None:
-    """`PaymentMethod: PaymentMethod | None = None` made the class attribute hide the type."""
+    """`PaymentMethod: PaymentMethod | None = None` made the class attribute hide the type; now the
+    attribute is snake_case (`payment_method`) and the wire name its alias, in and out."""
     types = load("names-shadow-types", "types")
-    order = types.Order.model_validate({"PaymentMethod": {"Kind": "card"}, "Status": "Open", "Previous": [{"Kind": "cash"}], "Field": "f", "Literal": "a", "str": "s"})
-    assert isinstance(order.PaymentMethod, types.PaymentMethod) and order.PaymentMethod.Kind == "card"
-    assert [type(p) for p in order.Previous] == [types.PaymentMethod]
-    assert (order.Status, order.Field_2, order.Literal_2, order.str) == ("Open", "f", "a", "s")
+    wire = {"PaymentMethod": {"Kind": "card"}, "Status": "Open", "Previous": [{"Kind": "cash"}], "Field": "f", "Literal": "a", "str": "s"}
+    order = types.Order.model_validate(wire)
+    assert isinstance(order.payment_method, types.PaymentMethod) and order.payment_method.kind == "card"
+    assert [type(p) for p in order.previous] == [types.PaymentMethod]
+    assert (order.status, order.field, order.literal, order.str) == ("Open", "f", "a", "s")
+    assert order.to_dict() == wire
     node = types.Node.model_validate({"Node": {"Children": [{}]}})
-    assert isinstance(node.Node, types.Node) and [type(c) for c in node.Node.Children] == [types.Node]
+    assert isinstance(node.node, types.Node) and [type(c) for c in node.node.children] == [types.Node]
     api = MockApi(json_reply({"Status": "Closed", "PaymentMethod": {"Kind": "x"}}))
     created = api.client("names-shadow-types").orders.create(status="Open", payment_method={"Kind": "x"}, field="f")
     assert json.loads(api.last.content) == {"Status": "Open", "PaymentMethod": {"Kind": "x"}, "Field": "f"}
-    assert isinstance(created.PaymentMethod, types.PaymentMethod)
+    assert isinstance(created.payment_method, types.PaymentMethod)
 
 
 def test_required_body_properties_are_required_arguments() -> None:
@@ -975,12 +978,12 @@ def test_resources_never_hide_the_class_body_decorators() -> None:
 
 
 def test_discriminator_property_with_a_renamed_field() -> None:
-    """pydantic's `discriminator` names the Python field (`field_type`), not the JSON key (`__type`)."""
+    """pydantic's `discriminator` names the Python field (`type`), not the JSON key (`__type`)."""
     types = load("discriminator-renamed-tag", "types")
     api = MockApi(json_reply({"__type": "CronExpression", "value": "0 * * * *"}), json_reply({"__type": "TimeDelta", "days": 1}), json_reply({"__type": "Later", "x": 1}))
     schedules = api.client("discriminator-renamed-tag").schedules
     cron = schedules.retrieve("s1")
-    assert type(cron) is types.CronExpression and cron.value == "0 * * * *" and cron.field_type == "CronExpression"
+    assert type(cron) is types.CronExpression and cron.value == "0 * * * *" and cron.type == "CronExpression"
     assert type(schedules.retrieve("s2")) is types.TimeDelta
     assert schedules.retrieve("s3").to_dict() == {"__type": "Later", "x": 1}  # an unknown tag is kept
 

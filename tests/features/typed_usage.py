@@ -182,10 +182,10 @@ async def async_pages(client: AsyncPagedClient) -> None:
 
 def shadowed_types(client: ShadowClient) -> None:
     order = client.orders.create(status="Open", payment_method={"Kind": "card"})
-    method: PaymentMethod | None = order.PaymentMethod
-    previous: list[PaymentMethod] | None = order.Previous
+    method: PaymentMethod | None = order.payment_method
+    previous: list[PaymentMethod] | None = order.previous
     client.orders.create(status="Lost")  # type: ignore[arg-type]
-    node: Node | None = client.nodes.retrieve().Node
+    node: Node | None = client.nodes.retrieve().node
     print(method, previous, node)
 
 
