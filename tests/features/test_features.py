@@ -826,6 +826,61 @@ def test_properties_named_like_their_types() -> None:
     assert isinstance(created.payment_method, types.PaymentMethod)
 
 
+WIRE_ACCOUNT = {
+    "accountId": "a1", "displayName": "Ann", "totalCount": 2, "total_count": 3, "_links": {"self": "/a1"}, "links": "l",
+    "schema": "s", "json": "j", "copy": True, "model_config": "m", "model_ids": ["x"], "class": "gold",
+    "billing-address": {"streetLine1": "1 Main St", "postal_code": "123"}, "@odata.etag": "W/1", "HTTPStatus": 200,
+}
+
+
+def test_wire_names_in_every_style_are_snake_case_attributes_and_round_trip() -> None:
+    """camelCase, kebab, dotted, PascalCase and `_`-prefixed properties read as snake_case attributes
+    (they kept their wire names before: `m.accountId`, `_links` → `field_links`), parsed by wire name,
+    and `to_dict()` gives the wire names back; keywords and BaseModel attributes get a trailing `_`."""
+    api = MockApi(json_reply(WIRE_ACCOUNT))
+    account = api.client("names-wire-styles").accounts.retrieve("a1")
+    attributes = {
+        "account_id": "a1", "display_name": "Ann", "total_count": 3, "links": "l", "schema_": "s", "json_": "j",
+        "copy_": True, "model_config_": "m", "model_ids": ["x"], "class_": "gold", "odata_etag": "W/1", "http_status": 200,
+    }
+    assert {name: getattr(account, name) for name in attributes} == attributes
+    # Two wire names on one Python name: the one already snake_case keeps it, the other its own name.
+    assert (account.totalCount, account.links_.self) == (2, "/a1")
+    assert (account.billing_address.street_line1, account.billing_address.postal_code) == ("1 Main St", "123")
+    assert account.to_dict() == WIRE_ACCOUNT
+    assert account.model_dump(by_alias=True, exclude_unset=True) == WIRE_ACCOUNT
+    assert not account.model_extra  # every wire name was taken for its field, none left over
+    assert set(type(account).model_fields) == set(attributes) | {"totalCount", "links_", "billing_address"}
+
+
+def test_a_response_that_breaks_the_schema_is_kept_by_wire_names() -> None:
+    """Lenient parsing builds the model by wire names too: the attribute is snake_case, `to_dict()` the wire data."""
+    broken = {**WIRE_ACCOUNT, "totalCount": "many", "billing-address": {"streetLine1": 5}}
+    account = MockApi(json_reply(broken)).client("names-wire-styles").accounts.retrieve("a1")
+    assert (account.total_count, account.totalCount, account.billing_address.street_line1) == (3, "many", 5)
+    assert account.to_dict() == broken
+
+
+def test_snake_case_arguments_are_sent_under_their_wire_names() -> None:
+    """Arguments are snake_case; the request carries the wire names (query, header, body). A nested
+    request dict is keyed by wire names, as sent: a response model's `to_dict()` can be passed back."""
+    api = MockApi(json_reply(WIRE_ACCOUNT))
+    client = api.client("names-wire-styles")
+    params = inspect.signature(client.accounts.create).parameters
+    assert {"display_name", "dry_run", "x_idempotency_key", "billing_address", "contact_email", "class_"} <= set(params)
+    account = client.accounts.create(
+        display_name="Ann", dry_run=True, x_idempotency_key="k1", billing_address={"streetLine1": "1 Main St"},
+        contact_email="a@example.test", class_="gold",
+    )
+    assert account.display_name == "Ann"
+    assert query_pairs(api.last) == [("dryRun", "true")] and api.last.headers["X-Idempotency-Key"] == "k1"
+    assert json.loads(api.last.content) == {"displayName": "Ann", "billing-address": {"streetLine1": "1 Main St"}, "contact.email": "a@example.test", "class": "gold"}
+    client.accounts.create(display_name="Ann", billing_address=account.billing_address.to_dict())
+    assert json.loads(api.last.content)["billing-address"] == WIRE_ACCOUNT["billing-address"]
+    client.accounts.retrieve("a1", include_deleted=False)
+    assert query_pairs(api.last) == [("includeDeleted", "false")]
+
+
 def test_required_body_properties_are_required_arguments() -> None:
     """`requestBody.required` absent: the properties the schema requires are still required keywords."""
     api = MockApi(json_reply({"id": "c1", "name": "web"}))
