@@ -67,13 +67,21 @@ def words(text: str) -> list[str]:
 
 
 # Memoised: the same spec names are turned into identifiers for every reference, field and operation.
+# Python 3.11's soft keywords, fixed: 3.12 adds `type`, and the output must not depend on the Python
+# that runs the generator.
+_SOFT_KEYWORDS = frozenset({"_", "case", "match"})
+
+
+def _snake_words(text: str) -> str:
+    name = "_".join(words(text)) or "value"
+    return "n" + name if name[0].isdigit() else name
+
+
 @functools.lru_cache(maxsize=16384)
 def snake(text: str) -> str:
     """``createRun`` → ``create_run``; always a valid identifier, never a keyword."""
-    name = "_".join(words(text)) or "value"
-    if name[0].isdigit():
-        name = "n" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    name = _snake_words(text)
+    if keyword.iskeyword(name) or name in _SOFT_KEYWORDS:
         name += "_"
     return name
 
@@ -117,10 +125,11 @@ def field_name(wire: str) -> str:
     A wire name already in snake_case is kept exactly (``top_p``, ``file_id2``); any other is
     split into words (``itemsTotal`` → ``items_total``, ``_links`` → ``links``, ``@odata.nextLink``
     → ``odata_next_link``). A keyword or a ``BaseModel`` attribute gets a trailing underscore
-    (``class_``, ``schema_``, ``json_``), as PEP 8 suggests.
+    (``class_``, ``schema_``, ``json_``), as PEP 8 suggests; a soft keyword is a fine attribute
+    (``match``, ``case``, as ``type`` is).
     """
-    name = wire if _SNAKE_CASE.fullmatch(wire) and wire.isascii() else snake(wire)
-    if name in MODEL_ATTRIBUTES or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    name = wire if _SNAKE_CASE.fullmatch(wire) and wire.isascii() else _snake_words(wire)
+    if name in MODEL_ATTRIBUTES or keyword.iskeyword(name):
         name += "_"
     return name
 
@@ -132,7 +141,6 @@ def _usable_attribute(wire: str) -> bool:
         and not wire.startswith("_")
         and wire not in MODEL_ATTRIBUTES
         and not keyword.iskeyword(wire)
-        and not keyword.issoftkeyword(wire)
     )
 
 

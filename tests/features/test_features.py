@@ -657,7 +657,7 @@ def test_keywords_builtins_digits_and_non_ascii_names() -> None:
     assert raw_path(api.last) == "/class/x%2Fy"
     assert query_pairs(api.last) == [("type", "t"), ("self", "s"), ("timeout", "5"), ("2fa", "z"), ("größe", "2")]
     assert json.loads(api.last.content) == {"class": "c", "lambda": 1, "def": True, "None": "n", "list": [{"dict": "d", "str": 1}], "model_config": "m", "_private": "p", "json": "j", "headers": {"x": "h"}, "query": "a", "cast": {"y": "o"}}
-    assert (model.n1st, model.n2nd_place, model.match_, model.case_) == ("gold", "silver", "m", "c")
+    assert (model.n1st, model.n2nd_place, model.match, model.case) == ("gold", "silver", "m", "c")
     assert {"HeadersModelParam", "QueryModel", "RequestOptionsModelParam", "ListParam", "N3DModel", "Cafe"} <= set(types.__all__)
     cafe_json = {"名前": "Éclair", "prix€": 2.5, "größe": 3, "détails": {"a": "x"}, "日本": {"b": "y"}}
     api.replies = [json_reply([cafe_json])]

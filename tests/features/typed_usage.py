@@ -132,7 +132,7 @@ def constants(client: ConstClient) -> None:
 
 def names(client: NamesClient) -> None:
     model = client.class_.update("x", class_="c", lambda_=1, self_query="s", timeout_query=3, def_=True, grosse=1)
-    print(model.n1st, model.match_, model.case_)
+    print(model.n1st, model.match, model.case)
 
 
 def styles(client: ItemsClient) -> None:
