@@ -145,12 +145,14 @@ def _usable_attribute(wire: str) -> bool:
 
 
 def field_names(wires: Iterable[str], taken: Iterable[str] = ()) -> dict[str, str]:
-    """Python names for one model's properties, by wire name: unique, whatever the properties' order.
+    """Python names for one model's properties, by wire name in their order: unique, and each the same
+    whatever the properties' order.
 
     A property whose wire name is its Python name keeps it. When two wire names give one Python
     name (``totalCount`` beside ``total_count``), the other keeps its wire name where that is a
     usable attribute (``totalCount``), else it gets a trailing underscore (``_links`` beside
-    ``links`` → ``links_``); a number only when even that is taken.
+    ``links`` → ``links_``); a number only when even that is taken. Between wire names none of which
+    is the Python name, the first in sort order gets it (``a-b`` → ``a_b``, ``a.b`` → ``a_b_``).
     """
     table = NameTable(MODEL_ATTRIBUTES | set(taken))
     order = list(dict.fromkeys(wires))
@@ -158,14 +160,13 @@ def field_names(wires: Iterable[str], taken: Iterable[str] = ()) -> dict[str, st
     for wire in order:
         if field_name(wire) == wire and wire not in table:
             out[wire] = table.claim(wire)
-    for wire in order:
-        if wire in out:
-            continue
+    for wire in sorted(set(order) - set(out)):  # sorted: moving a property in the spec renames nothing
         name = field_name(wire)
         if name in table:
-            name = wire if _usable_attribute(wire) and wire not in table else name + "_"
+            other = wire if _usable_attribute(wire) and wire not in table else name + "_"
+            name = other if other not in table else name  # then numbered: `a_b_2`, never `a_b__2`
         out[wire] = table.claim(name)
-    return out
+    return {wire: out[wire] for wire in order}
 
 
 def operation_id_of(path: str, method: str, node: dict[str, object]) -> str:
