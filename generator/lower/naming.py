@@ -66,7 +66,6 @@ def words(text: str) -> list[str]:
     return out
 
 
-# Memoised: the same spec names are turned into identifiers for every reference, field and operation.
 # Python 3.11's soft keywords, fixed: 3.12 adds `type`, and the output must not depend on the Python
 # that runs the generator.
 _SOFT_KEYWORDS = frozenset({"_", "case", "match"})
@@ -77,6 +76,7 @@ def _snake_words(text: str) -> str:
     return "n" + name if name[0].isdigit() else name
 
 
+# Memoised: the same spec names are turned into identifiers for every reference, field and operation.
 @functools.lru_cache(maxsize=16384)
 def snake(text: str) -> str:
     """``createRun`` → ``create_run``; always a valid identifier, never a keyword."""
@@ -128,7 +128,7 @@ def field_name(wire: str) -> str:
     (``class_``, ``schema_``, ``json_``), as PEP 8 suggests; a soft keyword is a fine attribute
     (``match``, ``case``, as ``type`` is).
     """
-    name = wire if _SNAKE_CASE.fullmatch(wire) and wire.isascii() else _snake_words(wire)
+    name = wire if _SNAKE_CASE.fullmatch(wire) else _snake_words(wire)
     if name in MODEL_ATTRIBUTES or keyword.iskeyword(name):
         name += "_"
     return name
