@@ -27,7 +27,10 @@ For every spec, in a child process of its own (memory stays bounded, `--jobs` at
    `max_retries=0`). An operation is *reached* when a request went out for it: the method
    and path template of each request sent are recorded and matched with the spec's. A call
    that raises after its request went out (the `{}` is not the response's shape) still counts;
-4. with `--mypy N`: `mypy --strict` on N of the generated packages (a deterministic choice).
+4. naming: the checks of bench/names.py (issue 13's defects of the operations' calls, and model
+   attributes that are not snake_case or are numbered), counted per spec, summed in the summary
+   and the table, the specs with the most listed at the end;
+5. with `--mypy N`: `mypy --strict` on N of the generated packages (a deterministic choice).
 
 With `--peer`, openapi-python-client runs on the same spec (installed on first use into
 bench/.venv-peers/, as bench/generate.py does): whether it generates, whether every module of
@@ -542,6 +545,45 @@ def import_and_call(pkg_dir: Path, package: str, operations: list[tuple[str, str
 # --------------------------------------------------------------------------- one spec, ours (a child process)
 
 
+def naming_defects(path: Path) -> dict[str, Any]:
+    """bench/names.py's checks on one spec (issue 13): ``operations``, how many have each defect and
+    ``any``, the models' ``fields`` and their ``attr_*`` defects; ``error`` when lowering failed."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import names  # bench/names.py, beside this file (also in the code snapshot of a run)
+
+    try:
+        _, totals = names.measure(names.lower_spec(path))
+    except Exception as exc:  # noqa: BLE001 - the CLI generated it; a failure here is the bench's to report
+        return {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    keys = ("operations", *names.DEFECTS, "any", "fields", *names.ATTRIBUTE_DEFECTS)
+    return {key: totals[key] for key in keys}
+
+
+NAMING_DEFECTS = ("suffix", "query", "item_list", "verb", "version", "numbered", "deep", "unreachable")
+ATTRIBUTE_DEFECTS = ("attr_case", "attr_num")
+
+
+def naming_totals(rows: list[dict[str, Any]]) -> Counter[str]:
+    """The rows' naming counts summed; ``specs`` measured and ``specs_with_defects``."""
+    totals: Counter[str] = Counter()
+    for r in rows:
+        naming = r.get("naming")
+        if not isinstance(naming, dict) or "error" in naming:
+            continue
+        totals["specs"] += 1
+        totals["specs_with_defects"] += bool(naming.get("any") or any(naming.get(d) for d in ATTRIBUTE_DEFECTS))
+        totals.update({k: v for k, v in naming.items() if isinstance(v, int)})
+    return totals
+
+
+def naming_line(totals: Counter[str]) -> str:
+    """``any/operations`` with the defects that occur, and the attributes' defects."""
+    found = ", ".join(f"{d} {totals[d]}" for d in NAMING_DEFECTS if totals[d]) or "none"
+    attributes = ", ".join(f"{d} {totals[d]}" for d in ATTRIBUTE_DEFECTS)
+    return (f"{totals['any']:,}/{totals['operations']:,} operations ({found}); {totals['fields']:,} model attributes "
+            f"({attributes}); {totals['specs_with_defects']} of {totals['specs']} specs with any")
+
+
 def worker(spec: str, corpus: Path, work: Path, timeout: float, mypy: bool) -> dict[str, Any]:
     """Everything of ours for one spec; runs in a child process of its own (`--worker`)."""
     started = time.perf_counter()
@@ -561,6 +603,7 @@ def worker(spec: str, corpus: Path, work: Path, timeout: float, mypy: bool) -> d
     package = package_name(spec)
     row.update(generate_ours(path, work, package, timeout, corpus))
     if row["outcome"] == "generated":
+        row["naming"] = naming_defects(path)
         row.update(import_and_call(work / "pkg", package, operations, required))
         if row["modules_failed"]:
             row["outcome"] = "import-failed"
@@ -713,7 +756,7 @@ def mypy_choice(specs: list[str], count: int, seed: int) -> set[str]:
 
 
 def snapshot_code(dest: Path) -> Path:
-    """Copy generator/, templates/ and this script to dest: every spec of a run uses that one copy.
+    """Copy generator/, templates/, this script and bench/names.py to dest: every spec of a run uses that one copy.
 
     People edit the working tree while a run goes on; a run whose specs met different code means nothing.
     The copy keeps the layout (dest/bench/corpus.py), so the copy's ROOT is dest.
@@ -723,6 +766,7 @@ def snapshot_code(dest: Path) -> Path:
         shutil.copytree(ROOT / part, dest / part, ignore=ignore)
     (dest / "bench").mkdir(parents=True)
     shutil.copy2(Path(__file__).resolve(), dest / "bench" / "corpus.py")
+    shutil.copy2(Path(__file__).resolve().parent / "names.py", dest / "bench" / "names.py")
     return dest / "bench" / "corpus.py"
 
 
@@ -827,6 +871,9 @@ def table(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, dic
         c_reached = sum(min(r.get("ops_reached", 0), r.get("ops", 0)) for r in checked)
         c_ok = c_reached - sum(r["ops_args_missing"] for r in checked)
         out.append(line("reached operations whose required arguments are all required", f"{c_ok:,}/{c_reached:,} ({pct(c_ok, c_reached)})", "not measured"))
+    naming = naming_totals(rows)
+    if naming["specs"]:
+        out.append(line("naming defects (bench/names.py's checks)", naming_line(naming), "not measured"))
     out.append(line("`mypy --strict` clean", f"{clean}/{len(mypy_rows)}" if mypy_rows else "not run", "not run"))
     gen_s = sum(r.get("gen_seconds", 0) for r in rows)
     out.append(line("generation time, sum over specs", f"{gen_s:,.0f} s", f"{psec:,.0f} s"))
@@ -859,6 +906,10 @@ def summary(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, d
     failed = ", ".join(f"{k} {c[k]}" for k in OUTCOMES if c[k] and k != "generated")
     if failed:
         text += f"; {failed}"
+    naming = naming_totals(rows)
+    if naming["specs"]:
+        text += (f"; naming defects: {naming['any']} of {naming['operations']} operations, "
+                 f"{sum(naming[d] for d in ATTRIBUTE_DEFECTS)} of {naming['fields']} attributes")
     if peer is not None:
         prow = [peer[s] for s in specs if s in peer]
         pc = Counter(r["peer_outcome"] for r in prow)
@@ -889,6 +940,18 @@ def causes(specs: list[str], ours: dict[str, dict[str, Any]]) -> str:
     if unreached:
         lines.append(f"  imported, but operations not reached: {len(unreached)} specs; most: "
                      + ", ".join(f"{s} ({n})" for n, s in unreached[:5]))
+    named = [(s, ours[s]["naming"]) for s in specs if isinstance(ours.get(s, {}).get("naming"), dict)]
+    failed_naming = [s for s, n in named if "error" in n]
+    defective = sorted(((n.get("any", 0) + sum(n.get(d, 0) for d in ATTRIBUTE_DEFECTS), s) for s, n in named if "error" not in n), reverse=True)
+    defective = [(k, s) for k, s in defective if k]
+    if defective:
+        def which(naming: dict[str, Any]) -> str:
+            return ", ".join(f"{d} {naming[d]}" for d in (*NAMING_DEFECTS, *ATTRIBUTE_DEFECTS) if naming.get(d))
+
+        lines.append(f"  naming defects: {len(defective)} specs; most: "
+                     + ", ".join(f"{s} ({which(ours[s]['naming'])})" for _, s in defective[:5]))
+    if failed_naming:
+        lines.append(f"  naming not measured (bench/names.py failed): {', '.join(failed_naming[:5])}")
     return "\n".join(lines)
 
 

@@ -18,6 +18,12 @@ Only lowering runs (nothing is rendered or written). The defects counted are the
 - ``deep``:       more than five segments between ``client.`` and the call
 - ``unreachable``: an operation with no call of its own (two operations on one call, or a chain that
   a method or a client attribute shadows)
+
+And per model attribute (``fields``: the models' fields a response can carry):
+
+- ``attr_case``:  an attribute that is not snake_case (``itemsTotal``; the rule keeps a wire name only where
+  another property of the model takes its snake_case form, ``totalCount`` beside ``total_count``)
+- ``attr_num``:   an attribute numbered to be unique (``schema_2``) where the wire name has no such digit
 """
 
 from __future__ import annotations
@@ -36,7 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import ir, load, lower, surface  # noqa: E402
+from generator import ir  # noqa: E402
+from generator.load.reader import read  # noqa: E402
+from generator.lower import surface  # noqa: E402
+from generator.lower.lowering import lower  # noqa: E402
 from generator.config import Target  # noqa: E402
 from generator.lower.naming import words  # noqa: E402
 
@@ -53,6 +62,8 @@ NINE = [
 ]
 OPENAI = ROOT.parent / "shared" / "specs" / "openai.yaml"
 DEFECTS = ("suffix", "query", "item_list", "verb", "version", "numbered", "deep", "unreachable")
+ATTRIBUTE_DEFECTS = ("attr_case", "attr_num")
+_SNAKE_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
 _EXTENSIONS = {"json", "xml", "yaml", "yml", "csv", "txt", "html", "htm", "pdf", "zip", "atom", "rss"}
 _VERBS = {"list", "get", "create", "delete", "update", "remove", "add", "set", "fetch", "retrieve", "edit", "destroy", "modify", "patch", "put", "post"}
 _VERSION = re.compile(r"^(v\d+([a-z]+\d*)?|n?\d+(_\d+)+)$")
@@ -61,7 +72,7 @@ _CLIENT_ATTRIBUTES = {"request", "close", "with_options", "base_url", "api_key",
 
 def lower_spec(spec: Path, **settings: object) -> ir.Api:
     target = Target(spec=spec, out=Path("unused"), package="client", **settings)  # type: ignore[arg-type]
-    return lower.lower(load.read(spec), target, spec).api
+    return lower(read(spec), target, spec).api
 
 
 def _key(path: str) -> str:
@@ -101,6 +112,24 @@ def defects_of(call: surface.Call, counts: Counter[str], versions: dict[tuple[st
     return found
 
 
+def attribute_defects(api: ir.Api) -> Counter[str]:
+    """``fields`` (every model field a response can carry) and the ``ATTRIBUTE_DEFECTS`` among them."""
+    totals: Counter[str] = Counter()
+    for definition in api.types:
+        if not isinstance(definition, ir.Model):
+            continue
+        for f in definition.fields:
+            if f.write_only:
+                continue
+            totals["fields"] += 1
+            if not _SNAKE_ATTRIBUTE.fullmatch(f.name):
+                totals["attr_case"] += 1
+            suffix = re.search(r"_(\d+)$", f.name)
+            if suffix and not re.search(suffix.group(1) + r"\W*$", f.wire_name):
+                totals["attr_num"] += 1
+    return totals
+
+
 def measure(api: ir.Api) -> tuple[list[tuple[surface.Call, list[str]]], Counter[str]]:
     calls = surface.calls(api)
     counts = Counter(c.dotted for c in calls)
@@ -117,17 +146,19 @@ def measure(api: ir.Api) -> tuple[list[tuple[surface.Call, list[str]]], Counter[
         totals["any"] += bool(found)
         totals["other"] += bool(set(found) & {"version", "numbered", "deep"})
     totals["operations"] = len(rows)
+    totals.update(attribute_defects(api))
     return rows, totals
 
 
 def _row(name: str, totals: Counter[str]) -> str:
     cells = "".join(f"{totals[d]:>12}" for d in (*DEFECTS, "any"))
     other = 100 * totals["other"] / totals["operations"] if totals["operations"] else 0.0
-    return f"{name:<40}{totals['operations']:>6}{cells}{other:>9.1f}%"
+    attributes = "".join(f"{totals[d]:>10}" for d in ("fields", *ATTRIBUTE_DEFECTS))
+    return f"{name:<40}{totals['operations']:>6}{cells}{other:>9.1f}%{attributes}"
 
 
 def run_specs(specs: list[Path], listing: bool) -> None:
-    print(f"{'spec':<40}{'ops':>6}" + "".join(f"{d:>12}" for d in (*DEFECTS, "any")) + f"{'other %':>10}")
+    print(f"{'spec':<40}{'ops':>6}" + "".join(f"{d:>12}" for d in (*DEFECTS, "any")) + f"{'other %':>10}" + "".join(f"{d:>10}" for d in ("fields", *ATTRIBUTE_DEFECTS)))
     grand: Counter[str] = Counter()
     for spec in specs:
         started = time.perf_counter()
@@ -242,6 +273,7 @@ def run_openai(config: Path | None) -> None:
     print(f"  identical to the SDK's call:                 {identical}")
     print(f"  identical under the SDK's beta./admin.:      {namespaced}")
     print(f"  defects: " + ", ".join(f"{d} {totals[d]}" for d in DEFECTS))
+    print(f"  model attributes: {totals['fields']}, " + ", ".join(f"{d} {totals[d]}" for d in ATTRIBUTE_DEFECTS))
     if "-v" in sys.argv:
         for ours, theirs, operation_id in sorted(differ):
             print(f"    {ours:60} sdk {theirs:60} ({operation_id})")

@@ -7,6 +7,7 @@ import functools
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]+|[0-9]+")
 _NOT_IDENT = re.compile(r"[^0-9A-Za-z]+")
@@ -65,14 +66,22 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Python 3.11's soft keywords, fixed: 3.12 adds `type`, and the output must not depend on the Python
+# that runs the generator.
+_SOFT_KEYWORDS = frozenset({"_", "case", "match"})
+
+
+def _snake_words(text: str) -> str:
+    name = "_".join(words(text)) or "value"
+    return "n" + name if name[0].isdigit() else name
+
+
 # Memoised: the same spec names are turned into identifiers for every reference, field and operation.
 @functools.lru_cache(maxsize=16384)
 def snake(text: str) -> str:
     """``createRun`` → ``create_run``; always a valid identifier, never a keyword."""
-    name = "_".join(words(text)) or "value"
-    if name[0].isdigit():
-        name = "n" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    name = _snake_words(text)
+    if keyword.iskeyword(name) or name in _SOFT_KEYWORDS:
         name += "_"
     return name
 
@@ -89,19 +98,75 @@ def pascal(text: str) -> str:
     return name
 
 
+# What a model's field must not be called: pydantic's ``BaseModel`` attributes (2.x, with 1.x's
+# deprecated methods it still has), the runtime's own, and names the class body uses after its
+# fields (`= Field(...)`, `Literal[...]`). A fixed list, so that the output does not depend on
+# the installed pydantic.
+MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct", "copy", "dict", "fields", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
+        "schema", "schema_json", "update_forward_refs", "validate",
+        "model_computed_fields", "model_config", "model_construct", "model_copy", "model_dump",
+        "model_dump_json", "model_extra", "model_fields", "model_fields_set", "model_json_schema",
+        "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+        "model_validate_json", "model_validate_strings",
+        "to_dict", "to_json",
+        "Field", "Literal", "Annotated", "Union", "Optional", "TypeAlias", "KeepUnknown", "KeepUnmatched", "builtins",
+    }
+)  # fmt: skip
+
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9_]*")
+
+
 @functools.lru_cache(maxsize=16384)
 def field_name(wire: str) -> str:
-    """A Python attribute for a JSON property; the wire name is kept separately as the alias."""
-    if wire.isidentifier() and wire.isascii() and not keyword.iskeyword(wire):
-        name = wire
-    else:
-        name = snake(wire)
-    # pydantic reserves ``model_*`` attributes and treats leading underscores as private.
-    if name.startswith("model_") or name.startswith("_"):
-        name = "field_" + name.lstrip("_")
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    """The snake_case attribute for a JSON property (the wire name is kept as its alias).
+
+    A wire name already in snake_case is kept exactly (``top_p``, ``file_id2``); any other is
+    split into words (``itemsTotal`` → ``items_total``, ``_links`` → ``links``, ``@odata.nextLink``
+    → ``odata_next_link``). A keyword or a ``BaseModel`` attribute gets a trailing underscore
+    (``class_``, ``schema_``, ``json_``), as PEP 8 suggests; a soft keyword is a fine attribute
+    (``match``, ``case``, as ``type`` is).
+    """
+    name = wire if _SNAKE_CASE.fullmatch(wire) else _snake_words(wire)
+    if name in MODEL_ATTRIBUTES or keyword.iskeyword(name):
         name += "_"
     return name
+
+
+def _usable_attribute(wire: str) -> bool:
+    return (
+        wire.isidentifier()
+        and wire.isascii()
+        and not wire.startswith("_")
+        and wire not in MODEL_ATTRIBUTES
+        and not keyword.iskeyword(wire)
+    )
+
+
+def field_names(wires: Iterable[str], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Python names for one model's properties, by wire name in their order: unique, and each the same
+    whatever the properties' order.
+
+    A property whose wire name is its Python name keeps it. When two wire names give one Python
+    name (``totalCount`` beside ``total_count``), the other keeps its wire name where that is a
+    usable attribute (``totalCount``), else it gets a trailing underscore (``_links`` beside
+    ``links`` → ``links_``); a number only when even that is taken. Between wire names none of which
+    is the Python name, the first in sort order gets it (``a-b`` → ``a_b``, ``a.b`` → ``a_b_``).
+    """
+    table = NameTable(MODEL_ATTRIBUTES | set(taken))
+    order = list(dict.fromkeys(wires))
+    out: dict[str, str] = {}
+    for wire in order:
+        if field_name(wire) == wire and wire not in table:
+            out[wire] = table.claim(wire)
+    for wire in sorted(set(order) - set(out)):  # sorted: moving a property in the spec renames nothing
+        name = field_name(wire)
+        if name in table:
+            other = wire if _usable_attribute(wire) and wire not in table else name + "_"
+            name = other if other not in table else name  # then numbered: `a_b_2`, never `a_b__2`
+        out[wire] = table.claim(name)
+    return {wire: out[wire] for wire in order}
 
 
 def operation_id_of(path: str, method: str, node: dict[str, object]) -> str:

@@ -1,6 +1,6 @@
 """The client's attribute tree: which resource holds each operation, under which method name.
 
-A path is read the way a developer reads it (the README's "How operations are named" says the same):
+A path is read the way a developer reads it (the README's "How things are named" says the same):
 
 - What is not a name is set aside: a query string written into the path key (``/responses?beta=true``; the
   request still sends it), a file extension (``{Sid}.json``, ``posts.json``), a version segment that is the

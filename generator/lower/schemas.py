@@ -16,19 +16,13 @@ from typing import Any
 
 from generator import ir
 from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of, unescape_pointer_token
-from generator.lower.naming import NameTable, field_name, pascal
+from generator.lower.naming import NameTable, field_names, pascal
 from generator.load.refs import BROKEN, COMPONENT_KINDS, Location, Resolver
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "none"}
 _KNOWN_TYPES = frozenset(_PRIMITIVES) | {"array", "object"}
 # Keywords that only annotate: an ``allOf`` part with nothing else adds no structure.
 _ANNOTATIONS = frozenset({"description", "title", "nullable", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "externalDocs", "$comment"})
-# Attributes of the runtime BaseModel that a field must not shadow.
-_MODEL_ATTRIBUTES = frozenset(
-    {"copy", "dict", "json", "schema", "schema_json", "validate", "construct", "fields", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs", "to_dict", "to_json"}
-    # Names the class body itself uses after a field is defined (`= Field(...)`, `Literal[...]`).
-    | {"Field", "Literal", "Annotated", "Union", "Optional", "TypeAlias", "KeepUnknown", "KeepUnmatched", "builtins"}
-)
 
 
 def child(at: Location, *tokens: str | int) -> Location:
@@ -527,8 +521,8 @@ class SchemaLowerer:
             tag_type = ir.LiteralType(tuple(tags))
             index = next((i for i, f in enumerate(fields) if f.wire_name == wire), None)
             if index is None:
-                taken = NameTable(_MODEL_ATTRIBUTES | {f.name for f in fields})
-                fields.append(ir.Field(name=taken.claim(field_name(wire)), wire_name=wire, type=tag_type, required=True))
+                name = field_names([wire], taken={f.name for f in fields})[wire]
+                fields.append(ir.Field(name=name, wire_name=wire, type=tag_type, required=True))
             else:
                 fields[index] = replace(fields[index], type=tag_type, required=True)
         definition.fields = tuple(fields)
@@ -570,7 +564,7 @@ class SchemaLowerer:
 
     def _fill_model(self, definition: _Def, node: dict[str, Any], at: Location) -> None:
         obj = self.collect(node, at)
-        names = NameTable(_MODEL_ATTRIBUTES)
+        names = field_names(obj.properties)
         fields = []
         for wire, (schema, schema_at) in obj.properties.items():
             target = self.follow(schema, schema_at)[0] if isinstance(schema, dict) else {}
@@ -578,7 +572,7 @@ class SchemaLowerer:
             source = schema if isinstance(schema, dict) else {}
             description = self.description_of(schema, schema_at)
             default = self.default_of(schema, schema_at)
-            name = names.claim(field_name(wire))
+            name = names[wire]
             fields.append(
                 ir.Field(
                     name=name,

@@ -107,3 +107,32 @@ def test_a_refused_spec_gives_its_located_error(tmp_path: Path) -> None:
     assert row["outcome"] == "refused"
     assert row["reason"].startswith("api/broken.json:")
     assert "#/components/schemas/Nope" in row["reason"]
+
+
+def test_the_worker_counts_naming_defects_and_the_summary_reports_them(tmp_path: Path) -> None:
+    """bench/names.py's checks per spec: here one attribute keeps its camelCase wire name
+    (`petName` beside `pet_name`), which the summary, the table and the causes report."""
+    corpus = tmp_path / "package"
+    (corpus / "api").mkdir(parents=True)
+    spec = json.loads(json.dumps(SPEC))
+    spec["components"]["schemas"]["Pet"]["properties"].update({"petName": {"type": "string"}, "pet_name": {"type": "string"}})
+    (corpus / "api" / "pets.json").write_text(json.dumps(spec))
+    row = bench.check_spec("api/pets.json", corpus, 120.0, False, None)
+    assert row["outcome"] == "generated", row.get("reason")
+    naming = row["naming"]
+    assert (naming["operations"], naming["any"], naming["attr_case"], naming["attr_num"]) == (3, 0, 1, 0)
+    assert naming["fields"] >= 3
+    ours = {"api/pets.json": row}
+    assert "naming defects: 0 of 3 operations, 1 of " in bench.summary(["api/pets.json"], ours, None)
+    assert "1 of 1 specs with any" in bench.table(["api/pets.json"], ours, None, None)
+    assert "naming defects: 1 specs; most: api/pets.json (attr_case 1)" in bench.causes(["api/pets.json"], ours)
+
+
+def test_the_harness_names_the_defects_bench_names_counts() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_names", Path(bench.__file__).parent / "names.py")
+    assert spec is not None and spec.loader is not None
+    names = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(names)
+    assert (bench.NAMING_DEFECTS, bench.ATTRIBUTE_DEFECTS) == (names.DEFECTS, names.ATTRIBUTE_DEFECTS)

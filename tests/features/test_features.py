@@ -657,14 +657,14 @@ def test_keywords_builtins_digits_and_non_ascii_names() -> None:
     assert raw_path(api.last) == "/class/x%2Fy"
     assert query_pairs(api.last) == [("type", "t"), ("self", "s"), ("timeout", "5"), ("2fa", "z"), ("größe", "2")]
     assert json.loads(api.last.content) == {"class": "c", "lambda": 1, "def": True, "None": "n", "list": [{"dict": "d", "str": 1}], "model_config": "m", "_private": "p", "json": "j", "headers": {"x": "h"}, "query": "a", "cast": {"y": "o"}}
-    assert (model.n1st, model.n2nd_place, model.match_, model.case_) == ("gold", "silver", "m", "c")
+    assert (model.n1st, model.n2nd_place, model.match, model.case) == ("gold", "silver", "m", "c")
     assert {"HeadersModelParam", "QueryModel", "RequestOptionsModelParam", "ListParam", "N3DModel", "Cafe"} <= set(types.__all__)
     cafe_json = {"名前": "Éclair", "prix€": 2.5, "größe": 3, "détails": {"a": "x"}, "日本": {"b": "y"}}
     api.replies = [json_reply([cafe_json])]
     (cafe,) = client.donnees.elements.list()
     assert raw_path(api.last) == "/donn%C3%A9es/%C3%A9l%C3%A9ments"
     assert (cafe.value, cafe.prix, cafe.grosse) == ("Éclair", 2.5, 3) and cafe.to_dict() == cafe_json
-    assert (type(cafe.details).__name__, type(cafe.value_2).__name__) == ("CafeDetails", "CafeModel")
+    assert (type(cafe.details).__name__, type(cafe.value_).__name__) == ("CafeDetails", "CafeModel")
 
 
 def test_names_differing_only_in_case() -> None:
@@ -809,18 +809,76 @@ def test_docstring_keeps_unprintable_characters() -> None:
 
 
 def test_properties_named_like_their_types() -> None:
-    """`PaymentMethod: PaymentMethod | None = None` made the class attribute hide the type."""
+    """`PaymentMethod: PaymentMethod | None = None` made the class attribute hide the type; now the
+    attribute is snake_case (`payment_method`) and the wire name its alias, in and out."""
     types = load("names-shadow-types", "types")
-    order = types.Order.model_validate({"PaymentMethod": {"Kind": "card"}, "Status": "Open", "Previous": [{"Kind": "cash"}], "Field": "f", "Literal": "a", "str": "s"})
-    assert isinstance(order.PaymentMethod, types.PaymentMethod) and order.PaymentMethod.Kind == "card"
-    assert [type(p) for p in order.Previous] == [types.PaymentMethod]
-    assert (order.Status, order.Field_2, order.Literal_2, order.str) == ("Open", "f", "a", "s")
+    wire = {"PaymentMethod": {"Kind": "card"}, "Status": "Open", "Previous": [{"Kind": "cash"}], "Field": "f", "Literal": "a", "str": "s"}
+    order = types.Order.model_validate(wire)
+    assert isinstance(order.payment_method, types.PaymentMethod) and order.payment_method.kind == "card"
+    assert [type(p) for p in order.previous] == [types.PaymentMethod]
+    assert (order.status, order.field, order.literal, order.str) == ("Open", "f", "a", "s")
+    assert order.to_dict() == wire
     node = types.Node.model_validate({"Node": {"Children": [{}]}})
-    assert isinstance(node.Node, types.Node) and [type(c) for c in node.Node.Children] == [types.Node]
+    assert isinstance(node.node, types.Node) and [type(c) for c in node.node.children] == [types.Node]
     api = MockApi(json_reply({"Status": "Closed", "PaymentMethod": {"Kind": "x"}}))
     created = api.client("names-shadow-types").orders.create(status="Open", payment_method={"Kind": "x"}, field="f")
     assert json.loads(api.last.content) == {"Status": "Open", "PaymentMethod": {"Kind": "x"}, "Field": "f"}
-    assert isinstance(created.PaymentMethod, types.PaymentMethod)
+    assert isinstance(created.payment_method, types.PaymentMethod)
+
+
+WIRE_ACCOUNT = {
+    "accountId": "a1", "displayName": "Ann", "totalCount": 2, "total_count": 3, "_links": {"self": "/a1"}, "links": "l",
+    "schema": "s", "json": "j", "copy": True, "model_config": "m", "model_ids": ["x"], "class": "gold",
+    "billing-address": {"streetLine1": "1 Main St", "postal_code": "123"}, "@odata.etag": "W/1", "HTTPStatus": 200,
+}
+
+
+def test_wire_names_in_every_style_are_snake_case_attributes_and_round_trip() -> None:
+    """camelCase, kebab, dotted, PascalCase and `_`-prefixed properties read as snake_case attributes
+    (they kept their wire names before: `m.accountId`, `_links` → `field_links`), parsed by wire name,
+    and `to_dict()` gives the wire names back; keywords and BaseModel attributes get a trailing `_`."""
+    api = MockApi(json_reply(WIRE_ACCOUNT))
+    account = api.client("names-wire-styles").accounts.retrieve("a1")
+    attributes = {
+        "account_id": "a1", "display_name": "Ann", "total_count": 3, "links": "l", "schema_": "s", "json_": "j",
+        "copy_": True, "model_config_": "m", "model_ids": ["x"], "class_": "gold", "odata_etag": "W/1", "http_status": 200,
+    }
+    assert {name: getattr(account, name) for name in attributes} == attributes
+    # Two wire names on one Python name: the one already snake_case keeps it, the other its own name.
+    assert (account.totalCount, account.links_.self) == (2, "/a1")
+    assert (account.billing_address.street_line1, account.billing_address.postal_code) == ("1 Main St", "123")
+    assert account.to_dict() == WIRE_ACCOUNT
+    assert account.model_dump(by_alias=True, exclude_unset=True) == WIRE_ACCOUNT
+    assert not account.model_extra  # every wire name was taken for its field, none left over
+    assert set(type(account).model_fields) == set(attributes) | {"totalCount", "links_", "billing_address"}
+
+
+def test_a_response_that_breaks_the_schema_is_kept_by_wire_names() -> None:
+    """Lenient parsing builds the model by wire names too: the attribute is snake_case, `to_dict()` the wire data."""
+    broken = {**WIRE_ACCOUNT, "totalCount": "many", "billing-address": {"streetLine1": 5}}
+    account = MockApi(json_reply(broken)).client("names-wire-styles").accounts.retrieve("a1")
+    assert (account.total_count, account.totalCount, account.billing_address.street_line1) == (3, "many", 5)
+    assert account.to_dict() == broken
+
+
+def test_snake_case_arguments_are_sent_under_their_wire_names() -> None:
+    """Arguments are snake_case; the request carries the wire names (query, header, body). A nested
+    request dict is keyed by wire names, as sent: a response model's `to_dict()` can be passed back."""
+    api = MockApi(json_reply(WIRE_ACCOUNT))
+    client = api.client("names-wire-styles")
+    params = inspect.signature(client.accounts.create).parameters
+    assert {"display_name", "dry_run", "x_idempotency_key", "billing_address", "contact_email", "class_"} <= set(params)
+    account = client.accounts.create(
+        display_name="Ann", dry_run=True, x_idempotency_key="k1", billing_address={"streetLine1": "1 Main St"},
+        contact_email="a@example.test", class_="gold",
+    )
+    assert account.display_name == "Ann"
+    assert query_pairs(api.last) == [("dryRun", "true")] and api.last.headers["X-Idempotency-Key"] == "k1"
+    assert json.loads(api.last.content) == {"displayName": "Ann", "billing-address": {"streetLine1": "1 Main St"}, "contact.email": "a@example.test", "class": "gold"}
+    client.accounts.create(display_name="Ann", billing_address=account.billing_address.to_dict())
+    assert json.loads(api.last.content)["billing-address"] == WIRE_ACCOUNT["billing-address"]
+    client.accounts.retrieve("a1", include_deleted=False)
+    assert query_pairs(api.last) == [("includeDeleted", "false")]
 
 
 def test_required_body_properties_are_required_arguments() -> None:
@@ -975,12 +1033,12 @@ def test_resources_never_hide_the_class_body_decorators() -> None:
 
 
 def test_discriminator_property_with_a_renamed_field() -> None:
-    """pydantic's `discriminator` names the Python field (`field_type`), not the JSON key (`__type`)."""
+    """pydantic's `discriminator` names the Python field (`type`), not the JSON key (`__type`)."""
     types = load("discriminator-renamed-tag", "types")
     api = MockApi(json_reply({"__type": "CronExpression", "value": "0 * * * *"}), json_reply({"__type": "TimeDelta", "days": 1}), json_reply({"__type": "Later", "x": 1}))
     schedules = api.client("discriminator-renamed-tag").schedules
     cron = schedules.retrieve("s1")
-    assert type(cron) is types.CronExpression and cron.value == "0 * * * *" and cron.field_type == "CronExpression"
+    assert type(cron) is types.CronExpression and cron.value == "0 * * * *" and cron.type == "CronExpression"
     assert type(schedules.retrieve("s2")) is types.TimeDelta
     assert schedules.retrieve("s3").to_dict() == {"__type": "Later", "x": 1}  # an unknown tag is kept
 

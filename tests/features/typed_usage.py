@@ -132,7 +132,7 @@ def constants(client: ConstClient) -> None:
 
 def names(client: NamesClient) -> None:
     model = client.class_.update("x", class_="c", lambda_=1, self_query="s", timeout_query=3, def_=True, grosse=1)
-    print(model.n1st, model.match_, model.case_)
+    print(model.n1st, model.match, model.case)
 
 
 def styles(client: ItemsClient) -> None:
@@ -182,10 +182,10 @@ async def async_pages(client: AsyncPagedClient) -> None:
 
 def shadowed_types(client: ShadowClient) -> None:
     order = client.orders.create(status="Open", payment_method={"Kind": "card"})
-    method: PaymentMethod | None = order.PaymentMethod
-    previous: list[PaymentMethod] | None = order.Previous
+    method: PaymentMethod | None = order.payment_method
+    previous: list[PaymentMethod] | None = order.previous
     client.orders.create(status="Lost")  # type: ignore[arg-type]
-    node: Node | None = client.nodes.retrieve().Node
+    node: Node | None = client.nodes.retrieve().node
     print(method, previous, node)
 
 

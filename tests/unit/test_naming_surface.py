@@ -392,3 +392,41 @@ def test_a_resource_never_hides_with_raw_response_or_with_streaming_response(tmp
         "listItems": "client.things.with_raw_response_.items.list",
         "listTop": "client.with_streaming_response.items.list",  # the client itself has no such attribute
     }
+
+
+# --- model attributes ---------------------------------------------------------------------------
+
+
+def test_model_attributes_are_snake_case_whatever_the_wire_style() -> None:
+    from generator.lower.naming import field_names
+
+    wires = ["itemsTotal", "billing-address", "contact.email", "HTTPStatus", "_links", "__type", "@odata.etag", "top_p", "model_ids", "file_id2"]
+    assert list(field_names(wires).values()) == ["items_total", "billing_address", "contact_email", "http_status", "links", "type", "odata_etag", "top_p", "model_ids", "file_id2"]
+
+
+def test_taken_attribute_names_by_rule_and_independent_of_order() -> None:
+    from generator.lower.naming import field_names
+
+    wires = ["totalCount", "total_count", "_links", "links", "schema", "json", "copy", "model_config", "to_dict", "class", "match", "a.b", "a-b", "a_b_"]
+    expected = {
+        "totalCount": "totalCount", "total_count": "total_count", "_links": "links_", "links": "links", "schema": "schema_", "json": "json_",
+        "copy": "copy_", "model_config": "model_config_", "to_dict": "to_dict_", "class": "class_", "match": "match", "a.b": "a_b_2", "a-b": "a_b", "a_b_": "a_b_",
+    }
+    assert field_names(wires) == expected
+    assert field_names(list(reversed(wires))) == expected
+
+
+def test_names_do_not_depend_on_the_pythons_soft_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.12 made `type` a soft keyword: arguments and attributes named `type` must stay `type` there."""
+    import keyword
+
+    from generator.lower import naming
+
+    monkeypatch.setattr(keyword, "issoftkeyword", lambda name: name in {"_", "case", "match", "type"})
+    naming.snake.cache_clear()
+    naming.field_name.cache_clear()
+    try:
+        assert (naming.snake("type"), naming.field_name("type"), naming.snake("Type"), naming.field_name("Type")) == ("type", "type", "type", "type")
+    finally:
+        naming.snake.cache_clear()
+        naming.field_name.cache_clear()

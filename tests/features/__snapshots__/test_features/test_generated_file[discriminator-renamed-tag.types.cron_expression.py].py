@@ -11,6 +11,6 @@ __all__ = ["CronExpression"]
 
 
 class CronExpression(BaseModel):
-    field_type: Literal["CronExpression"] = Field(alias="__type")
+    type: Literal["CronExpression"] = Field(alias="__type")
 
     value: str

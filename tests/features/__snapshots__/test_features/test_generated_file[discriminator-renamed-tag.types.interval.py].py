@@ -13,5 +13,5 @@ __all__ = ["Interval"]
 
 
 Interval: TypeAlias = Annotated[
-    Union[TimeDelta, CronExpression], Field(discriminator="field_type"), KeepUnknown
+    Union[TimeDelta, CronExpression], Field(discriminator="type"), KeepUnknown
 ]

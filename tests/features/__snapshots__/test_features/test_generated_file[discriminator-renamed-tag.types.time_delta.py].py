@@ -11,6 +11,6 @@ __all__ = ["TimeDelta"]
 
 
 class TimeDelta(BaseModel):
-    field_type: Literal["TimeDelta"] = Field(alias="__type")
+    type: Literal["TimeDelta"] = Field(alias="__type")
 
     days: int

@@ -19,4 +19,4 @@ class Cafe(BaseModel):
 
     details: CafeDetails | None = Field(default=None, alias="détails")
 
-    value_2: CafeModel | None = Field(default=None, alias="日本")
+    value_: CafeModel | None = Field(default=None, alias="日本")

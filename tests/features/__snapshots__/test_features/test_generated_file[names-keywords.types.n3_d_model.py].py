@@ -15,6 +15,6 @@ class N3DModel(BaseModel):
 
     n2nd_place: str | None = Field(default=None, alias="2nd-place")
 
-    match_: str | None = Field(default=None, alias="match")
+    match: str | None = None
 
-    case_: str | None = Field(default=None, alias="case")
+    case: str | None = None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Literal, TypeAlias
+from typing import Literal
 
 from pydantic import Field
 
@@ -12,20 +12,16 @@ from .status import Status
 
 __all__ = ["Order"]
 
-# Fields of the same names would hide these in their classes' annotations.
-_PaymentMethod: TypeAlias = PaymentMethod
-_Status: TypeAlias = Status
-
 
 class Order(BaseModel):
-    PaymentMethod: _PaymentMethod | None = None
+    payment_method: PaymentMethod | None = Field(default=None, alias="PaymentMethod")
 
-    Status: _Status | builtins.str
+    status: Status | builtins.str = Field(alias="Status")
 
-    Previous: list[_PaymentMethod] | None = None
+    previous: list[PaymentMethod] | None = Field(default=None, alias="Previous")
 
-    Field_2: builtins.str | None = Field(default=None, alias="Field")
+    field: builtins.str | None = Field(default=None, alias="Field")
 
-    Literal_2: Literal["a", "b"] | builtins.str | None = Field(default=None, alias="Literal")
+    literal: Literal["a", "b"] | builtins.str | None = Field(default=None, alias="Literal")
 
     str: builtins.str | None = None

@@ -18,7 +18,7 @@ class ResponseFormatJsonSchemaJsonSchema(BaseModel):
     name: str
     """The name of the response format. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
 
-    schema_2: ResponseFormatJsonSchemaSchema | None = Field(default=None, alias="schema")
+    schema_: ResponseFormatJsonSchemaSchema | None = Field(default=None, alias="schema")
     """The schema for the response format, described as a JSON Schema object. Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
     strict: bool | None = None
