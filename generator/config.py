@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -36,6 +37,15 @@ class Target:
     ref_roots: tuple[Path, ...] = ()
     # The largest file an external `$ref` may read, in bytes.
     max_ref_size: int = DEFAULT_MAX_REF_SIZE
+    # The reference pages (Markdown): on for configured targets (`docs = false` turns them off), off for a
+    # Target built in code unless asked; written to `docs_out`, by default `<package>_docs` beside `out`.
+    docs: bool = False
+    docs_out: Path | None = None
+
+    @property
+    def docs_folder(self) -> Path:
+        """Where the reference pages go: ``docs_out``, or ``<package>_docs`` beside the package."""
+        return self.docs_out if self.docs_out is not None else self.out.parent / f"{self.package}_docs"
 
 
 _KEYS = {f.name for f in fields(Target)}
@@ -48,8 +58,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "operations": (list,),
     "ref_roots": (list,),
     "max_ref_size": (int,),
+    "docs": (bool,),
 }
-_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings"}
+_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings", (bool,): "true or false"}
 
 
 def load_targets(pyproject: Path) -> list[Target]:
@@ -134,6 +145,8 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["ref_roots"] = tuple(root / item for item in entry.get("ref_roots") or ())
     values["spec"] = root / entry["spec"]
     values["out"] = root / entry["out"]
+    values["docs"] = entry.get("docs", True)
+    values["docs_out"] = root / entry["docs_out"] if "docs_out" in entry else None
     values["default_headers"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("default_headers") or {}).items()))
     values["method_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("method_names") or {}).items()))
     values["group_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("group_names") or {}).items()))
@@ -192,6 +205,10 @@ def setting_problems(target: Target) -> list[tuple[str, str]]:
             problems.append(("default_headers", f"{name!r} is not an HTTP header name"))
         elif _CONTROL.search(value):
             problems.append(("default_headers", f"the value of header {name!r} holds a control character or line break"))
+    if target.docs:
+        out, docs = Path(os.path.abspath(target.out)), Path(os.path.abspath(target.docs_folder))
+        if out == docs or out in docs.parents or docs in out.parents:
+            problems.append(("docs_out", f"the docs folder {target.docs_folder} and the package {target.out} must not hold one another"))
     if _CONTROL.search(target.version) or not target.version.strip():
         problems.append(("version", f"{target.version!r} cannot be a version (it is sent in the User-Agent header)"))
     return problems
