@@ -323,7 +323,7 @@ class Flattener:
         inner = self._structured(core)
         if inner is None:
             return "", None
-        names = [n for n in (named, inner) if n]
+        names = list(dict.fromkeys([*([named] if named else []), *self._chain(core)]))
         for n in names:
             if n in seen:
                 return "recursive", n
@@ -331,11 +331,35 @@ class Flattener:
             return "deep", names[-1] if names else None
         return "", None
 
-    def _structured(self, core: ir.Type) -> str | None | Literal[""]:
-        """Whether ``core`` has rows below it: the name of the model it is (or ends in), "" if anonymous, None if none."""
+    def _chain(self, t: ir.Type) -> list[str]:
+        """The named types met going down ``t`` through nullables, aliases and list items."""
+        out: list[str] = []
+        for _ in range(64):
+            t, _, named = unwrap(t, self.defs, self.side)
+            if named:
+                out.append(named)
+            if isinstance(t, ir.ListType):
+                t = t.item
+                continue
+            if isinstance(t, ir.NamedType):
+                out.append(t.name)
+            break
+        return out
+
+    def _structured(self, core: ir.Type, visiting: frozenset[str] = frozenset()) -> str | None:
+        """Whether ``core`` has rows below it: the name of the model it is (or ends in), "" if anonymous, None if none.
+
+        A named type met again while looking counts as having rows: below it is the cut that links to it.
+        """
         t = core
         while True:
+            if isinstance(t, ir.NamedType) and t.name in visiting:
+                return ""
+            if isinstance(t, ir.NamedType):
+                visiting = visiting | {t.name}
             t, _, named = unwrap(t, self.defs, self.side)
+            if named:
+                visiting = visiting | {named}
             if isinstance(t, ir.ListType):
                 t = t.item
             elif isinstance(t, ir.MapType):
@@ -344,7 +368,7 @@ class Flattener:
                 d = self.defs.get(t.name, self.side)
                 return t.name if isinstance(d, ir.Model) and (d.fields or d.extra is not None) else None
             elif isinstance(t, ir.UnionType):
-                return "" if any(self._structured(v) is not None for v in t.variants) else None
+                return "" if any(self._structured(v, visiting) is not None for v in t.variants) else None
             else:
                 return None
 
