@@ -45,6 +45,19 @@ def _literal_kind(values: tuple[object, ...]) -> str:
     return " or ".join(kinds) or "Any"
 
 
+def _kind(t: ir.Type) -> str:
+    """The first word of a type, without looking inside it (an alias may hold itself)."""
+    if isinstance(t, ir.Primitive):
+        return _PRIMITIVES[t.kind]
+    if isinstance(t, ir.LiteralType):
+        return _literal_kind(t.values)
+    if isinstance(t, ir.ListType):
+        return "Array"
+    if isinstance(t, ir.UnionType):
+        return "One of"
+    return "Object"
+
+
 class Pages:
     def __init__(self, api: ir.Api, options: DocsOptions):
         self.api = api
@@ -81,11 +94,7 @@ class Pages:
         named = self.link(t.name) if links and d is not None else md.anchor_text(t.name)
         if isinstance(d, ir.Alias):
             core, nullable, _ = unwrap(d.type, self.defs, side)
-            inner = self.type_text(core, side, links=False) if not isinstance(core, ir.NamedType) else "Object"
-            inner = inner.split(" (", 1)[0] if inner.startswith("Object") else inner
-            if inner.startswith("One of"):
-                inner = "One of"
-            return f"{inner} ({named})" + (" or null" if nullable else "")
+            return f"{_kind(core)} ({named})" + (" or null" if nullable else "")
         return f"Object ({named})"
 
     def value(self, v: object) -> str:
