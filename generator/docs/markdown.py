@@ -16,6 +16,7 @@ shown as their escape sequence everywhere.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from generator import escape
@@ -64,6 +65,7 @@ def _links(text: str, base_url: str | None) -> str:
     return _LINK_TARGET.sub(target, text)
 
 
+@functools.lru_cache(maxsize=16384)  # the same descriptions and names recur on many pages
 def prose(text: str | None, base_url: str | None = None) -> str:
     """A description as Markdown paragraphs."""
     if not text:
@@ -74,6 +76,7 @@ def prose(text: str | None, base_url: str | None = None) -> str:
     return _links(_entities_outside_code(text), base_url)
 
 
+@functools.lru_cache(maxsize=16384)  # the same descriptions and names recur on many pages
 def cell(text: str | None, base_url: str | None = None) -> str:
     """A description inside a table cell: one line, paragraphs apart by ``<br><br>``."""
     body = prose(text, base_url)
@@ -99,6 +102,7 @@ def _one_line(paragraph: str) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=16384)  # the same descriptions and names recur on many pages
 def inline(text: str | None) -> str:
     """One line of prose outside a table (a heading): no line break, nothing that starts a block."""
     if not text:
@@ -108,6 +112,7 @@ def inline(text: str | None) -> str:
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 
 
+@functools.lru_cache(maxsize=16384)  # the same descriptions and names recur on many pages
 def code(text: str, in_table: bool = False) -> str:
     """``text`` as a code span: fenced by more backticks than any run inside it, unsafe characters escaped."""
     text = " ".join(escape.escape_unsafe(text).split("\n")) if text else text

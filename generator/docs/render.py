@@ -64,15 +64,29 @@ class Pages:
         self.options = options
         self.defs = Definitions(api)
         self.here = ""  # the page being written: links are relative to it
+        self._links: dict[tuple[str, str], str] = {}
+        self._types: dict[tuple[ir.Type, str, bool, str], str] = {}
 
     # --- cells ----------------------------------------------------------------------------
 
     def link(self, name: str) -> str:
-        target = posixpath.relpath(type_path(name), posixpath.dirname(self.here) or ".")
-        return f"[{md.anchor_text(name)}]({target})"
+        folder = posixpath.dirname(self.here)
+        key = (folder, name)
+        found = self._links.get(key)
+        if found is None:
+            target = posixpath.relpath(type_path(name), folder or ".")
+            found = self._links[key] = f"[{md.anchor_text(name)}]({target})"
+        return found
 
     def type_text(self, t: ir.Type, side: str, links: bool = True) -> str:
         """A type in words: ``String``, ``Array of Object ([Name](…))``, ``One of: String, Array``, ``… or null``."""
+        key = (t, side, links, posixpath.dirname(self.here))
+        found = self._types.get(key)
+        if found is None:
+            found = self._types[key] = self._type_text(t, side, links)
+        return found
+
+    def _type_text(self, t: ir.Type, side: str, links: bool) -> str:
         if isinstance(t, ir.NullableType):
             return self.type_text(t.inner, side, links) + " or null"
         if isinstance(t, ir.Primitive):
