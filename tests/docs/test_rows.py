@@ -63,7 +63,13 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Node'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        default: {description: Anything else}
 components:
+  responses:
+    NotFound:
+      description: No such thing.
+      content: {application/problem+json: {schema: {type: object}}}
   schemas:
     CodeTool:
       type: object
@@ -182,3 +188,13 @@ def test_flattener_marks_recursion_through_an_alias() -> None:
     flat.parameter(ir.Parameter("v", "v", "body", ir.NamedType("Value"), True), list_suffix=True)
     assert len(flat.rows) < 10
     assert any(r.cut == "recursive" and r.see == "Value" for r in flat.rows)
+
+
+def test_success_status_and_the_other_responses(page: reference.OperationPage) -> None:
+    """The IR keeps what the pages say of responses: the success status, and the errors the spec lists (refs followed)."""
+    op = page.operation
+    assert (op.response.status, op.response.description) == ("200", "ok")
+    assert [(r.status, r.description, r.content_types) for r in op.other_responses] == [
+        ("404", "No such thing.", ("application/problem+json",)),
+        ("default", "Anything else", ()),
+    ]
