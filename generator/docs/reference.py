@@ -1,6 +1,6 @@
 """IR → the reference pages' model: one row per parameter and per nested field, as a reader needs them.
 
-Nothing here writes Markdown: rows hold the IR's own values (wire names, types, defaults as JSON text,
+Nothing here writes Markdown (but the code spans of the sentences of our own that quote a value): rows hold the IR's own values (wire names, types, defaults as JSON text,
 descriptions as the spec wrote them); ``render.py`` turns them into cells. The rules of the rows:
 
 * nested fields are flattened: ``a[].b`` (items of a list), ``a[].b[].c``, ``a.<key>`` (the values of a map);
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator import ir
+from generator.docs.markdown import code
 
 MAX_DEPTH = 6  # levels of nesting below a parameter shown as rows; deeper, a link to the type's page
 MAX_ROWS = 400  # rows in one table before named types are only linked
@@ -472,6 +473,8 @@ def operation_page(api: ir.Api, op: ir.Operation, trail: tuple[str, ...], defs: 
     tables = []
     for location in _LOCATIONS:
         flat = Flattener(defs, "request")
+        if api.auth is not None and api.auth.location == location:
+            _auth_row(api, api.auth, flat)
         if location == "header":
             _header_rows(api, op, flat)
         params = [p for p in op.parameters if p.location == location]
@@ -494,6 +497,13 @@ def operation_page(api: ir.Api, op: ir.Operation, trail: tuple[str, ...], defs: 
         events = stream_events(op.stream, defs)
     path = "/".join(("resources", *trail, op.method_name)) + ".md"
     return OperationPage(path, op, ".".join(("client", *trail, op.method_name)), trail, tuple(tables), response, events)
+
+
+def _auth_row(api: ir.Api, auth: ir.Auth, flat: Flattener) -> None:
+    """The credential the client adds to every request, as the client sends it."""
+    where = f"the `api_key` argument of the client or the environment variable {code(api.api_key_env)}" if api.api_key_env else "the `api_key` argument of the client"
+    sent = code(auth.template.replace("{key}", "<api key>"))
+    flat.rows.append(Row(auth.name, ir.Primitive("str"), True, description=f"The credential, sent by the client: {sent}, the key from {where}.", sent=True))
 
 
 def _header_rows(api: ir.Api, op: ir.Operation, flat: Flattener) -> None:
