@@ -126,3 +126,11 @@ def code(text: str, in_table: bool = False) -> str:
 def anchor_text(text: str) -> str:
     """The text of a link to one of our own pages (a type name): escaped so that it stays link text."""
     return re.sub(r"([\\\[\]*_`<>&|])", r"\\\1", escape.escape_unsafe(text))
+
+
+def fence(text: str, language: str) -> str:
+    """``text`` as a fenced code block that no backtick run in it can close; the language a plain word."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
+    marks = "`" * max(3, longest + 1)
+    word = re.sub(r"[^A-Za-z0-9_+-]", "", language)
+    return f"{marks}{word}\n{escape.escape_unsafe(text, keep_layout=True).rstrip()}\n{marks}"

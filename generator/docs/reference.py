@@ -75,6 +75,9 @@ class OperationPage:
     tables: tuple[Table, ...]
     response: Table | None
     events: tuple[Event, ...]
+    # Code examples shown under "Examples": (title, language, code). Empty here; an output that makes
+    # snippets from the same IR fills it in (dataclasses.replace) before the pages are rendered.
+    snippets: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

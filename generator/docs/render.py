@@ -199,6 +199,7 @@ class Pages:
             prose=lambda text: md.prose(text, self.options.docs_base_url),
             inline=md.inline,
             code=md.code,
+            fence=md.fence,
             cell=lambda text: md.cell(text, self.options.docs_base_url),
             link=self.link,
             first_line=_first_sentence,

@@ -239,3 +239,19 @@ def test_full_openai_spec_pages(openai_spec: Path) -> None:
         assert not re.search(r"<(?!br>|!-- Generated)", _outside_code(text)), path
         rows = sum(1 for line in text.splitlines() if line.startswith("| `"))
         assert rows < 3000, (path, rows)
+
+
+def test_snippets_given_to_a_page_are_fenced_safely() -> None:
+    """The merge point for code snippets: a page's `snippets` are shown as fenced blocks that their text cannot close."""
+    import dataclasses
+
+    from generator.docs import reference
+    from generator.docs.render import Pages
+
+    spec = support.SPECS / "defaults.yaml"
+    pages = Pages(lower_spec(spec).api, DocsOptions(source=spec.name))
+    (page,) = reference.operation_pages(pages.api, pages.defs)
+    code = 'print("```")\n```\nnot code'
+    page = dataclasses.replace(page, snippets=(("Python <b>", "py thon!", code),))
+    text = pages._render("operation.md.jinja", page.path, page=page)
+    assert "## Examples\n\nPython &lt;b&gt;:\n\n````python\n" + code + "\n````" in text
