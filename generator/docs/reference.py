@@ -15,6 +15,7 @@ descriptions as the spec wrote them); ``render.py`` turns them into cells. The r
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Literal
@@ -568,6 +569,8 @@ def type_pages(api: ir.Api, defs: Definitions | None = None) -> list[TypePage]:
             flat.fields(d)
             if d.extra is not None:
                 flat.rows.append(Row("<key>", d.extra, False, description="Any other key."))
+            # Each field's type links to its own page: "its fields: see …" would say it twice.
+            flat.rows[:] = [dataclasses.replace(r, see=None) if r.cut == "deep" else r for r in flat.rows]
             title = "Fields" if len(shown) == 1 else ("Fields as sent" if side == "request" else "Fields as received")
             tables.append(Table(side, title, tuple(flat.rows)))
         pages.append(TypePage(type_path(name), name, first.description, "object", None, tuple(tables)))

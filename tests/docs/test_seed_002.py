@@ -145,6 +145,6 @@ def test_every_seed_row_is_on_the_create_run_page(page: str) -> None:
 
 
 def test_the_page_has_the_seed_s_heading_servers_and_tables(page: str) -> None:
-    assert "`POST` `/threads/{thread_id}/runs`" in page
+    assert "\n`POST /threads/{thread_id}/runs`\n" in page
     assert "## Servers\n\n- `https://api.openai.com/v1`" in page
     assert [line[3:] for line in page.splitlines() if line[3:] in SECTIONS] == list(SECTIONS)
