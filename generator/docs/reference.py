@@ -284,6 +284,19 @@ class Flattener:
                 depth=depth, seen=seen, read_only=f.read_only, write_only=f.write_only,
             )
 
+    def whole(
+        self, t: ir.Type, required: bool, description: str | None, default: str | None, *, python: str | None = None, own_row: bool = True
+    ) -> None:
+        """A value that is not a field (a body sent whole, a response): its fields are named from its top,
+        `name`, or `[].name` for a list; ``own_row`` adds a row for the value itself, named `(the whole value)`."""
+        name = "[]" if self._is_list(t) else ""
+        if own_row:
+            self._field(name, t, required, description, default, python=python, depth=-1, seen=())
+            return
+        core, _, named = unwrap(t, self.defs, self.side)
+        if self._structured(core) is not None:
+            self._children(name, core, -1, (named,) if named else ())
+
     # --- the walk -------------------------------------------------------------------------
 
     def _is_list(self, t: ir.Type) -> bool:
@@ -484,17 +497,18 @@ def operation_page(api: ir.Api, op: ir.Operation, trail: tuple[str, ...], defs: 
         params = [p for p in op.parameters if p.location == location]
         if location == "path":
             params = list(op._path_order()) + [p for p in params if p not in op._path_order()]
+        if location == "body" and op.body is not None and not op.body.flattened:
+            for p in params[:1]:  # the body sent whole, as one argument: its row, then its fields
+                flat.whole(p.type, p.required, p.description, p.default, python=p.name)
+            params = []
         for p in params:
             flat.parameter(p, list_suffix=location == "body")
-        if location == "body" and op.body is not None and not op.body.flattened:
-            _whole_body(op, flat, defs)
         if flat.rows:
             tables.append(Table(location, _TITLES[location], tuple(flat.rows)))
     response = None
     if op.response.type is not None:
         flat = Flattener(defs, "response", max_depth=3)
-        core, _, named = unwrap(op.response.type, defs, "response")
-        flat._expand("", core, named, -1, ())
+        flat.whole(op.response.type, True, None, None, own_row=False)
         response = Table("response", "Response fields", tuple(flat.rows))
     events: tuple[Event, ...] = ()
     if op.stream is not None:
@@ -516,20 +530,6 @@ def _header_rows(api: ir.Api, op: ir.Operation, flat: Flattener) -> None:
         flat.rows.append(Row("Content-Type", text, op.body.required, description="The media type of the request body.", default=json.dumps(op.body.content_type), sent=True))
     for name, value in api.default_headers:
         flat.rows.append(Row(name, text, False, description="A default header of the client, sent with every request.", default=json.dumps(value, ensure_ascii=False), sent=True))
-
-
-def _whole_body(op: ir.Operation, flat: Flattener, defs: Definitions) -> None:
-    """A body sent whole, as one argument: its own row when it has no parameter row, then its fields."""
-    assert op.body is not None
-    body = next((p for p in op.parameters if p.location == "body"), None)
-    if body is None:
-        return
-    core, _, named = unwrap(body.type, defs, "request")
-    flat.rows[:] = [r for r in flat.rows if r.name != body.wire_name]
-    start = len(flat.rows)
-    flat._expand("", core, named, -1, ())
-    if len(flat.rows) == start:
-        flat.parameter(body, list_suffix=False)
 
 
 def stream_events(stream: ir.Stream, defs: Definitions) -> tuple[Event, ...]:

@@ -125,6 +125,8 @@ class Pages:
 
     def name_cell(self, row: Row) -> str:
         name = md.code(row.name, in_table=True) if row.name else "(the whole value)"
+        if row.name == "[]":
+            name = "(the whole value)"
         if row.variant is None:
             return name
         kind, *rest = row.variant
