@@ -198,3 +198,21 @@ def test_success_status_and_the_other_responses(page: reference.OperationPage) -
         ("404", "No such thing.", ("application/problem+json",)),
         ("default", "Anything else", ()),
     ]
+
+
+def test_a_body_sent_whole_is_one_row_and_its_fields_are_named_from_its_top() -> None:
+    from tests.features import support
+
+    api = lower_spec(support.SPECS / "body-required-properties.yaml").api
+    (page,) = [p for p in reference.operation_pages(api) if p.operation.operation_id == "createRecord"]
+    (table,) = [t for t in page.tables if t.location == "body"]
+    assert [(r.name, r.variant) for r in table.rows] == [
+        ("", None),
+        ("", ("tag", "type", '"A"')),
+        ("type", None),
+        ("value", None),
+        ("", ("tag", "type", '"TXT"')),
+        ("type", None),
+        ("text", None),
+    ]
+    assert (table.rows[0].python, table.rows[0].required) == ("body", True)
