@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import quote
 
 from generator import escape
 
@@ -134,3 +135,11 @@ def fence(text: str, language: str) -> str:
     marks = "`" * max(3, longest + 1)
     word = re.sub(r"[^A-Za-z0-9_+-]", "", language)
     return f"{marks}{word}\n{escape.escape_unsafe(text, keep_layout=True).rstrip()}\n{marks}"
+
+
+def url(text: str | None) -> str:
+    """An address from the spec as a link target: ``http(s)`` only (else ""), every other character
+    percent-encoded but the URL delimiters, so nothing in it can end the link or the line."""
+    if not text or not re.match(r"(?i)https?://", text):
+        return ""
+    return quote(text, safe="/:?#@!$&'*+,;=%-._~")

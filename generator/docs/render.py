@@ -202,6 +202,7 @@ class Pages:
             inline=md.inline,
             code=md.code,
             fence=md.fence,
+            url=md.url,
             cell=lambda text: md.cell(text, self.options.docs_base_url),
             link=self.link,
             first_line=_first_sentence,
