@@ -40,7 +40,9 @@ class Row:
     default: str | None = None  # the spec's default as JSON text: the server's, never sent unless given
     values: tuple[str | int | float | bool | None, ...] = ()  # possible values (an enum, a const)
     item_values: bool = False  # the values are those of each item of a list
-    other_values: bool = False  # the values are the known ones: another variant takes any value of its type
+    # Besides the values, a union takes: "any" (a variant of a primitive type takes any other value),
+    # "objects" (its other variants are objects or lists), or "" (nothing else).
+    other_values: Literal["", "any", "objects"] = ""
     constraints: tuple[str, ...] = ()  # in words
     # The row heads a union variant: ("tag", field, value as JSON) for "when `type` is `"function"`",
     # ("type", name), ("array",), ("object",) or ("index", n) for the others.
@@ -312,7 +314,7 @@ class Flattener:
             d = self.defs.get(named, self.side)
             description = d.description if d is not None else None
         values, item_values, constraints = describe(core)
-        other = False
+        other: Literal["", "any", "objects"] = ""
         if isinstance(core, ir.UnionType):
             values, other = self._union_values(core)
         cut, see = self._cut(core, named, depth, seen)
@@ -325,17 +327,21 @@ class Flattener:
         if not cut:
             self._children(name, core, depth, seen + ((named,) if named else ()))
 
-    def _union_values(self, union: ir.UnionType) -> tuple[tuple[str | int | float | bool | None, ...], bool]:
-        """The values the enum and const variants of a union allow, and whether a variant of a primitive type takes others."""
+    def _union_values(self, union: ir.UnionType) -> tuple[tuple[str | int | float | bool | None, ...], Literal["", "any", "objects"]]:
+        """The values the enum and const variants of a union allow, and what else its other variants take."""
         values: dict[str | int | float | bool | None, None] = {}
-        other = False
+        primitive = structured = False
         for v in _flat_variants(union, self.defs, self.side):
             core, _, _ = unwrap(v, self.defs, self.side)
             if isinstance(core, ir.LiteralType):
                 values.update((x, None) for x in core.values)
             elif isinstance(core, ir.Primitive):
-                other = True
-        return tuple(values), other and bool(values)
+                primitive = True
+            else:
+                structured = True
+        if not values:
+            return (), ""
+        return tuple(values), "any" if primitive else "objects" if structured else ""
 
     def _cut(self, core: ir.Type, named: str | None, depth: int, seen: tuple[str, ...]) -> tuple[Literal["", "recursive", "deep"], str | None]:
         inner = self._structured(core)

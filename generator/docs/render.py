@@ -165,7 +165,14 @@ class Pages:
         if text:
             parts.append(text)
         if row.values:
-            head = "Possible values of each item" if row.item_values else "Known values (or any other)" if row.other_values else "Possible values" if len(row.values) > 1 else "Value"
+            if row.item_values:
+                head = "Possible values of each item"
+            elif row.other_values == "any":
+                head = "Known values (or any other)"
+            elif row.other_values == "objects":
+                head = "Or one of the values" if len(row.values) > 1 else "Or the value"
+            else:
+                head = "Possible values" if len(row.values) > 1 else "Value"
             parts.append(f"{head}: " + ", ".join(self.value(v) for v in row.values) + ".")
         if row.constraints:
             parts.append(". ".join(md.cell(c) for c in row.constraints) + ".")

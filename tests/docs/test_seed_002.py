@@ -132,7 +132,7 @@ def test_every_seed_row_is_on_the_create_run_page(page: str) -> None:
         elif default:
             wrong.append(f"{row.name}: default {default!r}, the seed has none")
         if row.values:
-            listed = re.search(r"(?:Possible|Known) values[^:]*: (.*?)\.(?:<br>|$)", description)
+            listed = re.search(r"(?:Possible values|Known values|Or one of the values|Or the value|Value)[^:]*: (.*?)\.(?:<br>|$)", description)
             ours = {json.loads(v) for v in code_spans(listed[1])} if listed else set()
             if {json.loads(v) for v in row.values} - ours:
                 wrong.append(f"{row.name}: values {sorted(ours)}, seed {row.values}")
