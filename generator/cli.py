@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
             metavar="BYTES",
             help=f"the largest file an external $ref may read (default: {DEFAULT_MAX_REF_SIZE:,} bytes)",
         )
+        cmd.add_argument("--docs-out", type=Path, help="also write the reference pages (Markdown) into this folder")
         cmd.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.generator] (default: ./pyproject.toml)")
         cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
         cmd.add_argument("--no-cache", action="store_true", help="use and keep no cache (parsed YAML, validation, compiled templates, rendered and formatted files)")
@@ -93,8 +94,8 @@ def _ref_settings(args: argparse.Namespace, target: Target | None = None) -> dic
 
 def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[Target]:
     if args.spec is None:
-        if getattr(args, "out", None) or getattr(args, "package", None):
-            parser.error("--out and --package go with a SPEC argument")
+        if getattr(args, "out", None) or getattr(args, "package", None) or getattr(args, "docs_out", None):
+            parser.error("--out, --package and --docs-out go with a SPEC argument")
         targets = load_targets(args.config)
         if args.operation:
             targets = [Target(**{**t.__dict__, "operations": tuple(args.operation)}) for t in targets]
@@ -120,6 +121,8 @@ def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[
         api_key_env=args.api_key_env,
         base_url_env=args.base_url_env,
         default_headers=tuple(sorted(headers)),
+        docs=args.docs_out is not None,
+        docs_out=args.docs_out,
         **_ref_settings(args),  # type: ignore[arg-type]
     )
     for key, message in setting_problems(target):
@@ -239,12 +242,13 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Refused before the work, not after it; judged again, under the lock, when writing or comparing.
     for target in targets:
         try:
-            judge(target.out, _inputs(args, target), _label(args, target))
+            for folder in _folders(target):
+                judge(folder, _inputs(args, target), _label(args, target, folder))
         except OutputRefused as exc:
             print(f"{exc}; {_refused(args)}", file=sys.stderr)
             return USAGE_ERROR
     cache_dir = _cache_dir(args)
-    if cache_dir is not None and any(_within(cache_dir, target.out) for target in targets):
+    if cache_dir is not None and any(_within(cache_dir, folder) for target in targets for folder in _folders(target)):
         # `check` writes nothing into a package, and `generate` would carry cache entries into one.
         print(f"note: the cache folder {cache_dir} is inside an output folder; running without a cache", file=sys.stderr)
         cache_dir = None
@@ -263,12 +267,15 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 1
         results.append(result)
     written: list[str] = []
-    for result in results:
+    # Each target's package, then its reference pages (a folder of their own, owned the same way).
+    outputs = [(result, folder, files) for result in results for folder, files in _outputs(result)]
+    for result, folder, files in outputs:
         target = result.target
-        out = display_path(target.out)
+        package = folder == target.out
+        out = display_path(folder)
         if args.command == "check":
             try:
-                diff = compare(target.out, result.files, out, protected=_inputs(args, target), lock_timeout=lock_timeout)
+                diff = compare(folder, files, out, protected=_inputs(args, target), lock_timeout=lock_timeout)
             except OutputRefused as exc:
                 print(f"{exc}; {_refused(args)}", file=sys.stderr)
                 return USAGE_ERROR
@@ -279,14 +286,14 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 sys.stdout.write(_colour(diff.text) if sys.stdout.isatty() else diff.text)
                 status = 1
                 # Renamed and removed methods break users' code: said apart from the rest of the diff.
-                for line in surface.changes(target.out, result.api):
+                for line in surface.changes(target.out, result.api) if package else ():
                     print(line, file=sys.stderr)
             if diff.kept:
                 print(f"note: {out}: {_files(diff.kept)} this generator did not write, which `generate` keeps: {_some(diff.kept)}", file=sys.stderr)
             print(diff.summary(out), file=sys.stderr)
             continue
         try:
-            report = write_tree(target.out, result.files, protected=_inputs(args, target), label=_label(args, target), lock_timeout=lock_timeout)
+            report = write_tree(folder, files, protected=_inputs(args, target), label=_label(args, target, folder), lock_timeout=lock_timeout)
         except OutputRefused as exc:
             print(f"{exc}; {_nothing_else(written)}", file=sys.stderr)
             return USAGE_ERROR
@@ -306,7 +313,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         written.append(out)
         _tell(report, out)
         if not args.quiet:
-            print(_summary(result, f"generated {out}:"), file=sys.stderr)
+            print(_summary(result, f"generated {out}:") if package else f"generated {out}: {len(files)} reference pages", file=sys.stderr)
     return status
 
 
@@ -319,16 +326,27 @@ def _inputs(args: argparse.Namespace, target: Target) -> list[tuple[str, Path]]:
     return [("the spec", target.spec), ("the configuration", args.config)]
 
 
-def _label(args: argparse.Namespace, target: Target) -> str:
+def _folders(target: Target) -> list[Path]:
+    """The folders a target writes: its package and, when on, its reference pages."""
+    return [target.out, target.docs_folder] if target.docs else [target.out]
+
+
+def _outputs(result: Result) -> list[tuple[Path, dict[str, str]]]:
+    target = result.target
+    return [(target.out, result.files)] + ([(target.docs_folder, result.docs)] if target.docs else [])
+
+
+def _label(args: argparse.Namespace, target: Target, folder: Path | None = None) -> str:
     # As given, not resolved: a symlinked --out is named, then its target (by write.judge).
+    folder = target.out if folder is None else folder
     if args.spec is not None:
-        return f"--out {target.out.as_posix()}"
-    path = Path(os.path.abspath(target.out))
+        return f"--{'out' if folder == target.out else 'docs-out'} {folder.as_posix()}"
+    path = Path(os.path.abspath(folder))
     try:
         shown = path.relative_to(os.path.abspath(Path.cwd())).as_posix()
     except ValueError:
         shown = path.as_posix()
-    return f"out {shown} ({args.config})"
+    return f"{'out' if folder == target.out else 'docs_out'} {shown} ({args.config})"
 
 
 def _within(path: Path, folder: Path) -> bool:

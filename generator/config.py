@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -39,6 +40,15 @@ class Target:
     # The try-it page (`tryit.html` in the package) and the operations its gateway may send (empty: all).
     tryit: bool = False
     tryit_operations: tuple[str, ...] = ()
+    # The reference pages (Markdown): on for configured targets (`docs = false` turns them off), off for a
+    # Target built in code unless asked; written to `docs_out`, by default `<package>_docs` beside `out`.
+    docs: bool = False
+    docs_out: Path | None = None
+
+    @property
+    def docs_folder(self) -> Path:
+        """Where the reference pages go: ``docs_out``, or ``<package>_docs`` beside the package."""
+        return self.docs_out if self.docs_out is not None else self.out.parent / f"{self.package}_docs"
 
 
 _KEYS = {f.name for f in fields(Target)}
@@ -53,6 +63,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "max_ref_size": (int,),
     "tryit": (bool,),
     "tryit_operations": (list,),
+    "docs": (bool,),
 }
 _TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "an integer", (dict,): "a table", (list,): "a list of strings", (bool,): "true or false"}
 
@@ -139,6 +150,8 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["ref_roots"] = tuple(root / item for item in entry.get("ref_roots") or ())
     values["spec"] = root / entry["spec"]
     values["out"] = root / entry["out"]
+    values["docs"] = entry.get("docs", True)
+    values["docs_out"] = root / entry["docs_out"] if "docs_out" in entry else None
     values["default_headers"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("default_headers") or {}).items()))
     values["method_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("method_names") or {}).items()))
     values["group_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("group_names") or {}).items()))
@@ -198,6 +211,10 @@ def setting_problems(target: Target) -> list[tuple[str, str]]:
             problems.append(("default_headers", f"{name!r} is not an HTTP header name"))
         elif _CONTROL.search(value):
             problems.append(("default_headers", f"the value of header {name!r} holds a control character or line break"))
+    if target.docs:
+        out, docs = Path(os.path.abspath(target.out)), Path(os.path.abspath(target.docs_folder))
+        if out == docs or out in docs.parents or docs in out.parents:
+            problems.append(("docs_out", f"the docs folder {target.docs_folder} and the package {target.out} must not hold one another"))
     if _CONTROL.search(target.version) or not target.version.strip():
         problems.append(("version", f"{target.version!r} cannot be a version (it is sent in the User-Agent header)"))
     return problems

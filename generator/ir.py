@@ -223,6 +223,17 @@ class Response:
     type: Type | None
     content_type: str | None = None
     also: tuple[Literal["json", "binary", "text"], ...] = ()
+    status: str | None = None  # the spec's status code for it (`200`, `2XX`, `default`), for the docs
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class OtherResponse:
+    """A response the spec lists besides the success one (an error), for the docs: its schema is not lowered."""
+
+    status: str
+    description: str | None
+    content_types: tuple[str, ...] = ()
 
 
 PageStyle = Literal["cursor", "offset", "page", "next_url", "link_header", "token"]
@@ -263,6 +274,7 @@ class Operation:
     deprecated: bool = False
     docs_url: str | None = None
     pagination: Pagination | None = None
+    other_responses: tuple[OtherResponse, ...] = ()
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

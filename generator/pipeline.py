@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import escape, ir
@@ -16,6 +16,7 @@ from generator.load.reader import Document, locate_all, read, read_checking_asid
 from generator.lower.lowering import lower
 from generator.load.refs import Resolver
 from generator.client.render import Renderer, RenderOptions
+from generator.docs.render import DocsOptions, render as render_docs
 from generator.write import with_manifest
 
 
@@ -28,6 +29,7 @@ class Result:
     formatted: int
     cached: int
     seconds: float
+    docs: dict[str, str] = field(default_factory=dict)  # the reference pages, with their manifest (when target.docs)
 
     @property
     def operation_count(self) -> int:
@@ -118,7 +120,11 @@ def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: 
     for path, key in keys.items():
         formatter.store_final(key, files[path])
     files = with_manifest(files)  # the package lists what it generated: what `generate` may later replace
-    return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, 0.0)
+    docs: dict[str, str] = {}
+    if target.docs:
+        progress("rendering the reference pages")
+        docs = with_manifest(render_docs(lowered.api, DocsOptions(source=target.spec.name, docs_base_url=target.docs_base_url)))
+    return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, 0.0, docs)
 
 
 class GeneratedCodeError(FormatError):

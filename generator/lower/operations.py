@@ -99,6 +99,7 @@ class OperationLowerer:
         parameters = self._parameters(path, node, item, at, item_at, hint, names)
         body, body_parameters = self._body(node, at, hint, names)
         response, stream = self._responses(node, at, hint, body_parameters)
+        response, others = self._statuses(node, at, response)
         docs = node.get("externalDocs")
         return ir.Operation(
             operation_id=operation_id,
@@ -113,7 +114,38 @@ class OperationLowerer:
             stream=stream,
             deprecated=node.get("deprecated") is True,
             docs_url=docs.get("url") if isinstance(docs, dict) and isinstance(docs.get("url"), str) else None,
+            other_responses=others,
         )
+
+    def _statuses(self, node: dict[str, Any], at: Location, response: ir.Response) -> tuple[ir.Response, tuple[ir.OtherResponse, ...]]:
+        """The success response's status code and description, and the other responses listed (for the docs).
+
+        Read only: a reference that does not resolve here was reported by ``_responses`` or is left out.
+        """
+        responses = node.get("responses")
+        if not isinstance(responses, dict):
+            return response, ()
+        codes = sorted((str(c) for c in responses if str(c).startswith("2")), key=lambda c: (c.upper() == "2XX", c))
+        success = codes[0] if codes else ("default" if "default" in responses else None)
+        found: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        for code, value in responses.items():
+            try:
+                target, _ = self.resolver._follow(value, child(at, "responses", str(code)))
+            except SpecError:
+                continue
+            if not isinstance(target, dict):
+                continue
+            content = target.get("content")
+            media = tuple(sorted(str(m) for m in content)) if isinstance(content, dict) else ()
+            found[str(code)] = (_text(target.get("description")), media)
+        if success is not None and success in found:
+            response = ir.Response(response.kind, response.type, response.content_type, response.also, success, found[success][0])
+        others = tuple(
+            ir.OtherResponse(code, description, media)
+            for code, (description, media) in sorted(found.items(), key=lambda item: (item[0] == "default", item[0]))
+            if code != success and not code.startswith("2")
+        )
+        return response, others
 
     def _parameters(self, path: str, node: dict[str, Any], item: dict[str, Any], at: Location, item_at: Location, hint: str, names: NameTable) -> list[ir.Parameter]:
         declared: dict[tuple[str, ir.ParamLocation], tuple[Any, Location]] = {}

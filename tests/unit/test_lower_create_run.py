@@ -147,7 +147,8 @@ def test_body_is_flattened_json(operation: ir.Operation) -> None:
 
 
 def test_response_and_stream(api: ir.Api, operation: ir.Operation) -> None:
-    assert operation.response == ir.Response("json", ir.NamedType("RunObject"), "application/json")
+    r = operation.response
+    assert (r.kind, r.type, r.content_type, r.also, r.status) == ("json", ir.NamedType("RunObject"), "application/json", (), "200")
     assert operation.stream is not None and operation.stream.flag == "stream"
     # Events are {"event": ..., "data": ...} objects: the SSE event name is the tag.
     assert operation.stream.envelope is True
