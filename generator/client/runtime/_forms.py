@@ -128,7 +128,7 @@ def _read(content: object) -> bytes:
 
 def _name_of(content: object) -> str:
     if isinstance(content, os.PathLike):
-        return os.path.basename(os.fspath(content))
+        return os.path.basename(str(os.fspath(content)))
     name = getattr(content, "name", None)
     if isinstance(name, str) and name:
         return os.path.basename(name)
