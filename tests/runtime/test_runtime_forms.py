@@ -155,3 +155,10 @@ def test_files_kind_switches_to_multipart_only_when_a_file_is_given() -> None:
     assert fields(parts_of(as_parts)) == [("file", "data.csv", b"a,b")]
     listed = send(options({"files": [b"x", b"y"]}))
     assert listed.headers["content-type"].startswith("multipart/form-data")
+
+
+def test_a_path_value_keeps_what_a_segment_may_carry_and_encodes_the_rest() -> None:
+    options = RequestOptions(method="get", path="/models/{model}", path_params={"model": "ft:gpt-4o:acme::x1@v=2"})
+    assert send(options).url.raw_path == b"/v1/models/ft:gpt-4o:acme::x1@v=2"
+    options = RequestOptions(method="get", path="/models/{model}", path_params={"model": "a/b c?d#e%f"})
+    assert send(options).url.raw_path == b"/v1/models/a%2Fb%20c%3Fd%23e%25f"

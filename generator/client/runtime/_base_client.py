@@ -863,8 +863,13 @@ def _simple_value(value: object, *, explode: bool, encode: bool = False) -> str:
     parts = _encoded_parts(value, explode=explode, encode=encode)
     if parts is None:
         text = _scalar_str(value)
-        return quote(text, safe="") if encode else text
+        return quote(text, safe=_PCHAR_SAFE) if encode else text
     return ",".join(parts)
+
+
+# What RFC 3986 lets a path segment carry as it is (sub-delims, ":" and "@"; the official SDK's choice):
+# `ft:gpt-4o:acme::x1` stays readable; "/", "?", "#", "%" and spaces are always encoded.
+_PCHAR_SAFE = "!$&'()*+,;=:@"
 
 
 def _styled_path(name: str, value: object, style: str, explode: bool) -> str:
