@@ -278,6 +278,8 @@ CASES = [
     Case("responses.input_tokens.create", "responses.input_tokens.count", kwargs={"model": "gpt-4o", "input": "hello"}),
     # realtime
     Case("realtime.client_secrets.create", kwargs={"expires_after": {"anchor": "created_at", "seconds": 600}, "session": {"type": "realtime", "model": "gpt-realtime"}}),
+    Case("realtime.calls.create", kwargs={"sdp": "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", "session": {"type": "realtime", "model": "gpt-realtime", "instructions": "Hi"}}, answer=lambda r: httpx.Response(201, text="v=0\r\n", headers={"content-type": "application/sdp"})),
+    Case("realtime.calls.accept", args=("call_1",), kwargs={"type": "realtime", "model": "gpt-realtime", "instructions": "Be kind"}),
     Case("realtime.calls.hangup", args=("call_1",)),
     Case("realtime.calls.refer", args=("call_1",), kwargs={"target_uri": "tel:+14155550123"}),
     Case("realtime.calls.reject", args=("call_1",), kwargs={"status_code": 486}),
@@ -306,6 +308,9 @@ CASES = [
     Case("videos.delete", args=("video_1",)),
     Case("videos.remix", args=("video_1",), kwargs={"prompt": "at night"}),
     Case("videos.content", "videos.download_content", ("video_1",), {"variant": "thumbnail"}, binary=True),
+    Case("videos.edits.create", "videos.edit", kwargs={"prompt": "brighter", "video": VIDEO}),
+    Case("videos.extensions.create", "videos.extend", kwargs={"prompt": "longer", "seconds": "8", "video": VIDEO}),
+    Case("audio.voices.create", kwargs={"name": "v", "consent": "cons_1", "audio_sample": AUDIO}),
     Case("videos.characters.create", "videos.create_character", kwargs={"name": "hero", "video": VIDEO}),
     # skills
     Case("skills.create", kwargs={"files": [("SKILL.md", b"# skill", "text/markdown"), ("run.py", b"print(1)", "text/x-python")]}),
@@ -464,3 +469,17 @@ def test_event_streams(ours: Any) -> None:
     assert got == expected == [("response.created", 0), ("response.output_text.delta", 1)]
     # Deliberate (README): ours asks for `text/event-stream`, the SDK for JSON; the rest is the same.
     assert all_differences(mine, theirs) == []
+
+
+def test_deliberate_json_without_a_file_where_the_spec_offers_json(ours: Any) -> None:
+    """README, deliberate difference: `videos.create` without a file goes out as JSON, which the spec
+    offers beside multipart; the SDK always sends multipart. Everything else about the request is the same."""
+    client, sdk, mine, theirs = pair(ours)
+    arguments = {"prompt": "a cat", "seconds": "8", "size": "1280x720"}
+    client.videos.create(**arguments)
+    sdk.videos.create(**arguments)
+    a, b = wire(mine.requests[0]), wire(theirs.requests[0])
+    assert (a["content_type"], b["content_type"]) == ("application/json", "multipart/form-data")
+    assert json.loads(a["body"]) == arguments
+    assert b["body"] == sorted((k, None, None, v.encode()) for k, v in arguments.items())
+    assert {k: a[k] for k in ("method", "path", "query")} == {k: b[k] for k in ("method", "path", "query")}
