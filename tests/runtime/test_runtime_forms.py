@@ -162,3 +162,24 @@ def test_a_path_value_keeps_what_a_segment_may_carry_and_encodes_the_rest() -> N
     assert send(options).url.raw_path == b"/v1/models/ft:gpt-4o:acme::x1@v=2"
     options = RequestOptions(method="get", path="/models/{model}", path_params={"model": "a/b c?d#e%f"})
     assert send(options).url.raw_path == b"/v1/models/a%2Fb%20c%3Fd%23e%25f"
+
+
+@pytest.mark.parametrize("array_format", ["repeat", "brackets", "indices", "comma"])
+@pytest.mark.parametrize("object_format", ["brackets", "dots"])
+def test_formats_write_what_the_official_sdks_querystring_writes(array_format: str, object_format: str) -> None:
+    qs = pytest.importorskip("openai._qs")
+    data: dict[str, Any] = {
+        "tags": ["a", "b c", "ü"],
+        "meta": {"k": "v", "deep": {"x": 1, "flag": True}, "list": [1, 2]},
+        "n": 3,
+        "off": False,
+        "gone": None,
+        "empty": [],
+    }
+    if array_format != "comma":  # the SDK's comma format writes an object in a list as its repr
+        data["rows"] = [{"id": 1}, {"id": 2}]
+    expected = qs.Querystring(array_format=array_format, nested_format=object_format).stringify_items(data)
+    from generator.client.runtime import _forms
+
+    ours = [(name, _forms.scalar_str(leaf)) for key, value in data.items() for name, leaf in _forms.flatten(key, value, array_format, object_format)]
+    assert ours == expected
