@@ -483,3 +483,20 @@ def test_deliberate_json_without_a_file_where_the_spec_offers_json(ours: Any) ->
     assert json.loads(a["body"]) == arguments
     assert b["body"] == sorted((k, None, None, v.encode()) for k, v in arguments.items())
     assert {k: a[k] for k in ("method", "path", "query")} == {k: b[k] for k in ("method", "path", "query")}
+
+
+def test_async_uploads_and_raw_responses(ours: Any, tmp_path: Path) -> None:
+    path = tmp_path / "a.mp3"
+    path.write_bytes(b"ID3-async")
+
+    async def run() -> tuple[list[str], Any, Any]:
+        client, sdk, mine, theirs = async_pair(ours)
+        upload = dict(file=path, model="whisper-1", response_format="verbose_json", timestamp_granularities=["word"])
+        await client.audio.transcriptions.create(**upload)
+        await sdk.audio.transcriptions.create(**upload)
+        raw = await client.files.with_raw_response.list(limit=1)
+        sdk_raw = await sdk.files.with_raw_response.list(limit=1)
+        return all_differences(mine, theirs), raw.status_code, sdk_raw.status_code
+
+    found, status, sdk_status = asyncio.run(run())
+    assert found == [] and status == sdk_status == 200
