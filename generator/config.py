@@ -31,6 +31,9 @@ class Target:
     # [tool.generator.pagination]: operation id (or glob) -> settings (a tuple of pairs) or False (never pages).
     pagination: tuple[tuple[str, Any], ...] = ()
     stream_flag: str = "stream"
+    # How arrays and objects without an explicit `style` go into query strings and forms.
+    array_format: str | None = None
+    object_format: str | None = None
     version: str = "0.1.0"
     line_length: int = 100
     # Folders besides the spec's own that external `$ref`s may read files from (real paths are compared).
@@ -190,6 +193,10 @@ def _pagination(table: dict[str, Any], file: str, at: str) -> tuple[tuple[str, A
     return tuple(out)
 
 
+# The runtime's formats (generator/client/runtime/_forms.py).
+ARRAY_FORMATS = ("repeat", "brackets", "indices", "comma")
+OBJECT_FORMATS = ("brackets", "dots", "json")
+
 # What a setting names must be able to be that thing; its text is escaped wherever it is written anyway.
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # an HTTP token (RFC 9110)
@@ -215,6 +222,10 @@ def setting_problems(target: Target) -> list[tuple[str, str]]:
         out, docs = Path(os.path.abspath(target.out)), Path(os.path.abspath(target.docs_folder))
         if out == docs or out in docs.parents or docs in out.parents:
             problems.append(("docs_out", f"the docs folder {target.docs_folder} and the package {target.out} must not hold one another"))
+    if target.array_format is not None and target.array_format not in ARRAY_FORMATS:
+        problems.append(("array_format", f"unknown array format {target.array_format!r}; one of: {', '.join(ARRAY_FORMATS)}"))
+    if target.object_format is not None and target.object_format not in OBJECT_FORMATS:
+        problems.append(("object_format", f"unknown object format {target.object_format!r}; one of: {', '.join(OBJECT_FORMATS)}"))
     if _CONTROL.search(target.version) or not target.version.strip():
         problems.append(("version", f"{target.version!r} cannot be a version (it is sent in the User-Agent header)"))
     return problems

@@ -203,6 +203,10 @@ class Body:
     required: bool
     flattened: bool
     param: str | None = None
+    # The kind sent instead when a file is among the arguments (the spec offers a multipart form too).
+    files_kind: Literal["multipart"] | None = None
+    # The spec's `encoding` of a form or multipart body: (property, contentType, style, explode).
+    encoding: tuple[tuple[str, str | None, str | None, bool | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,3 +334,7 @@ class Api:
     default_headers: tuple[tuple[str, str], ...]
     resources: tuple[Resource, ...]
     types: tuple[NamedDef, ...] = field(default=())
+    # How arrays and objects without an explicit `style` go into query strings and forms (the runtime's
+    # _forms); None keeps the runtime's defaults (arrays repeated; objects `o[k]` in a query, JSON in a form).
+    array_format: str | None = None
+    object_format: str | None = None

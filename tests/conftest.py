@@ -42,3 +42,10 @@ def openai_spec() -> Path:
     if not OPENAI.is_file():
         pytest.skip("../shared/specs/openai.yaml is not beside the project")
     return OPENAI
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: their servers, browser and event loops are session-wide threads, and a process
+    with other threads cannot fork (generator/background.py then runs its jobs inline, and its own tests
+    need a single-threaded process); the gateway also imports the committed client as `openai_client`."""
+    items.sort(key=lambda item: "browser" in item.path.parts)

@@ -65,6 +65,9 @@ class Client(SyncAPIClient):
         where it does not validate).
     """
 
+    _array_format = "brackets"
+    _object_format = "brackets"
+
     def __init__(
         self,
         *,
@@ -127,6 +130,9 @@ class AsyncClient(AsyncAPIClient):
         schema; by default such a response is kept as sent (a model built without validation
         where it does not validate).
     """
+
+    _array_format = "brackets"
+    _object_format = "brackets"
 
     def __init__(
         self,

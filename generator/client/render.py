@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # How templates are compiled: part of every compiled template's cache key, since jinja keys only by name and source.
 _ENV_SETTINGS: dict[str, Any] = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
 
-RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_models.py", "_pagination.py", "_response.py", "_sse.py", "_streaming.py", "_transfer.py", "_types.py", "_validation.py")
+RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_forms.py", "_models.py", "_pagination.py", "_response.py", "_sse.py", "_streaming.py", "_transfer.py", "_types.py", "_validation.py")
 
 
 def templates_dir() -> Path:

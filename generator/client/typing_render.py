@@ -16,6 +16,7 @@ from generator.client.literals import py_literal
 
 class TypeWriter:
     def __init__(self, api: ir.Api):
+        self.array_format = api.array_format
         self.defs: dict[str, ir.NamedDef] = {}
         for definition in api.types:
             self.defs.setdefault(definition.name, definition)
@@ -128,12 +129,23 @@ class TypeWriter:
             explode = p.explode
             if p.location == "query" and p.style is None and explode:
                 continue
-            if p.location == "query" and style == "form" and explode and not self._is_object(p.type):
+            # An explicit exploded `form` array repeats its name, which is the runtime's default array
+            # format; a client configured for another format needs it said.
+            repeats = self.array_format in (None, "repeat")
+            if p.location == "query" and style == "form" and explode and repeats and not self._is_object(p.type):
                 continue
             if p.location != "query" and (style, explode) == (default, default == "form"):
                 continue
             entries.append(f"({py_literal(p.location)}, {py_literal(p.wire_name)}): ({py_literal(style)}, {explode})")
         return "{" + ", ".join(entries) + "}" if entries else ""
+
+    def body_encoding(self, body: ir.Body) -> str:
+        """``RequestOptions.encoding`` as source: property -> (contentType, style, explode)."""
+        entries = [
+            f"{py_literal(name)}: ({py_literal(media)}, {py_literal(style)}, {py_literal(explode)})"
+            for name, media, style, explode in body.encoding
+        ]
+        return "{" + ", ".join(entries) + "}"
 
     def _is_object(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> bool:
         while isinstance(t, ir.NullableType):

@@ -76,6 +76,8 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
         default_headers=target.default_headers,
         resources=tree,
         types=types,
+        array_format=target.array_format,
+        object_format=target.object_format,
     )
     return Lowered(api, tuple(_locate_elsewhere(report.warnings, document, resolver)), resolver)
 

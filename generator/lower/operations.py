@@ -18,6 +18,8 @@ _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 # OpenAPI: header parameters with these names SHALL be ignored; the client sets them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _BODY_PREFERENCE = ("json", "multipart", "form", "binary", "text")
+# A media type a multipart part may carry as its Content-Type (type/subtype and simple parameters).
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+-]+)*\Z")
 
 
 def media_kind(media_type: str) -> str | None:
@@ -258,12 +260,26 @@ class OperationLowerer:
         if choice is None:
             return None, []
         media, kind = choice
-        media_node = content[media] if isinstance(content[media], dict) else {}
-        schema, schema_at = media_node.get("schema", True), child(body_at, "content", media, "schema")
+        files_kind = None
+        upload = self._upload_form(content, body_at, media) if kind in {"json", "form"} else None
+        if upload is not None:
+            # The spec offers a multipart form that uploads files beside JSON (or a url-encoded form): the
+            # form's arguments are taken (they accept files); a call with a file among them is sent as the
+            # form, one without as JSON when JSON carries every such argument, else always as the form.
+            multipart_media, covered = upload
+            if covered:
+                files_kind = "multipart"
+            else:
+                media, kind = multipart_media, "multipart"
+        source_media = upload[0] if upload is not None else media
+        media_node = content[source_media] if isinstance(content[source_media], dict) else {}
+        schema, schema_at = media_node.get("schema", True), child(body_at, "content", source_media, "schema")
+        encoding = self._encoding(media_node, child(body_at, "content", source_media)) if media_kind(source_media) in {"multipart", "form"} else ()
         required = body.get("required") is True
         target, target_at = self.resolver.follow(schema, schema_at) if isinstance(schema, dict) else (schema, schema_at)
         if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
-            return ir.Body(kind, media, required, flattened=True), self._flatten(target, target_at, hint, names, kind)  # type: ignore[arg-type]
+            flattened = self._flatten(target, target_at, hint, names, kind)
+            return ir.Body(kind, media, required, flattened=True, files_kind=files_kind, encoding=encoding), flattened  # type: ignore[arg-type]
         param = names.claim("body")
         if kind == "binary":
             body_type: ir.Type = ir.Primitive("bytes", "binary")
@@ -277,7 +293,81 @@ class OperationLowerer:
         # union) is never valid left out, whatever `requestBody.required` says.
         required = required or (kind in {"json", "multipart", "form"} and self._requires_properties(target, target_at))
         parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")))
-        return ir.Body(kind, media, required, flattened=False, param=param), [parameter]  # type: ignore[arg-type]
+        return ir.Body(kind, media, required, flattened=False, param=param, encoding=encoding), [parameter]  # type: ignore[arg-type]
+
+    def _upload_form(self, content: dict[str, Any], at: Location, chosen: str) -> tuple[str, bool] | None:
+        """The multipart media type offered beside the chosen one whose object schema has a file property,
+        and whether the chosen media type's schema has a property of every name the form has."""
+        form = next((m for m in content if media_kind(m) == "multipart"), None)
+        if form is None or not isinstance(content[form], dict):
+            return None
+        names = self._object_names(content[form].get("schema"), child(at, "content", form, "schema"), files=True)
+        if not names:
+            return None
+        other = self._object_names(content[chosen].get("schema") if isinstance(content[chosen], dict) else None, child(at, "content", chosen, "schema"), files=False)
+        return form, other is not None and names <= other
+
+    def _object_names(self, schema: Any, at: Location, *, files: bool) -> set[str] | None:
+        """The property names of an object schema (None if it is none); with ``files``, only when a property
+        is a file (``format: binary``, possibly in a list or a union)."""
+        if not isinstance(schema, dict):
+            return None
+        try:
+            target, target_at = self.resolver.follow(schema, at)
+            if not isinstance(target, dict) or not self.schemas.is_model(target, target_at):
+                return None
+            obj = self.schemas.collect(target, target_at)
+        except SpecError:
+            return None  # reported where the body is lowered
+        if files and not any(self._is_file(prop, prop_at) for prop, prop_at in obj.properties.values()):
+            return None
+        return set(obj.properties)
+
+    def _is_file(self, schema: Any, at: Location, depth: int = 0) -> bool:
+        if not isinstance(schema, dict) or depth > 8:
+            return False
+        try:
+            node, node_at = self.resolver.follow(schema, at)
+        except SpecError:
+            return False
+        if not isinstance(node, dict):
+            return False
+        if node.get("type") == "string" and node.get("format") in {"binary", "file"}:
+            return True
+        if isinstance(node.get("items"), dict) and self._is_file(node["items"], child(node_at, "items"), depth + 1):
+            return True
+        for key in ("anyOf", "oneOf"):
+            variants = node.get(key)
+            if isinstance(variants, list) and any(self._is_file(v, child(node_at, key, i), depth + 1) for i, v in enumerate(variants)):
+                return True
+        return False
+
+    def _encoding(self, media_node: dict[str, Any], at: Location) -> tuple[tuple[str, str | None, str | None, bool | None], ...]:
+        """The media type's `encoding`, per property: (name, contentType, style, explode), sorted by name."""
+        table = media_node.get("encoding")
+        if table is None:
+            return ()
+        if not isinstance(table, dict):
+            self.report.warn(at[1] + "/encoding", f"`encoding` must be an object, not {kind_of(table)}; ignored", file=at[0])
+            return ()
+        out = []
+        for name, entry in sorted(table.items(), key=lambda kv: str(kv[0])):
+            if not isinstance(entry, dict):
+                self.report.warn(at[1] + "/encoding/" + escape_pointer_token(str(name)), f"an encoding must be an object, not {kind_of(entry)}; ignored", file=at[0])
+                continue
+            media = entry.get("contentType")
+            style = entry.get("style")
+            explode = entry.get("explode")
+            if style is not None and style not in {"form", "spaceDelimited", "pipeDelimited", "deepObject"}:
+                self.report.warn(at[1] + "/encoding/" + escape_pointer_token(str(name)) + "/style", f"unknown style {style!r}; ignored", file=at[0])
+                style = None
+            # Several types (`image/png, image/jpeg`) say what is accepted; the first is sent.
+            media = (media.split(",")[0].strip() or None) if isinstance(media, str) else None
+            if media is not None and not _MEDIA_TYPE.match(media):
+                self.report.warn(at[1] + "/encoding/" + escape_pointer_token(str(name)) + "/contentType", f"{media!r} is not a media type; ignored", file=at[0])
+                media = None
+            out.append((str(name), media, style, explode if isinstance(explode, bool) else None))
+        return tuple(entry for entry in out if entry[1:] != (None, None, None))
 
     def _requires_properties(self, target: Any, at: Location, depth: int = 0) -> bool:
         if not isinstance(target, dict) or depth > 8:

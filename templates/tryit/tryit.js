@@ -742,11 +742,17 @@
     return p ? p.name : op.stream.flag;
   }
 
+  // A path value as the client quotes it: percent-encoded, but the sub-delims, ":" and "@" stay as they are
+  // (RFC 3986 pchar; the runtime's _PCHAR_SAFE), so the snippet's URL is the one the client sends.
+  function pathSegment(text) {
+    return encodeURIComponent(text).replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, function (m, hex) { return String.fromCharCode(parseInt(hex, 16)); });
+  }
+
   function requestParts(op, state, forShell) {
     var path = op.path.replace(/\{([^}]+)\}/g, function (whole, wire) {
       var p = op.params.filter(function (x) { return x.in === "path" && x.wire === wire; })[0];
       if (!p || !(p.name in state.args)) return whole;
-      return encodeURIComponent(String(state.args[p.name]));
+      return pathSegment(String(state.args[p.name]));
     });
     var query = [];
     var headers = [];

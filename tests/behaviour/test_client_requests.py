@@ -107,8 +107,9 @@ def test_extra_query_is_added_to_the_query(kind: str) -> None:
     assert query_of(rec.last) == [
         ("include[]", INCLUDE_CONTENT),
         ("debug", "1"),
-        ("tags", "a"),
-        ("tags", "b"),
+        # The target's array_format = "brackets" (pyproject.toml) holds for extra_query too, as in the SDK.
+        ("tags[]", "a"),
+        ("tags[]", "b"),
     ]
     assert body_of(rec.last) == {"assistant_id": "asst_abc"}
 

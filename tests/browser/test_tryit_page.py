@@ -341,7 +341,7 @@ def test_the_python_snippet_runs_and_sends_what_the_page_sent(context: Any, gate
     by_page, by_snippet = upstream.requests
     for key in ("method", "path", "query", "raw"):
         assert by_page[key] == by_snippet[key], key
-    assert by_page["path"] == "/v1/threads/thread%20%C3%BC%2B1/runs"
+    assert by_page["path"] == "/v1/threads/thread%20%C3%BC+1/runs"
     assert json.loads(by_page["raw"]) == {"assistant_id": "asst_abc", "metadata": {"it's": 'say "hi" \\ \u00e9'}, "temperature": 0.5}
 
 
@@ -373,7 +373,7 @@ def test_the_curl_and_fetch_snippets_run_and_send_the_same_request(context: Any,
     assert ran.returncode == 0, ran.stderr
     by_curl, by_fetch = upstream.requests
     for received in (by_curl, by_fetch):
-        assert received["path"] == "/v1/threads/thread%20%C3%BC%2B1/runs"
+        assert received["path"] == "/v1/threads/thread%20%C3%BC+1/runs"
         assert json.loads(received["raw"]) == {"assistant_id": "it's \"quoted\" $HOME `x`", "tools": [{"type": "code_interpreter"}], "top_p": 0.25}
         assert received["headers"]["authorization"] == f"Bearer {GATEWAY_KEY}"
         assert received["headers"]["openai-beta"] == "assistants=v2"

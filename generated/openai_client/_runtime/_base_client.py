@@ -18,15 +18,14 @@ import re
 import time
 import types
 from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar, Generic, Literal, Mapping, Sequence, TypeVar, cast
-from urllib.parse import parse_qsl, quote
+from typing import Any, ClassVar, Generic, Literal, Mapping, Sequence, TypeVar, cast
+from urllib.parse import parse_qsl, quote, urlencode
 
 import httpx
 import pydantic
-import pydantic_core
 from typing_extensions import Self
 
-from . import _validation
+from . import _forms, _validation
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -47,6 +46,8 @@ from ._transfer import (
     redirect_request,
     too_large,
 )
+from ._forms import json_bytes as _json_bytes
+from ._forms import scalar_str as _scalar_str
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 __all__ = [
@@ -102,6 +103,12 @@ class RequestOptions:
     body: object = NOT_GIVEN
     body_kind: BodyKind = "json"
     content_type: str | None = None
+    # The kind sent instead when a file is among the body's values (the spec offers both).
+    files_kind: BodyKind | None = None
+    # Body field -> (contentType, style, explode): the spec's `encoding` of a form or multipart body.
+    encoding: Mapping[str, tuple[str | None, str | None, bool | None]] = field(
+        default_factory=dict
+    )
     response_kind: ResponseKind = "json"
     # Other kinds the spec lists for the response: the one the server sent is used.
     response_also: Sequence[ResponseKind] = ()
@@ -152,6 +159,11 @@ class _BaseClient(Generic[_HttpxClientT]):
     api_key: str | None
     timeout: TimeoutTypes
     max_retries: int
+    # How arrays and objects without an explicit `style` go into query strings and forms
+    # (see _forms); a generated client sets them from its configuration.  `None` for objects:
+    # `brackets` in a query, one JSON field in a form.
+    _array_format: ClassVar[str] = "repeat"
+    _object_format: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -261,7 +273,7 @@ class _BaseClient(Generic[_HttpxClientT]):
                 if timeout is None or isinstance(timeout, httpx.Timeout)
                 else float(timeout)
             ),
-            body=_encode_body(options),
+            body=_encode_body(options, self._array_format, self._object_format),
         )
 
     def _build_request(self, prepared: _Prepared) -> httpx.Request:
@@ -329,7 +341,12 @@ class _BaseClient(Generic[_HttpxClientT]):
         for key, value in merged.items():
             style = styles.get(key)
             if style is None or _is_omitted(value):
-                pairs.extend(_encode_query({key: value}))
+                pairs.extend(
+                    (name, _scalar_str(leaf))
+                    for name, leaf in _forms.flatten(
+                        key, value, self._array_format, self._object_format or "brackets"
+                    )
+                )
             else:
                 pairs.extend(_styled_query(key, value, *style))
         return tuple(pairs)
@@ -765,14 +782,6 @@ def _to_httpx_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
-def _scalar_str(value: object) -> str:
-    """How a scalar appears in a URL, header or form field."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # A whole path segment that is ".", "..", or either with its dots percent-encoded.
@@ -854,8 +863,13 @@ def _simple_value(value: object, *, explode: bool, encode: bool = False) -> str:
     parts = _encoded_parts(value, explode=explode, encode=encode)
     if parts is None:
         text = _scalar_str(value)
-        return quote(text, safe="") if encode else text
+        return quote(text, safe=_PCHAR_SAFE) if encode else text
     return ",".join(parts)
+
+
+# What RFC 3986 lets a path segment carry as it is (sub-delims, ":" and "@"; the official SDK's choice):
+# `ft:gpt-4o:acme::x1` stays readable; "/", "?", "#", "%" and spaces are always encoded.
+_PCHAR_SAFE = "!$&'()*+,;=:@"
 
 
 def _styled_path(name: str, value: object, style: str, explode: bool) -> str:
@@ -888,7 +902,11 @@ def _styled_query(
         return [(key, _scalar_str(value))]
     if style == "deepObject":
         if isinstance(value, Mapping):
-            return _encode_query({f"{key}[{sub}]": item for sub, item in value.items()})
+            return [
+                (name, _scalar_str(leaf))
+                for sub, item in value.items()
+                for name, leaf in _forms.flatten(f"{key}[{sub}]", item, "repeat", "brackets")
+            ]
         return [(key, cast(str, item)) for item in items]
     if explode:
         # Exploded form: an array repeats its name, an object's keys become the names.
@@ -937,24 +955,6 @@ def _cookie_octets(text: str) -> str:
     return quote(text, safe="!#$&'()*+-./:<=>?@[]^_`{|}~")
 
 
-def _encode_query(query: Mapping[str, object]) -> list[tuple[str, str]]:
-    """Query pairs: lists repeat the key, objects become key[sub]=..., omitted values vanish."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        if _is_omitted(value):
-            continue
-        if isinstance(value, (list, tuple)):
-            pairs.extend(
-                (key, _scalar_str(item)) for item in value if not _is_omitted(item)
-            )
-        elif isinstance(value, Mapping):
-            pairs.extend(
-                _encode_query({f"{key}[{sub}]": item for sub, item in value.items()})
-            )
-        else:
-            pairs.append((key, _scalar_str(value)))
-    return pairs
-
 
 def _kind_sent(response: httpx.Response) -> ResponseKind | None:
     """What the server says it sent: "json", "text" or "binary"; None without a content type."""
@@ -982,10 +982,20 @@ def _has_body(options: RequestOptions) -> bool:
     return not isinstance(options.body, NotGiven) or bool(options.extra_body)
 
 
+def _body_kind(options: RequestOptions, body: object = NOT_GIVEN) -> BodyKind:
+    """The kind of body sent: `files_kind` when the spec offers it and a file is among the values."""
+    if options.files_kind is not None:
+        if isinstance(body, NotGiven):
+            body = options.body
+        if _forms.has_files(body) or _forms.has_files(options.extra_body):
+            return options.files_kind
+    return options.body_kind
+
+
 def _content_type(options: RequestOptions) -> str | None:
     if not _has_body(options):
         return None
-    kind = options.body_kind
+    kind = _body_kind(options)
     if kind == "json":
         return "application/json"
     if kind == "multipart":
@@ -1028,43 +1038,29 @@ def _merged_body(options: RequestOptions) -> object:
     return {k: v for k, v in merged.items() if not isinstance(v, NotGiven)}
 
 
-def _encode_body(options: RequestOptions) -> dict[str, Any]:
+def _encode_body(
+    options: RequestOptions, array_format: str = "repeat", object_format: str | None = None
+) -> dict[str, Any]:
     """Keyword arguments for httpx's build_request carrying the body."""
     body = _merged_body(options)
     if isinstance(body, NotGiven):
         return {}
-    kind = options.body_kind
+    kind = _body_kind(options, body)
     if kind == "json":
         return {"content": _json_bytes(body)}
     if kind == "multipart":
-        return _multipart(body)
+        data, files = _forms.multipart(
+            body, array_format, object_format or "json", options.encoding
+        )
+        return {"data": data, "files": files or _AlwaysMultipart()}
     if kind == "form":
-        return {"data": _form_fields(body)}
+        fields = _forms.form_fields(
+            body, array_format, object_format or "json", options.encoding
+        )
+        return {"content": urlencode(fields).encode("ascii")}
     if kind == "binary":
         return {"content": _binary(body)}
     return {"content": body.encode("utf-8") if isinstance(body, str) else _binary(body)}
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    # Dates, enums, UUIDs, decimals, dataclasses...
-    return pydantic_core.to_jsonable_python(value)
-
-
-def _json_bytes(value: object) -> bytes:
-    try:
-        # JSON has no NaN or Infinity; Python's encoder would write them anyway and the server reject them.
-        text = json.dumps(
-            value,
-            default=_json_default,
-            ensure_ascii=False,
-            separators=(",", ":"),
-            allow_nan=False,
-        )
-    except ValueError as exc:
-        raise ValueError(f"the request body cannot be sent as JSON: {exc}") from None
-    return text.encode("utf-8")
 
 
 def _binary(body: object) -> bytes:
@@ -1072,28 +1068,11 @@ def _binary(body: object) -> bytes:
         return bytes(body)
     if isinstance(body, str):
         return body.encode("utf-8")
-    if _is_readable(body):
-        # Read once up front so that a retry re-sends the same bytes.
-        return bytes(cast(IO[bytes], body).read())
-    if isinstance(body, tuple) and len(body) in (2, 3):
-        # A (filename, content[, content type]) file tuple: the content is the body.
-        return _binary(body[1])
+    if _forms.is_file(body):
+        # Read once up front so that a retry re-sends the same bytes; a path is read, not sent.
+        return _forms.read_file(body)[1]
     raise TypeError(
         f"Expected bytes or a binary file for the request body, not {type(body).__name__}"
-    )
-
-
-def _is_readable(value: object) -> bool:
-    return callable(getattr(value, "read", None))
-
-
-def _is_file(value: object) -> bool:
-    if isinstance(value, (bytes, bytearray)) or _is_readable(value):
-        return True
-    return (
-        isinstance(value, tuple)
-        and len(value) in (2, 3)
-        and (isinstance(value[1], (bytes, bytearray)) or _is_readable(value[1]))
     )
 
 
@@ -1101,23 +1080,6 @@ def _form_value(value: object) -> str:
     if isinstance(value, (Mapping, list, tuple, pydantic.BaseModel)):
         return _json_bytes(value).decode("utf-8")
     return _scalar_str(value)
-
-
-def _form_fields(body: object) -> dict[str, str | list[str]]:
-    """Fields of a url-encoded form: lists of scalars repeat the key, objects are JSON."""
-    if not isinstance(body, Mapping):
-        raise TypeError(f"A form body must be an object, not {type(body).__name__}")
-    fields: dict[str, str | list[str]] = {}
-    for key, value in body.items():
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple)) and not any(
-            isinstance(item, (Mapping, list, tuple)) for item in value
-        ):
-            fields[key] = [_scalar_str(item) for item in value if item is not None]
-        else:
-            fields[key] = _form_value(value)
-    return fields
 
 
 class _AlwaysMultipart(dict[str, Any]):
@@ -1129,28 +1091,6 @@ class _AlwaysMultipart(dict[str, Any]):
 
     def __bool__(self) -> bool:
         return True
-
-
-def _multipart(body: object) -> dict[str, Any]:
-    """Split a body into httpx `files` (bytes, file objects, file tuples) and `data`."""
-    if not isinstance(body, Mapping):
-        raise TypeError(
-            f"A multipart body must be an object, not {type(body).__name__}"
-        )
-    data: dict[str, str] = {}
-    files: list[tuple[str, Any]] = []
-    for key, value in body.items():
-        if value is None:
-            continue
-        if _is_file(value):
-            files.append((key, value))
-        elif (
-            isinstance(value, list) and value and all(_is_file(item) for item in value)
-        ):
-            files.extend((key, item) for item in value)
-        else:
-            data[key] = _form_value(value)
-    return {"data": data, "files": files or _AlwaysMultipart()}
 
 
 def _should_retry(response: httpx.Response) -> bool:

@@ -306,6 +306,7 @@ class Runs(SyncResource):
                     path="/threads/{thread_id}/runs",
                     path_params={"thread_id": thread_id},
                     query={"include[]": include},
+                    styles={("query", "include[]"): ("form", True)},
                     body={
                         "assistant_id": assistant_id,
                         "model": model,
@@ -908,6 +909,7 @@ class AsyncRuns(AsyncResource):
                     path="/threads/{thread_id}/runs",
                     path_params={"thread_id": thread_id},
                     query={"include[]": include},
+                    styles={("query", "include[]"): ("form", True)},
                     body={
                         "assistant_id": assistant_id,
                         "model": model,

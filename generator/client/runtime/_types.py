@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import IO, Final, Literal, Mapping, TypeAlias
 
 import httpx
@@ -55,7 +56,7 @@ Headers: TypeAlias = Mapping[str, str | NotGiven]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 TimeoutTypes: TypeAlias = float | httpx.Timeout | None
-FileContent: TypeAlias = bytes | IO[bytes]
+FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = (
     FileContent
     | tuple[str | None, FileContent]
