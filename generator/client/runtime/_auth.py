@@ -240,6 +240,7 @@ def resolve_sync(client: SyncAPIClient, names: Sequence[str]) -> list[tuple[Auth
         if spec.kind == "basic" and isinstance(credential, tuple):
             out.append((spec, _basic(*credential)))
             continue
+        text: object
         if isinstance(credential, OAuth2ClientCredentials):
             text = credential.token(client)
         elif callable(credential):
@@ -283,3 +284,41 @@ def _checked(value: object) -> str:
 def _basic(username: str, password: str) -> str:
     pair = f"{username}:{password}".encode("utf-8")
     return "Basic " + base64.b64encode(pair).decode("ascii")
+
+
+def require_credentials(
+    security: Requirement, credentials: Mapping[str, object], arguments: Sequence[AuthArgument]
+) -> None:
+    """Raise `MissingCredentialsError` at construction when no alternative of `security` can be sent."""
+    if not security or any(all(name in credentials for name in alt) for alt in security):
+        return
+    ways = []
+    for alternative in security:
+        needed = [a for a in arguments if a.scheme in alternative and a.role not in ("client_id", "client_secret")]
+        oauth = [a for a in arguments if a.scheme in alternative and a.role in ("client_id", "client_secret")]
+        parts = [_argument_text(a) for a in needed]
+        if oauth:
+            parts = [f"({parts[0]}, or {' and '.join(_argument_text(a) for a in oauth)})"] if parts else parts
+        ways.append(" and ".join(parts))
+    what = "API key" if len(arguments) == 1 and arguments[0].role == "token" else "credentials"
+    raise MissingCredentialsError(f"No {what}: pass " + "; or ".join(ways) + ".")
+
+
+def _argument_text(argument: AuthArgument) -> str:
+    if argument.env is None:
+        return f"`{argument.argument}=`"
+    return f"`{argument.argument}=` to the client or set the {argument.env} environment variable"
+
+
+def option_headers(
+    options: Sequence[tuple[str, str, str | None]], values: Mapping[str, str | None], environ: Mapping[str, str]
+) -> dict[str, str]:
+    """The headers of the client options (argument, header, env) that are set, by argument or environment."""
+    headers: dict[str, str] = {}
+    for argument, header, env in options:
+        value: str | None = values.get(argument)
+        if value is None and env is not None:
+            value = environ.get(env) or None
+        if value is not None:
+            headers[header] = value
+    return headers

@@ -166,11 +166,11 @@ class _BaseClient(Generic[_HttpxClientT]):
         idempotency_header: str | None = None,
     ) -> None:
         self.base_url = httpx.URL(str(base_url))
-        schemes = (auth,) if isinstance(auth, AuthSpec) else tuple(auth or ())
-        self._schemes = {scheme.scheme: scheme for scheme in schemes}
+        schemes: tuple[AuthSpec, ...] = (auth,) if isinstance(auth, AuthSpec) else tuple(auth or ())
+        self._schemes: dict[str, AuthSpec] = {scheme.scheme: scheme for scheme in schemes}
         # `api_key` is the credential of the first scheme that takes a key or token.
-        self._primary = next((s.scheme for s in schemes if s.kind != "basic"), None)
-        self._credentials = dict(credentials or {})
+        self._primary: str | None = next((s.scheme for s in schemes if s.kind != "basic"), None)
+        self._credentials: dict[str, object] = dict(credentials or {})
         if api_key is not None and self._primary is not None:
             self._credentials[self._primary] = api_key
         primary = self._credentials.get(self._primary) if self._primary else None
