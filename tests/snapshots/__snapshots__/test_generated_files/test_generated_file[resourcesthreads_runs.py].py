@@ -332,6 +332,7 @@ class Runs(SyncResource):
                     stream=stream is True,
                     stream_item=AssistantStreamEvent,
                     stream_envelope=True,
+                    fixed_headers={"OpenAI-Beta": "assistants=v2"},
                     validation=dict(
                         include=(
                             include,
@@ -934,6 +935,7 @@ class AsyncRuns(AsyncResource):
                     stream=stream is True,
                     stream_item=AssistantStreamEvent,
                     stream_envelope=True,
+                    fixed_headers={"OpenAI-Beta": "assistants=v2"},
                     validation=dict(
                         include=(
                             include,
