@@ -267,6 +267,8 @@ class Operation:
     security: tuple[tuple[str, ...], ...] | None = None
     # Headers the configuration sets for this operation's path prefix.
     fixed_headers: tuple[tuple[str, str], ...] = ()
+    # The JSON error models the spec declares, by status ("404", "4XX", "default").
+    errors: tuple[tuple[str, Type], ...] = ()
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:

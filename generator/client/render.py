@@ -248,7 +248,7 @@ class Renderer:
         docstrings, any type they reach: the key covers all of those."""
         roots: list[str] = []
         for op in resource.operations:
-            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None, op.pagination.item if op.pagination else None]:
+            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None, op.pagination.item if op.pagination else None] + [e for _, e in op.errors]:
                 roots.extend(ir.names_in(t))
         reached: set[str] = set()
         while roots:
@@ -420,6 +420,7 @@ class Renderer:
                 sides.append((op.pagination.item, "response"))
             if op.stream:
                 sides.append((op.stream.item, "response"))
+            sides += [(error, "response") for _, error in op.errors]
             for t, side in sides:
                 for name in self.types.names_in(t):
                     module, written = self._location(name, side)

@@ -176,6 +176,7 @@ def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list
     by_name: dict[str, _Def] = {d.name: d for d in defs}
     request_roots = [n for op in operations for p in op.parameters for n in ir.names_in(p.type)]
     response_roots = [n for op in operations for n in [*ir.names_in(op.response.type), *(ir.names_in(op.stream.item) if op.stream else ())]]
+    response_roots += [n for op in operations for _, error in op.errors for n in ir.names_in(error)]
     # What the API sends to webhooks is parsed like a response.
     response_roots += [n for t in webhook_types or () for n in ir.names_in(t)]
     edges: dict[str, dict[str, list[str]]] = {"request": {}, "response": {}}
