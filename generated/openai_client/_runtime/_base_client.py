@@ -114,6 +114,8 @@ class RequestOptions:
     security: Requirement | None = None
     # Headers the configuration sets for this operation (e.g. for its path prefix).
     fixed_headers: Mapping[str, str] = field(default_factory=dict)
+    # The spec's error models by status ("404", "4XX", "default"): `APIStatusError.error`.
+    error_types: Mapping[str, object] = field(default_factory=dict)
 
 
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
@@ -444,6 +446,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         retries_taken: int,
         request: httpx.Request,
         failure: httpx.Response | httpx.TransportError,
+        error_types: Mapping[str, object] | None = None,
     ) -> float:
         """The wait before retrying a failed attempt; raises the final error if there is no retry."""
         response = failure if isinstance(failure, httpx.Response) else None
@@ -451,7 +454,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         if delay is not None:
             return delay
         if isinstance(failure, httpx.Response):
-            raise make_status_error(failure)
+            raise make_status_error(failure, error_types)
         if isinstance(failure, httpx.TimeoutException):
             raise APITimeoutError(request) from failure
         raise APIConnectionError(request=request) from failure
@@ -592,7 +595,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 failure = response
                 if response.status_code == 401:
                     self._forget_tokens(names)
-            self._sleep(self._delay_or_raise(retries_taken, request, failure))
+            self._sleep(self._delay_or_raise(retries_taken, request, failure, options.error_types))
             retries_taken += 1
 
     def _send(
@@ -721,7 +724,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 failure = response
                 if response.status_code == 401:
                     self._forget_tokens(names)
-            await self._sleep(self._delay_or_raise(retries_taken, request, failure))
+            await self._sleep(self._delay_or_raise(retries_taken, request, failure, options.error_types))
             retries_taken += 1
 
     async def _send(
