@@ -165,17 +165,16 @@ def _client_options(table: dict[str, Any], file: str, at: str) -> tuple[tuple[st
     """``client_options = { organization = { header = "X-Org", env = "ORG_ID" } }`` checked and frozen."""
     out: list[tuple[str, str, str | None]] = []
     for name, settings in sorted(table.items()):
-        where = f"{at}/{name}"
         if not isinstance(settings, dict):
-            raise SpecError([Problem(file, where, f"client option {name!r} must be a table like {{ header = \"X-Name\", env = \"VAR\" }}, not {kind_of(settings)}")])
+            raise SpecError([Problem(file, at, f"client option {name!r} must be a table like {{ header = \"X-Name\", env = \"VAR\" }}, not {kind_of(settings)}")])
         unknown = sorted(set(settings) - {"header", "env"})
         if unknown:
-            raise SpecError([Problem(file, f"{where}/{unknown[0]}", f"unknown client option setting {unknown[0]!r}", "known: env, header")])
+            raise SpecError([Problem(file, at, f"unknown client option setting {unknown[0]!r}", "known: env, header")])
         for key in ("header", "env"):
             if key in settings and not isinstance(settings[key], str):
-                raise SpecError([Problem(file, f"{where}/{key}", f"`{key}` must be a string, not {kind_of(settings[key])}")])
+                raise SpecError([Problem(file, at, f"`{key}` must be a string, not {kind_of(settings[key])}")])
         if "header" not in settings:
-            raise SpecError([Problem(file, where, f"client option {name!r} needs a `header`")])
+            raise SpecError([Problem(file, at, f"client option {name!r} needs a `header`")])
         out.append((str(name), settings["header"], settings.get("env")))
     return tuple(out)
 
@@ -184,14 +183,13 @@ def _path_headers(table: dict[str, Any], file: str, at: str) -> tuple[tuple[str,
     """``path_headers = { "/assistants" = { "OpenAI-Beta" = "assistants=v2" } }`` checked and frozen."""
     out: list[tuple[str, str, str]] = []
     for prefix, headers in sorted(table.items()):
-        where = f"{at}/{prefix}"
         if not isinstance(headers, dict):
-            raise SpecError([Problem(file, where, f"the headers of path prefix {prefix!r} must be a table, not {kind_of(headers)}")])
+            raise SpecError([Problem(file, at, f"the headers of path prefix {prefix!r} must be a table, not {kind_of(headers)}")])
         if not str(prefix).startswith("/"):
-            raise SpecError([Problem(file, where, f"path prefix {prefix!r} does not start with `/`")])
+            raise SpecError([Problem(file, at, f"path prefix {prefix!r} does not start with `/`")])
         for name, value in sorted(headers.items()):
             if not isinstance(value, str):
-                raise SpecError([Problem(file, f"{where}/{name}", f"the value of header {name!r} must be a string, not {kind_of(value)}")])
+                raise SpecError([Problem(file, at, f"the value of header {name!r} must be a string, not {kind_of(value)}")])
             out.append((str(prefix), str(name), value))
     return tuple(out)
 

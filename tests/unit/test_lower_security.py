@@ -60,3 +60,57 @@ def test_path_headers_match_whole_segments() -> None:
     ops = _ops(api)
     assert ops["createThing"].fixed_headers == (("X-Beta", "v1"),)
     assert ops["getDefault"].fixed_headers == ()
+
+
+# --- [tool.generator] settings -------------------------------------------------------------
+
+import pytest  # noqa: E402
+
+from generator import config  # noqa: E402
+from generator.diagnostics import SpecError  # noqa: E402
+
+
+def _load(tmp_path: Path, settings: str) -> list[config.Target]:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.generator]\n[[tool.generator.targets]]\nspec = "s.yaml"\nout = "o"\npackage = "p"\n' + settings, encoding="utf-8"
+    )
+    return config.load_targets(tmp_path / "pyproject.toml")
+
+
+def test_client_options_path_headers_and_idempotency_are_read(tmp_path: Path) -> None:
+    (target,) = _load(
+        tmp_path,
+        'client_options = { organization = { header = "X-Org", env = "ORG" }, team = { header = "X-Team" } }\n'
+        'path_headers = { "/beta" = { "X-Beta" = "v1" } }\nidempotency_header = "Idempotency-Key"\n'
+        'env_prefix = "ACME"\nauth_env = { api_key = "ACME_TOKEN" }\n',
+    )
+    assert target.client_options == (("organization", "X-Org", "ORG"), ("team", "X-Team", None))
+    assert target.path_headers == (("/beta", "X-Beta", "v1"),)
+    assert target.idempotency_header == "Idempotency-Key"
+    assert (target.env_prefix, target.auth_env) == ("ACME", (("api_key", "ACME_TOKEN"),))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ('client_options = { organization = { env = "ORG" } }', "needs a `header`"),
+        ('client_options = { organization = { header = "X Org" } }', "is not an HTTP header name"),
+        ('client_options = { "not-a-name" = { header = "X-Org" } }', "cannot be a constructor argument"),
+        ('client_options = { organization = { header = "X-Org", env = "A-B" } }', "is not an environment variable name"),
+        ('path_headers = { "beta" = { "X-Beta" = "v1" } }', "does not start with `/`"),
+        ('path_headers = { "/beta" = { "X-Beta" = "v1\\nX: y" } }', "control character"),
+        ('idempotency_header = "Idem Key"', "is not an HTTP header name"),
+        ('auth_env = { api_key = "K\\"+x" }', "is not an environment variable name"),
+        ('env_prefix = "1X"', "is not an environment variable name"),
+    ],
+)
+def test_bad_settings_are_located_errors(tmp_path: Path, settings: str, message: str) -> None:
+    with pytest.raises(SpecError) as info:
+        _load(tmp_path, settings + "\n")
+    (problem,) = info.value.problems
+    assert message in problem.message and problem.line == 6
+
+
+def test_auth_env_naming_no_argument_is_a_warning() -> None:
+    lowered = lower_spec(SPEC, auth_env=(("api_kee", "X"),))
+    assert any("api_kee" in w.message for w in lowered.warnings)
