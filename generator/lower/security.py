@@ -8,8 +8,8 @@ Every scheme of ``components.securitySchemes`` the client can send becomes a
 - ``oauth2``: a token, ``access_token``; with a ``clientCredentials`` flow also
   ``client_id`` and ``client_secret``, with which the client fetches tokens itself.
 
-Where two schemes would take one argument name, the first the document requires globally
-keeps it and the others are named after their scheme (``app_id``, ``partner_username``).  Each argument's environment variable is
+Where two schemes would take one argument name, the first the document requires globally (else
+the first declared) keeps it and the others are named after their scheme (``app_id``, ``partner_username``).  Each argument's environment variable is
 ``auth_env[argument]`` if configured, ``api_key_env`` for ``api_key``, else
 ``<PREFIX>_<ARGUMENT>`` with ``env_prefix`` (default: the package name) upper-cased.
 """
@@ -53,15 +53,14 @@ def lower(raw: dict[str, Any], target: Target, report: Report) -> tuple[tuple[ir
     for key, shape in found:
         for role in _roles(shape):
             candidates.setdefault(_plain_name(shape["kind"], role), []).append(key)
-    # Where schemes would share an argument name, the first the document requires globally keeps it.
+    # Where schemes would share an argument name, the first the document requires globally (else the
+    # first declared) keeps it.
     declared_security = raw.get("security")
     declared_security = declared_security if isinstance(declared_security, list) else []
     required_first = [str(k) for item in declared_security if isinstance(item, dict) for k in item]
     keeps = {}
     for plain, keys in candidates.items():
-        first = next((k for k in required_first if k in keys), None) if len(keys) > 1 else keys[0]
-        if first is not None:
-            keeps[plain] = first
+        keeps[plain] = next((k for k in required_first if k in keys), keys[0])
     prefix = (target.env_prefix or target.package).upper()
     configured = dict(target.auth_env)
     if target.api_key_env is not None:
