@@ -359,3 +359,16 @@ def test_idempotency_key_is_generated_per_call_and_reused_by_its_retries(pkg: Mo
     assert "Idempotency-Key" not in api.last.headers
     c.beta.things.create(name="x", extra_headers={"Idempotency-Key": "mine"})
     assert api.last.headers["Idempotency-Key"] == "mine"
+
+
+def test_oauth2_token_request_is_never_redirected(pkg: ModuleType) -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(307, headers={"Location": "https://evil.test/steal"})
+
+    c = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True), client_id="x", client_secret="y", max_retries=0)
+    with pytest.raises(pkg.APIStatusError) as info:
+        c.oauth.retrieve()
+    assert info.value.status_code == 307 and seen == ["https://api.example.test/oauth/token"]
