@@ -139,9 +139,12 @@ class OAuth2ClientCredentials:
             },
         )
 
-    def _store(self, response: httpx.Response) -> str:
+    def _store(self, response: httpx.Response, limit: int | None) -> str:
         from ._errors import APIError, make_status_error
+        from ._transfer import too_large
 
+        if limit is not None and len(response.content) > limit:
+            raise too_large(response, limit)
         if not response.is_success:
             raise make_status_error(response)
         try:
@@ -167,9 +170,10 @@ class OAuth2ClientCredentials:
             cached = self._cached()  # another thread may have fetched it meanwhile
             if cached is not None:
                 return cached
-            response = client._client.send(self._request(client))
+            # Never redirected: the client secret goes to the token URL the spec names, nowhere else.
+            response = client._client.send(self._request(client), follow_redirects=False)
             response.read()
-            return self._store(response)
+            return self._store(response, client._max_response_bytes)
 
     async def atoken(self, client: AsyncAPIClient) -> str:
         cached = self._cached()
@@ -181,9 +185,9 @@ class OAuth2ClientCredentials:
             cached = self._cached()
             if cached is not None:
                 return cached
-            response = await client._client.send(self._request(client))
+            response = await client._client.send(self._request(client), follow_redirects=False)
             await response.aread()
-            return self._store(response)
+            return self._store(response, client._max_response_bytes)
 
 
 def collect_credentials(
