@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--operation", action="append", default=[], metavar="ID", help="generate only this operationId (repeatable)")
         cmd.add_argument("--docs-base-url", help="make relative Markdown links in descriptions absolute against this URL")
         cmd.add_argument("--api-key-env", help="environment variable the client reads its API key from")
+        cmd.add_argument("--env-prefix", help="prefix of the credentials' environment variables (default: the package name upper-cased)")
         cmd.add_argument("--base-url-env", help="environment variable that overrides the base URL")
         cmd.add_argument("--header", action="append", default=[], metavar="NAME=VALUE", help="a default header (repeatable)")
         cmd.add_argument(
@@ -119,6 +120,7 @@ def _targets(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[
         operations=tuple(args.operation),
         docs_base_url=args.docs_base_url,
         api_key_env=args.api_key_env,
+        env_prefix=args.env_prefix,
         base_url_env=args.base_url_env,
         default_headers=tuple(sorted(headers)),
         docs=args.docs_out is not None,

@@ -25,6 +25,16 @@ class Target:
     api_key_env: str | None = None
     base_url_env: str | None = None
     default_headers: tuple[tuple[str, str], ...] = ()
+    # Credentials' environment variables: `<env_prefix>_<ARGUMENT>` (default prefix: the package
+    # name upper-cased), or a variable per constructor argument in `auth_env`.
+    env_prefix: str | None = None
+    auth_env: tuple[tuple[str, str], ...] = ()
+    # Constructor arguments that become headers: (argument, header, env or None).
+    client_options: tuple[tuple[str, str, str | None], ...] = ()
+    # Headers for the operations under a path prefix: (prefix, header, value).
+    path_headers: tuple[tuple[str, str, str], ...] = ()
+    # A header carrying a key generated once per call (not for GET), reused by its retries.
+    idempotency_header: str | None = None
     operations: tuple[str, ...] = ()
     method_names: tuple[tuple[str, str], ...] = ()
     group_names: tuple[tuple[str, str], ...] = ()
@@ -58,6 +68,9 @@ _KEYS = {f.name for f in fields(Target)}
 _TYPES: dict[str, tuple[type, ...]] = {
     "line_length": (int,),
     "default_headers": (dict,),
+    "auth_env": (dict,),
+    "client_options": (dict,),
+    "path_headers": (dict,),
     "method_names": (dict,),
     "group_names": (dict,),
     "pagination": (dict,),
@@ -160,11 +173,47 @@ def _target(entry: dict[str, Any], root: Path, file: str, at: str) -> Target:
     values["group_names"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("group_names") or {}).items()))
     values["operations"] = tuple(entry.get("operations") or ())
     values["tryit_operations"] = tuple(entry.get("tryit_operations") or ())
+    values["auth_env"] = tuple(sorted((str(k), str(v)) for k, v in (entry.get("auth_env") or {}).items()))
+    values["client_options"] = _client_options(entry.get("client_options") or {}, file, f"{at}/client_options")
+    values["path_headers"] = _path_headers(entry.get("path_headers") or {}, file, f"{at}/path_headers")
     values["pagination"] = _pagination(entry.get("pagination") or {}, file, f"{at}/pagination")
     target = Target(**values)
     for key, message in setting_problems(target):
         raise SpecError([Problem(file, f"{at}/{key}", message)])
     return target
+
+
+def _client_options(table: dict[str, Any], file: str, at: str) -> tuple[tuple[str, str, str | None], ...]:
+    """``client_options = { organization = { header = "X-Org", env = "ORG_ID" } }`` checked and frozen."""
+    out: list[tuple[str, str, str | None]] = []
+    for name, settings in sorted(table.items()):
+        if not isinstance(settings, dict):
+            raise SpecError([Problem(file, at, f"client option {name!r} must be a table like {{ header = \"X-Name\", env = \"VAR\" }}, not {kind_of(settings)}")])
+        unknown = sorted(set(settings) - {"header", "env"})
+        if unknown:
+            raise SpecError([Problem(file, at, f"unknown client option setting {unknown[0]!r}", "known: env, header")])
+        for key in ("header", "env"):
+            if key in settings and not isinstance(settings[key], str):
+                raise SpecError([Problem(file, at, f"`{key}` must be a string, not {kind_of(settings[key])}")])
+        if "header" not in settings:
+            raise SpecError([Problem(file, at, f"client option {name!r} needs a `header`")])
+        out.append((str(name), settings["header"], settings.get("env")))
+    return tuple(out)
+
+
+def _path_headers(table: dict[str, Any], file: str, at: str) -> tuple[tuple[str, str, str], ...]:
+    """``path_headers = { "/assistants" = { "OpenAI-Beta" = "assistants=v2" } }`` checked and frozen."""
+    out: list[tuple[str, str, str]] = []
+    for prefix, headers in sorted(table.items()):
+        if not isinstance(headers, dict):
+            raise SpecError([Problem(file, at, f"the headers of path prefix {prefix!r} must be a table, not {kind_of(headers)}")])
+        if not str(prefix).startswith("/"):
+            raise SpecError([Problem(file, at, f"path prefix {prefix!r} does not start with `/`")])
+        for name, value in sorted(headers.items()):
+            if not isinstance(value, str):
+                raise SpecError([Problem(file, at, f"the value of header {name!r} must be a string, not {kind_of(value)}")])
+            out.append((str(prefix), str(name), value))
+    return tuple(out)
 
 
 _PAGING_KEYS = {"style": (str,), "items": (str, list), "param": (str,), "cursor": (str, list), "has_more": (str, list), "total": (str, list), "item_id": (str,), "limit": (str,), "start": (int,)}
@@ -209,15 +258,30 @@ def setting_problems(target: Target) -> list[tuple[str, str]]:
     problems = []
     if not (target.package.isidentifier() and not keyword.iskeyword(target.package)):
         problems.append(("package", f"{target.package!r} is not a valid Python package name"))
-    for key in ("api_key_env", "base_url_env"):
+    not_env = "is not an environment variable name (letters, digits and _, not starting with a digit)"
+    for key in ("api_key_env", "base_url_env", "env_prefix"):
         value = getattr(target, key)
         if value is not None and not _ENV_NAME.match(value):
-            problems.append((key, f"{value!r} is not an environment variable name (letters, digits and _, not starting with a digit)"))
-    for name, value in target.default_headers:
+            problems.append((key, f"{value!r} {not_env}"))
+    for argument, env in target.auth_env:
+        if not _ENV_NAME.match(env):
+            problems.append(("auth_env", f"{env!r} (for {argument!r}) {not_env}"))
+    for name, header, option_env in target.client_options:
+        if not (name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")):
+            problems.append(("client_options", f"{name!r} cannot be a constructor argument (a Python name not starting with _)"))
+        elif not _HEADER_NAME.match(header):
+            problems.append(("client_options", f"{header!r} (for {name!r}) is not an HTTP header name"))
+        elif option_env is not None and not _ENV_NAME.match(option_env):
+            problems.append(("client_options", f"{option_env!r} (for {name!r}) {not_env}"))
+    if target.idempotency_header is not None and not _HEADER_NAME.match(target.idempotency_header):
+        problems.append(("idempotency_header", f"{target.idempotency_header!r} is not an HTTP header name"))
+    headers = [("default_headers", n, v) for n, v in target.default_headers]
+    headers += [("path_headers", n, v) for _, n, v in target.path_headers]
+    for key, name, value in headers:
         if not _HEADER_NAME.match(name):
-            problems.append(("default_headers", f"{name!r} is not an HTTP header name"))
+            problems.append((key, f"{name!r} is not an HTTP header name"))
         elif _CONTROL.search(value):
-            problems.append(("default_headers", f"the value of header {name!r} holds a control character or line break"))
+            problems.append((key, f"the value of header {name!r} holds a control character or line break"))
     if target.docs:
         out, docs = Path(os.path.abspath(target.out)), Path(os.path.abspath(target.docs_folder))
         if out == docs or out in docs.parents or docs in out.parents:

@@ -279,6 +279,12 @@ class Operation:
     docs_url: str | None = None
     pagination: Pagination | None = None
     other_responses: tuple[OtherResponse, ...] = ()
+    # The operation's own security requirement where it differs from the API's default.
+    security: tuple[tuple[str, ...], ...] | None = None
+    # Headers the configuration sets for this operation's path prefix.
+    fixed_headers: tuple[tuple[str, str], ...] = ()
+    # The JSON error models the spec declares, by status ("404", "4XX", "default").
+    errors: tuple[tuple[str, Type], ...] = ()
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -315,10 +321,41 @@ class Resource:
 
 
 @dataclass(frozen=True)
-class Auth:
+class AuthArgument:
+    """A client constructor argument carrying (part of) a scheme's credential, and its variable."""
+
+    name: str
+    role: Literal["token", "username", "password", "client_id", "client_secret"]
+    env: str | None
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """One of the spec's ``securitySchemes``, as the runtime's ``AuthSpec`` sends it.
+
+    ``kind``: ``key`` (API key or bearer token; ``template`` writes it), ``basic``
+    (username and password), ``oauth2`` (a bearer token, fetched from ``token_url``
+    with the client credentials grant where the spec has that flow).
+    """
+
+    key: str
+    kind: Literal["key", "basic", "oauth2"]
     location: Literal["header", "query", "cookie"]
     name: str
     template: str
+    arguments: tuple[AuthArgument, ...]
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientOption:
+    """A constructor argument sent as a header on every request (``[tool.generator] client_options``)."""
+
+    name: str
+    header: str
+    env: str | None
 
 
 @dataclass(frozen=True)
@@ -328,8 +365,6 @@ class Api:
     version: str
     description: str | None
     base_url: str
-    auth: Auth | None
-    api_key_env: str | None
     base_url_env: str | None
     default_headers: tuple[tuple[str, str], ...]
     resources: tuple[Resource, ...]
@@ -338,3 +373,10 @@ class Api:
     # _forms); None keeps the runtime's defaults (arrays repeated; objects `o[k]` in a query, JSON in a form).
     array_format: str | None = None
     object_format: str | None = None
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    # The default requirement: alternatives (OR), each the schemes sent together (AND).
+    security: tuple[tuple[str, ...], ...] = ()
+    client_options: tuple[ClientOption, ...] = ()
+    idempotency_header: str | None = None
+    # Some call needs no credentials: the client may then be built without any.
+    anonymous_calls: bool = True

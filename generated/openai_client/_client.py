@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 import httpx
 
+from ._runtime._auth import (
+    AuthArgument,
+    AuthSpec,
+    collect_credentials,
+    option_headers,
+    require_credentials,
+)
 from ._runtime._base_client import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_SSE_LINE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
-    AuthSpec,
     SyncAPIClient,
 )
 
@@ -24,28 +30,36 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _BASE_URL = "https://api.openai.com/v1"
-_DEFAULT_HEADERS: dict[str, str] = {"OpenAI-Beta": "assistants=v2"}
-_AUTH = AuthSpec("header", "Authorization", "Bearer {key}")
+_DEFAULT_HEADERS: dict[str, str] = {}
+# The spec's security schemes, by name, and the default requirement: alternatives, each sent whole.
+_SCHEMES = (
+    AuthSpec("header", "Authorization", "Bearer {key}", kind="key", scheme="ApiKeyAuth"),
+)
+_SECURITY: tuple[tuple[str, ...], ...] = (("ApiKeyAuth",),)
+_AUTH_ARGUMENTS = (
+    AuthArgument("api_key", "ApiKeyAuth", "token", "OPENAI_API_KEY"),
+)
+# Constructor arguments sent as headers: (argument, header, environment variable).
+_OPTIONS: tuple[tuple[str, str, str | None], ...] = (
+    ("organization", "OpenAI-Organization", "OPENAI_ORG_ID"),
+    ("project", "OpenAI-Project", "OPENAI_PROJECT_ID"),
+)
 
 
-def _settings(api_key: str | None, base_url: str | None) -> tuple[str | None, str]:
-    """The API key and base URL, from the arguments or else the environment."""
-    if api_key is None:
-        api_key = os.environ.get("OPENAI_API_KEY")
-    if api_key is None:
-        raise ValueError(
-            "No API key: pass `api_key=` to the client or set the OPENAI_API_KEY environment variable."
-        )
+def _base_url(base_url: str | None) -> str:
+    """The base URL, from the argument or else the environment."""
     if base_url is None:
         base_url = os.environ.get("OPENAI_BASE_URL") or _BASE_URL
-    return api_key, base_url
+    return base_url
 
 
 class Client(SyncAPIClient):
     """Client for OpenAI Assistants API — Create run.
 
     Args:
-      api_key: Sent as the spec's security scheme says. Defaults to the `OPENAI_API_KEY` environment variable.
+      api_key: The key or token of the `ApiKeyAuth` scheme, sent in the header `Authorization` as `Bearer <token>`; or a callable returning one, called before each call (a token provider). Defaults to the `OPENAI_API_KEY` environment variable.
+      organization: Sent as the `OpenAI-Organization` header when set. Defaults to the `OPENAI_ORG_ID` environment variable.
+      project: Sent as the `OpenAI-Project` header when set. Defaults to the `OPENAI_PROJECT_ID` environment variable.
       base_url: Defaults to the `OPENAI_BASE_URL` environment variable, else `https://api.openai.com/v1`.
       timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
         the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
@@ -71,7 +85,9 @@ class Client(SyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -83,14 +99,28 @@ class Client(SyncAPIClient):
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
     ) -> None:
-        api_key, base_url = _settings(api_key, base_url)
+        credentials = collect_credentials(
+            _SCHEMES,
+            _AUTH_ARGUMENTS,
+            {"api_key": api_key},
+            os.environ,
+        )
+        require_credentials(_SECURITY, credentials, _AUTH_ARGUMENTS)
         super().__init__(
-            base_url=base_url,
-            api_key=api_key,
-            auth=_AUTH,
+            base_url=_base_url(base_url),
+            api_key=None,
+            auth=_SCHEMES,
+            credentials=credentials,
+            security=_SECURITY,
             timeout=timeout,
             max_retries=max_retries,
-            default_headers={**_DEFAULT_HEADERS, **(default_headers or {})},
+            default_headers={
+                **_DEFAULT_HEADERS,
+                **option_headers(
+                    _OPTIONS, {"organization": organization, "project": project}, os.environ
+                ),
+                **(default_headers or {}),
+            },
             http_client=http_client,
             user_agent=f"openai_client/{__version__}",
             validate=validate,
@@ -111,7 +141,9 @@ class AsyncClient(AsyncAPIClient):
     """Async client for OpenAI Assistants API — Create run.
 
     Args:
-      api_key: Sent as the spec's security scheme says. Defaults to the `OPENAI_API_KEY` environment variable.
+      api_key: The key or token of the `ApiKeyAuth` scheme, sent in the header `Authorization` as `Bearer <token>`; or a callable returning one, called before each call (a token provider). Defaults to the `OPENAI_API_KEY` environment variable.
+      organization: Sent as the `OpenAI-Organization` header when set. Defaults to the `OPENAI_ORG_ID` environment variable.
+      project: Sent as the `OpenAI-Project` header when set. Defaults to the `OPENAI_PROJECT_ID` environment variable.
       base_url: Defaults to the `OPENAI_BASE_URL` environment variable, else `https://api.openai.com/v1`.
       timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
         the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
@@ -137,7 +169,9 @@ class AsyncClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | Callable[[], Awaitable[str]] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -149,14 +183,28 @@ class AsyncClient(AsyncAPIClient):
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
     ) -> None:
-        api_key, base_url = _settings(api_key, base_url)
+        credentials = collect_credentials(
+            _SCHEMES,
+            _AUTH_ARGUMENTS,
+            {"api_key": api_key},
+            os.environ,
+        )
+        require_credentials(_SECURITY, credentials, _AUTH_ARGUMENTS)
         super().__init__(
-            base_url=base_url,
-            api_key=api_key,
-            auth=_AUTH,
+            base_url=_base_url(base_url),
+            api_key=None,
+            auth=_SCHEMES,
+            credentials=credentials,
+            security=_SECURITY,
             timeout=timeout,
             max_retries=max_retries,
-            default_headers={**_DEFAULT_HEADERS, **(default_headers or {})},
+            default_headers={
+                **_DEFAULT_HEADERS,
+                **option_headers(
+                    _OPTIONS, {"organization": organization, "project": project}, os.environ
+                ),
+                **(default_headers or {}),
+            },
             http_client=http_client,
             user_agent=f"openai_client/{__version__}",
             validate=validate,

@@ -32,7 +32,37 @@ if TYPE_CHECKING:
 # How templates are compiled: part of every compiled template's cache key, since jinja keys only by name and source.
 _ENV_SETTINGS: dict[str, Any] = dict(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
 
-RUNTIME_FILES = ("__init__.py", "_base_client.py", "_errors.py", "_forms.py", "_models.py", "_pagination.py", "_response.py", "_sse.py", "_streaming.py", "_transfer.py", "_types.py", "_validation.py")
+RUNTIME_FILES = ("__init__.py", "_auth.py", "_base_client.py", "_errors.py", "_forms.py", "_models.py", "_pagination.py", "_response.py", "_sse.py", "_streaming.py", "_transfer.py", "_types.py", "_validation.py")
+
+
+def _py_tuple(value: object) -> str:
+    """Lists and tuples, nested, as tuple literals; anything else as `py_literal` writes it."""
+    if isinstance(value, (list, tuple)):
+        items = [_py_tuple(v) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return py_literal(value)
+
+
+def _auth_doc(pair: tuple[ir.SecurityScheme, ir.AuthArgument]) -> str:
+    """Plain text on one constructor argument of a security scheme (escaped by the `doc` filter after)."""
+    scheme, argument = pair
+    where = {"header": "header", "query": "query parameter", "cookie": "cookie"}[scheme.location]
+    if argument.role == "token":
+        what = {"key": "The key or token", "oauth2": "An OAuth2 access token"}.get(scheme.kind, "The token")
+        text = f"{what} of the `{scheme.key}` scheme, sent in the {where} `{scheme.name}`"
+        if scheme.template != "{key}":
+            text += " as `" + scheme.template.replace("{key}", "<token>") + "`"
+        text += "; or a callable returning one, called before each call (a token provider)."
+    elif argument.role in ("username", "password"):
+        text = f"The {argument.role} of the `{scheme.key}` scheme (HTTP basic, sent in `Authorization`)."
+    else:
+        text = (
+            f"The OAuth2 client {argument.role.removeprefix('client_').replace('_', ' ')} of the `{scheme.key}` scheme: with both, "
+            f"the client fetches a token from `{scheme.token_url}` (client credentials), caches it and fetches another before it expires."
+        )
+    if argument.env is not None:
+        text += f" Defaults to the `{argument.env}` environment variable."
+    return text
 
 
 def templates_dir() -> Path:
@@ -157,6 +187,11 @@ class Renderer:
             quote_all=py_str,
             paging=_paging,
             fixed_path=fixed_path,
+            auth_doc=_auth_doc,
+            option_tuple=lambda o: (o.name, o.header, o.env),
+            pytuple=_py_tuple,
+            headers_dict=lambda pairs: py_literal(dict(pairs)),
+            auth_arguments=lambda api: [a for s in api.security_schemes for a in s.arguments],
         )
         env.tests["in_code"] = lambda name, code: _uses(code, name)
         env.tests["is_identifier"] = _is_plain_identifier
@@ -213,7 +248,7 @@ class Renderer:
         docstrings, any type they reach: the key covers all of those."""
         roots: list[str] = []
         for op in resource.operations:
-            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None, op.pagination.item if op.pagination else None]:
+            for t in [p.type for p in op.parameters] + [op.response.type, op.stream.item if op.stream else None, op.pagination.item if op.pagination else None] + [e for _, e in op.errors]:
                 roots.extend(ir.names_in(t))
         reached: set[str] = set()
         while roots:
@@ -385,6 +420,7 @@ class Renderer:
                 sides.append((op.pagination.item, "response"))
             if op.stream:
                 sides.append((op.stream.item, "response"))
+            sides += [(error, "response") for _, error in op.errors]
             for t, side in sides:
                 for name in self.types.names_in(t):
                     module, written = self._location(name, side)

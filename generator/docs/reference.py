@@ -496,8 +496,9 @@ def operation_page(api: ir.Api, op: ir.Operation, trail: tuple[str, ...], defs: 
     tables = []
     for location in _LOCATIONS:
         flat = Flattener(defs, "request")
-        if api.auth is not None and api.auth.location == location:
-            _auth_row(api, api.auth, flat)
+        for scheme in _schemes(api, op):
+            if scheme.location == location:
+                _auth_row(scheme, flat)
         if location == "header":
             _header_rows(api, op, flat)
         params = [p for p in op.parameters if p.location == location]
@@ -523,11 +524,27 @@ def operation_page(api: ir.Api, op: ir.Operation, trail: tuple[str, ...], defs: 
     return OperationPage(path, op, ".".join(("client", *trail, op.method_name)), trail, tuple(tables), response, events)
 
 
-def _auth_row(api: ir.Api, auth: ir.Auth, flat: Flattener) -> None:
-    """The credential the client adds to every request, as the client sends it."""
-    where = f"the `api_key` argument of the client or the environment variable {code(api.api_key_env)}" if api.api_key_env else "the `api_key` argument of the client"
-    sent = code(auth.template.replace("{key}", "<api key>"))
-    flat.rows.append(Row(auth.name, ir.Primitive("str"), True, description=f"The credential, sent by the client: {sent}, the key from {where}.", sent=True))
+def _schemes(api: ir.Api, op: ir.Operation) -> list[ir.SecurityScheme]:
+    """The schemes a call of ``op`` may send, in the order its requirement names them."""
+    requirement = op.security if op.security is not None else api.security
+    by_key = {scheme.key: scheme for scheme in api.security_schemes}
+    keys = dict.fromkeys(key for alternative in requirement for key in alternative)
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def _auth_row(scheme: ir.SecurityScheme, flat: Flattener) -> None:
+    """A credential the client adds to the request, as the client sends it."""
+    placeholder = "<username:password, base64>" if scheme.kind == "basic" else "<token>" if scheme.kind == "oauth2" else "<api key>"
+    sent = code(scheme.template.replace("{key}", placeholder))
+    sources = []
+    for argument in scheme.arguments:
+        source = f"the client's `{argument.name}` argument"
+        if argument.env:
+            source += f" (default: the environment variable {code(argument.env)})"
+        sources.append(source)
+    where = ", ".join(sources) if sources else "the client"
+    text = f"The credential of the `{scheme.key}` scheme, sent by the client: {sent}, from {where}."
+    flat.rows.append(Row(scheme.name, ir.Primitive("str"), True, description=text, sent=True))
 
 
 def _header_rows(api: ir.Api, op: ir.Operation, flat: Flattener) -> None:
@@ -536,6 +553,8 @@ def _header_rows(api: ir.Api, op: ir.Operation, flat: Flattener) -> None:
         flat.rows.append(Row("Content-Type", text, op.body.required, description="The media type of the request body.", default=json.dumps(op.body.content_type), sent=True))
     for name, value in api.default_headers:
         flat.rows.append(Row(name, text, False, description="A default header of the client, sent with every request.", default=json.dumps(value, ensure_ascii=False), sent=True))
+    for name, value in op.fixed_headers:
+        flat.rows.append(Row(name, text, False, description="Sent by the client with every request under this path.", default=json.dumps(value, ensure_ascii=False), sent=True))
 
 
 def stream_events(stream: ir.Stream, defs: Definitions) -> tuple[Event, ...]:

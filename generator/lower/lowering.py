@@ -9,6 +9,7 @@ from typing import Any
 from generator import ir
 from generator.lower import pagination
 from generator.lower import resources
+from generator.lower import security
 from generator.config import Target
 from generator.diagnostics import Problem, Report, SpecError, escape_pointer_token
 from generator.load.reader import Document, locate_all
@@ -45,6 +46,8 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
         # Warnings too: the run fails either way, and one run should say everything it found.
         raise SpecError(_locate_elsewhere(report.problems, document, resolver))
     types = _finish_types(schemas.defs.values(), operations, webhook_types)
+    schemes, default_security, client_options = security.lower(document.raw, target, report)
+    operations = security.apply(operations, lowerer.nodes, schemes, default_security, target, report)
     operations = pagination.apply(operations, types, lowerer.nodes, dict(target.pagination), report)
     if report.errors:
         raise SpecError(_locate_elsewhere(report.problems, document, resolver))
@@ -70,14 +73,17 @@ def lower(document: Document, target: Target, spec_path: Path | None = None) -> 
         version=target.version,
         description=info.get("description") if isinstance(info.get("description"), str) else None,
         base_url=_base_url(raw),
-        auth=_auth(raw),
-        api_key_env=target.api_key_env,
         base_url_env=target.base_url_env,
         default_headers=target.default_headers,
         resources=tree,
         types=types,
         array_format=target.array_format,
         object_format=target.object_format,
+        security_schemes=schemes,
+        security=default_security,
+        client_options=client_options,
+        idempotency_header=target.idempotency_header,
+        anonymous_calls=security.anonymous_calls(default_security, operations),
     )
     return Lowered(api, tuple(_locate_elsewhere(report.warnings, document, resolver)), resolver)
 
@@ -143,28 +149,6 @@ def _base_url(raw: dict[str, Any]) -> str:
     return ""
 
 
-def _auth(raw: dict[str, Any]) -> ir.Auth | None:
-    """The first security scheme the document requires globally (or, failing that, defines)."""
-    components = _object(raw.get("components"))
-    schemes = _object(components.get("securitySchemes"))
-    order = [name for requirement in raw.get("security") or [] if isinstance(requirement, dict) for name in requirement]
-    order += [name for name in schemes if name not in order]
-    for name in order:
-        scheme = schemes.get(name)
-        if not isinstance(scheme, dict):
-            continue
-        kind = scheme.get("type")
-        if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-            return ir.Auth("header", "Authorization", "Bearer {key}")
-        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            return ir.Auth("header", "Authorization", "Basic {key}")
-        if kind == "apiKey" and scheme.get("in") in {"header", "query", "cookie"} and isinstance(scheme.get("name"), str):
-            return ir.Auth(scheme["in"], scheme["name"], "{key}")
-        if kind in {"oauth2", "openIdConnect"}:
-            return ir.Auth("header", "Authorization", "Bearer {key}")
-    return None
-
-
 # --- named types: which side needs them, their param names and their modules -------------
 
 
@@ -194,6 +178,7 @@ def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list
     by_name: dict[str, _Def] = {d.name: d for d in defs}
     request_roots = [n for op in operations for p in op.parameters for n in ir.names_in(p.type)]
     response_roots = [n for op in operations for n in [*ir.names_in(op.response.type), *(ir.names_in(op.stream.item) if op.stream else ())]]
+    response_roots += [n for op in operations for _, error in op.errors for n in ir.names_in(error)]
     # What the API sends to webhooks is parsed like a response.
     response_roots += [n for t in webhook_types or () for n in ir.names_in(t)]
     edges: dict[str, dict[str, list[str]]] = {"request": {}, "response": {}}

@@ -102,6 +102,7 @@ class OperationLowerer:
         body, body_parameters = self._body(node, at, hint, names)
         response, stream = self._responses(node, at, hint, body_parameters)
         response, others = self._statuses(node, at, response)
+        errors = self._errors(node, at, hint)
         docs = node.get("externalDocs")
         return ir.Operation(
             operation_id=operation_id,
@@ -117,6 +118,7 @@ class OperationLowerer:
             deprecated=node.get("deprecated") is True,
             docs_url=docs.get("url") if isinstance(docs, dict) and isinstance(docs.get("url"), str) else None,
             other_responses=others,
+            errors=errors,
         )
 
     def _statuses(self, node: dict[str, Any], at: Location, response: ir.Response) -> tuple[ir.Response, tuple[ir.OtherResponse, ...]]:
@@ -460,6 +462,36 @@ class OperationLowerer:
                 listed |= {"binary", "text"}
             return ir.Response("json", lowered, media, _also(listed, kind)), stream
         return ir.Response(kind, None, media, _also(listed, kind)), stream  # type: ignore[arg-type]
+
+    def _errors(self, node: dict[str, Any], at: Location, hint: str) -> tuple[tuple[str, ir.Type], ...]:
+        """The JSON schemas of the 4xx/5xx responses (and ``default`` beside a success), by status."""
+        responses = node.get("responses")
+        if not isinstance(responses, dict):
+            return ()
+        has_success = any(str(c).startswith("2") for c in responses)
+        out: dict[str, ir.Type] = {}
+        for code in responses:
+            status = str(code).upper()
+            if status == "DEFAULT":
+                if not has_success:
+                    continue  # then `default` is the success response
+                status = "default"
+            elif not (len(status) == 3 and status[0] in "45" and (status[1:].isdigit() or status[1:] == "XX")):
+                continue
+            used_at = child(at, "responses", str(code))
+            response, response_at = self.resolver.follow(responses[code], used_at)
+            if response is BROKEN or not isinstance(response, dict) or self._wrong_target(responses[code], used_at, response_at, "responses"):
+                continue
+            content = response.get("content")
+            if not isinstance(content, dict):
+                continue
+            media = next((str(m) for m in content if media_kind(str(m)) == "json"), None)
+            media_node = content[media] if media is not None else None
+            if media is None or not isinstance(media_node, dict) or "schema" not in media_node:
+                continue
+            name = hint + {"default": "Error", "4XX": "ClientError", "5XX": "ServerError"}.get(status, "Error" + status)
+            out[status] = self.schemas.lower(media_node["schema"], child(response_at, "content", media, "schema"), name)
+        return tuple(sorted(out.items()))
 
     def _stream(self, media_node: Any, at: Location, hint: str, body_parameters: list[ir.Parameter]) -> ir.Stream:
         schema = media_node.get("schema", True) if isinstance(media_node, dict) else True

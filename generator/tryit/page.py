@@ -169,6 +169,7 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
             blob["body"] = {"kind": op.body.kind, "type": op.body.content_type, "required": op.body.required, "flattened": op.body.flattened, "param": op.body.param}
         if op.stream is not None:
             blob["stream"] = {"flag": op.stream.flag}
+        blob["headers"] = [list(h) for h in op.fixed_headers]
         blobs.append(blob)
     meta = {
         "doc": f"{api.package}:{api.title}",
@@ -176,12 +177,24 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
         "version": api.version,
         "package": api.package,
         "base_url": api.base_url,
-        "auth": None if api.auth is None else {"in": api.auth.location, "name": api.auth.name, "template": api.auth.template, "env": api.api_key_env},
+        "auth": _credential(api),
         "headers": [list(h) for h in api.default_headers],
         "types": type_index,
         "ops": index,
     }
     return meta, blobs, defs
+
+
+def _credential(api: ir.Api) -> dict[str, Any] | None:
+    """The one credential the page asks for: the first key or token scheme of the API's default requirement."""
+    by_key = {scheme.key: scheme for scheme in api.security_schemes}
+    for alternative in api.security:
+        for key in alternative:
+            scheme = by_key.get(key)
+            if scheme is not None and scheme.kind in ("key", "oauth2"):
+                env = next((a.env for a in scheme.arguments if a.role == "token"), None)
+                return {"in": scheme.location, "name": scheme.name, "template": scheme.template, "env": env}
+    return None
 
 
 def render_page(api: ir.Api) -> str:

@@ -766,6 +766,7 @@
       else headers.push(["Cookie", META.auth.name + "=" + value]);
     }
     META.headers.forEach(function (h) { headers.push([h[0], h[1]]); });
+    (op.headers || []).forEach(function (h) { headers.push([h[0], h[1]]); });
     op.params.forEach(function (p) {
       if (!(p.name in state.args)) return;
       var v = state.args[p.name];

@@ -319,6 +319,20 @@ def test_status_codes_on_mock(kind: str, status: int, error_class: type) -> None
     assert len(rec.requests) == (3 if status == 409 else 1)
 
 
+def test_status_errors_carry_the_specs_error_model(kind: str) -> None:
+    from openai_client.types import ErrorResponse
+
+    rec = Recorder(json_response(400, ERROR_BODY))
+    with pytest.raises(BadRequestError) as info:
+        over_mock(kind, rec, [])
+    assert isinstance(info.value.error, ErrorResponse)  # the spec's 4XX schema
+    assert info.value.error.error.code == "thread_locked"
+    rec = Recorder(json_response(500, {"error": {"message": 5}}))  # breaks the schema: kept as sent
+    with pytest.raises(InternalServerError) as info5:
+        over_mock(kind, rec, [])
+    assert isinstance(info5.value.error, ErrorResponse) and info5.value.error.error.message == 5
+
+
 def test_x_should_retry_header_wins(kind: str) -> None:
     rec = Recorder(json_response(400, ERROR_BODY, {"x-should-retry": "true"}), json_response(200))
     assert isinstance(over_mock(kind, rec, []), RunObject)

@@ -301,9 +301,11 @@ def test_extra_headers_not_given_removes_a_header(kind: str) -> None:
     assert rec.last.headers["authorization"] == f"Bearer {API_KEY}"
 
 
-def test_client_default_headers_are_sent_and_override(kind: str) -> None:
+def test_client_default_headers_are_sent_but_path_headers_win(kind: str) -> None:
+    # As the SDK does: the operation's own `OpenAI-Beta` (path_headers) wins over the client's
+    # default headers; only extra_headers override it (test_extra_headers_override_defaults).
     _, rec = send(kind, client_kw={"default_headers": {"OpenAI-Beta": "assistants=v9", "X-Team": "qa"}})
-    assert rec.last.headers["openai-beta"] == "assistants=v9"
+    assert rec.last.headers["openai-beta"] == "assistants=v2"
     assert rec.last.headers["x-team"] == "qa"
 
 

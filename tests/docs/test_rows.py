@@ -183,7 +183,7 @@ def test_flattener_marks_recursion_through_an_alias() -> None:
     from generator import ir
 
     value = ir.Alias("Value", "Value", "value", "value", ir.UnionType((ir.Primitive("str"), ir.ListType(ir.NamedType("Value")))), in_request=True)
-    api = ir.Api("p", "t", "1", None, "https://x", None, None, None, (), (), (value,))
+    api = ir.Api("p", "t", "1", None, "https://x", None, (), (), (value,))
     flat = Flattener(Definitions(api), "request")
     flat.parameter(ir.Parameter("v", "v", "body", ir.NamedType("Value"), True), list_suffix=True)
     assert len(flat.rows) < 10

@@ -112,6 +112,10 @@ HOSTILE_OPTIONS = [
     {"api_key_env": 'KEY" + str(open("CANARY","w").close()) + "'},
     {"api_key_env": 'KEY\n"""\n__import__("builtins").PWNED = 1\n"""'},
     {"base_url_env": 'URL\n"""\n__import__("builtins").PWNED = 1\n"""\u2028'},
+    {"env_prefix": 'P"\n__import__("builtins").PWNED = 1\n"'},
+    {"client_options": (('org', 'X-Org"\n__import__("builtins").PWNED = 1#', 'E"\n__import__("builtins").PWNED = 1#'),)},
+    {"path_headers": (("/things", 'X-B"\n__import__("builtins").PWNED = 1#', 'v"\n__import__("builtins").PWNED = 1#\u202e'),)},
+    {"idempotency_header": 'I"\n__import__("builtins").PWNED = 1#'},
     {"default_headers": (('X-A"\n__import__("builtins").PWNED = 1#', 'v"\n__import__("builtins").PWNED = 1#\u202e'),)},
     {"version": '1"\n__import__("builtins").PWNED = 1\n"'},
     {"docs_base_url": 'https://docs"""\n__import__("builtins").PWNED = 1\n"""'},
@@ -141,7 +145,19 @@ def test_options_are_escaped_where_they_are_written(tmp_path: Path, settings: di
     if "docs_base_url" in settings:
         method = built.modules["resources/things.py"].Things.update
         assert settings["docs_base_url"] + "/docs/guide" in inspect.cleandoc(method.__doc__ or "")
-    if "default_headers" not in settings and "version" not in settings:
+    if "path_headers" in settings:
+        ((_, name, value),) = settings["path_headers"]
+        captured: list[Any] = []
+        made = client.Client(api_key="k")
+        made.request = captured.append  # the options the method builds, nothing sent
+        made.things.update("x", kind="a")
+        assert dict(captured[0].fixed_headers) == {name: value}
+    if "idempotency_header" in settings:
+        assert client.Client(api_key="k")._idempotency_header == settings["idempotency_header"]
+    if "client_options" in settings:
+        assert client._OPTIONS == settings["client_options"]
+    sent_headers = {"default_headers", "version", "path_headers", "client_options", "idempotency_header"}
+    if not sent_headers & set(settings):
         call_every_method(built)  # such a header or User-Agent could not be sent at all
     assert_nothing_ran(tmp_path)
     forget(built)
@@ -152,6 +168,7 @@ def test_options_are_escaped_where_they_are_written(tmp_path: Path, settings: di
     [
         ("--api-key-env", 'K"+x+"', "--api-key-env: 'K\"+x+\"' is not an environment variable name"),
         ("--base-url-env", "URL\n", "--base-url-env: 'URL\\n' is not an environment variable name"),
+        ("--env-prefix", "A-B", "--env-prefix: 'A-B' is not an environment variable name"),
         ("--header", 'X"A=1', "--header: 'X\"A' is not an HTTP header name"),
         ("--header", "X-A=1\r\nX-B: 2", "--header: the value of header 'X-A' holds a control character or line break"),
         ("--package", "class", "'class' is not a valid Python package name"),

@@ -164,7 +164,10 @@ def test_descriptions_are_carried(params: dict[str, ir.Parameter]) -> None:
 
 
 def test_security_and_server(api: ir.Api) -> None:
-    assert api.auth == ir.Auth("header", "Authorization", "Bearer {key}")
+    (scheme,) = api.security_schemes
+    assert (scheme.key, scheme.kind, scheme.location, scheme.name, scheme.template) == ("ApiKeyAuth", "key", "header", "Authorization", "Bearer {key}")
+    assert scheme.arguments == (ir.AuthArgument("api_key", "token", "CLIENT_API_KEY"),)  # package `client`
+    assert api.security == (("ApiKeyAuth",),) and not api.anonymous_calls
     assert api.base_url == "https://api.openai.com/v1"
 
 

@@ -17,6 +17,7 @@ import random
 import re
 import time
 import types
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, Mapping, Sequence, TypeVar, cast
 from urllib.parse import parse_qsl, quote, urlencode
@@ -25,7 +26,8 @@ import httpx
 import pydantic
 from typing_extensions import Self
 
-from . import _forms, _validation
+from . import _auth, _forms, _validation
+from ._auth import AuthSpec, Requirement
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -75,19 +77,6 @@ ResponseKind = Literal["json", "binary", "text", "none"]
 _TEXT_MEDIA = frozenset({"application/xml", "application/sdp"})
 
 
-@dataclass(frozen=True)
-class AuthSpec:
-    """Where the API key goes: e.g. ("header", "Authorization", "Bearer {key}")."""
-
-    location: Literal["header", "query", "cookie"]
-    name: str
-    template: str = "{key}"
-
-    def render(self, api_key: str) -> str:
-        # Plain replace, not str.format: templates may contain other braces.
-        return self.template.replace("{key}", api_key)
-
-
 @dataclass
 class RequestOptions:
     """Everything a generated method knows about one call."""
@@ -127,6 +116,13 @@ class RequestOptions:
     pagination: object = None
     # An absolute URL used instead of base_url + path (a next page's URL).
     url: str | None = None
+    # The operation's own security requirement (alternatives of scheme names);
+    # None: the client's default.  `[]` or `[[]]`: no credentials.
+    security: Requirement | None = None
+    # Headers the configuration sets for this operation (e.g. for its path prefix).
+    fixed_headers: Mapping[str, str] = field(default_factory=dict)
+    # The spec's error models by status ("404", "4XX", "default"): `APIStatusError.error`.
+    error_types: Mapping[str, object] = field(default_factory=dict)
 
 
 _HttpxClientT = TypeVar("_HttpxClientT", httpx.Client, httpx.AsyncClient)
@@ -170,7 +166,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         *,
         base_url: str | httpx.URL,
         api_key: str | None,
-        auth: AuthSpec | None,
+        auth: AuthSpec | Sequence[AuthSpec] | None,
         timeout: TimeoutTypes,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
@@ -179,19 +175,35 @@ class _BaseClient(Generic[_HttpxClientT]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         strict_responses: bool = False,
+        credentials: Mapping[str, object] | None = None,
+        security: Requirement | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         self.base_url = httpx.URL(str(base_url))
-        self.api_key = api_key
+        schemes: tuple[AuthSpec, ...] = (auth,) if isinstance(auth, AuthSpec) else tuple(auth or ())
+        self._schemes: dict[str, AuthSpec] = {scheme.scheme: scheme for scheme in schemes}
+        # `api_key` is the credential of the first scheme that takes a key or token.
+        self._primary: str | None = next((s.scheme for s in schemes if s.kind != "basic"), None)
+        self._credentials: dict[str, object] = dict(credentials or {})
+        if api_key is not None and self._primary is not None:
+            self._credentials[self._primary] = api_key
+        primary = self._credentials.get(self._primary) if self._primary else None
+        self.api_key = api_key if api_key is not None else primary if isinstance(primary, str) else None
+        # Without a declared requirement: any one scheme the client has a credential for, else none.
+        self._security: Requirement = (
+            security if security is not None else (*((s.scheme,) for s in schemes), ())
+        )
+        self._idempotency_header = idempotency_header
         self.timeout = timeout
         self.max_retries = _checked_max_retries(max_retries)
         self._max_response_bytes = checked_limit("max_response_bytes", max_response_bytes)
         self._max_sse_line_bytes = checked_limit("max_sse_line_bytes", max_sse_line_bytes)
-        self._auth = auth
         # What the client adds that must not follow a redirect to another origin.
         self._credential_headers = frozenset(
             {"authorization", "cookie"}
-            | ({auth.name.lower()} if auth is not None and auth.location == "header" else set())
+            | {s.name.lower() for s in schemes if s.location == "header"}
         )
+        self._credential_params = tuple(s.name for s in schemes if s.location == "query")
         self._default_headers = dict(default_headers or {})
         self._user_agent = user_agent
         self._validate = validate
@@ -225,6 +237,12 @@ class _BaseClient(Generic[_HttpxClientT]):
         new._default_headers = dict(self._default_headers)
         if not isinstance(api_key, NotGiven):
             new.api_key = api_key
+            new._credentials = dict(self._credentials)
+            if self._primary is not None:
+                if api_key is None:
+                    new._credentials.pop(self._primary, None)
+                else:
+                    new._credentials[self._primary] = api_key
         if not isinstance(base_url, NotGiven):
             new.base_url = httpx.URL(str(base_url))
         if not isinstance(timeout, NotGiven):
@@ -245,26 +263,43 @@ class _BaseClient(Generic[_HttpxClientT]):
 
     # --- request building ---------------------------------------------------------
 
-    def _prepare(self, options: RequestOptions) -> _Prepared:
-        """Check the arguments and encode the request; raises ValueError before any I/O.
-
-        Done once per call, not per attempt: a file body is read here, so a
-        retry re-sends the same bytes instead of an exhausted file.
-        """
+    def _check(self, options: RequestOptions) -> tuple[str, ...]:
+        """Check the arguments; the security schemes the call sends.  Raises ValueError before any I/O."""
         if self._validate:
             for name, (value, rule) in options.validation.items():
                 _validation.check(name, value, rule)
+        requirement = self._security if options.security is None else options.security
+        if not requirement:
+            return ()
+        return _auth.choose(requirement, self._credentials, self._schemes)
+
+    def _forget_tokens(self, names: Sequence[str]) -> None:
+        """After a 401, cached OAuth2 tokens of the call are dropped: the next call fetches anew."""
+        for name in names:
+            credential = self._credentials.get(name)
+            if isinstance(credential, _auth.OAuth2ClientCredentials):
+                credential.invalidate()
+
+    def _prepare(
+        self, options: RequestOptions, secrets: Sequence[tuple[AuthSpec, str]] = ()
+    ) -> _Prepared:
+        """Encode the request, with `secrets` (each scheme's text) where their schemes put them.
+
+        Done once per call, not per attempt: a file body is read here, so a
+        retry re-sends the same bytes (and the same idempotency key and
+        credentials) instead of an exhausted file.
+        """
         # Some specs write a fixed query into the path (`/responses?beta=true`); httpx
         # would drop it in favour of `params`, so it joins them instead.
         template, _, fixed_query = options.path.partition("?")
         path = _format_path(template, options.path_params, _styles_at(options, "path"))
-        headers, removed = self._build_headers(options)
+        headers, removed = self._build_headers(options, secrets)
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return _Prepared(
             method=options.method.upper(),
             url=options.url or str(self.base_url).rstrip("/") + "/" + path.lstrip("/"),
             params=tuple(parse_qsl(fixed_query, keep_blank_values=True) if options.url is None else ())
-            + tuple(self._build_query(options)),
+            + tuple(self._build_query(options, secrets)),
             headers=headers,
             removed_headers=removed,
             timeout=_to_httpx_timeout(timeout),
@@ -291,7 +326,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         return request
 
     def _build_headers(
-        self, options: RequestOptions
+        self, options: RequestOptions, secrets: Sequence[tuple[AuthSpec, str]] = ()
     ) -> tuple[httpx.Headers, list[str]]:
         """The request headers, later sources overriding earlier ones, and the names removed."""
         headers = httpx.Headers()
@@ -300,14 +335,19 @@ class _BaseClient(Generic[_HttpxClientT]):
         if content_type is not None:
             headers["Content-Type"] = content_type
         headers["User-Agent"] = self._user_agent
-        if self._auth is not None and self.api_key is not None:
-            if self._auth.location == "header":
-                headers[self._auth.name] = self._auth.render(self.api_key)
-            elif self._auth.location == "cookie":
-                headers["Cookie"] = (
-                    f"{self._auth.name}={self._auth.render(self.api_key)}"
-                )
+        auth_cookies = []
+        for spec, secret in secrets:
+            if spec.location == "header":
+                headers[spec.name] = secret
+            elif spec.location == "cookie":
+                auth_cookies.append(f"{spec.name}={secret}")
+        if auth_cookies:
+            headers["Cookie"] = "; ".join(auth_cookies)
+        if self._idempotency_header is not None and options.method.upper() != "GET":
+            # Once per call: every retry of the call sends the same key.
+            headers[self._idempotency_header] = str(uuid.uuid4())
         headers.update(self._default_headers)
+        headers.update(options.fixed_headers)
         header_styles = _styles_at(options, "header")
         for name, value in options.headers.items():
             if not _is_omitted(value):
@@ -326,14 +366,12 @@ class _BaseClient(Generic[_HttpxClientT]):
                 headers[name] = _scalar_str(value)
         return headers, removed
 
-    def _build_query(self, options: RequestOptions) -> tuple[tuple[str, str], ...]:
-        merged: dict[str, object] = {}
-        if (
-            self._auth is not None
-            and self._auth.location == "query"
-            and self.api_key is not None
-        ):
-            merged[self._auth.name] = self._auth.render(self.api_key)
+    def _build_query(
+        self, options: RequestOptions, secrets: Sequence[tuple[AuthSpec, str]] = ()
+    ) -> tuple[tuple[str, str], ...]:
+        merged: dict[str, object] = {
+            spec.name: secret for spec, secret in secrets if spec.location == "query"
+        }
         merged.update(options.query)
         merged.update(options.extra_query or {})
         styles = _styles_at(options, "query")
@@ -366,10 +404,11 @@ class _BaseClient(Generic[_HttpxClientT]):
             if remaining <= 0:
                 raise deadline_passed(request)
             timeout = dict.fromkeys(("connect", "read", "write", "pool"), remaining)
-        auth = self._auth
-        credential_query = None
-        if auth is not None and auth.location == "query" and self.api_key is not None:
-            credential_query = (auth.name, auth.render(self.api_key))
+        credential_query = [
+            (name, request.url.params[name])
+            for name in self._credential_params
+            if name in request.url.params
+        ]
         return redirect_request(
             request,
             response,
@@ -424,6 +463,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         retries_taken: int,
         request: httpx.Request,
         failure: httpx.Response | httpx.TransportError,
+        error_types: Mapping[str, object] | None = None,
     ) -> float:
         """The wait before retrying a failed attempt; raises the final error if there is no retry."""
         response = failure if isinstance(failure, httpx.Response) else None
@@ -431,7 +471,7 @@ class _BaseClient(Generic[_HttpxClientT]):
         if delay is not None:
             return delay
         if isinstance(failure, httpx.Response):
-            raise make_status_error(failure)
+            raise make_status_error(failure, error_types)
         if isinstance(failure, httpx.TimeoutException):
             raise APITimeoutError(request) from failure
         raise APIConnectionError(request=request) from failure
@@ -504,7 +544,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         *,
         base_url: str | httpx.URL,
         api_key: str | None,
-        auth: AuthSpec | None,
+        auth: AuthSpec | Sequence[AuthSpec] | None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -515,6 +555,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
+        credentials: Mapping[str, object] | None = None,
+        security: Requirement | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -528,6 +571,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
             strict_responses=strict_responses,
+            credentials=credentials,
+            security=security,
+            idempotency_header=idempotency_header,
         )
         limits = _checked_limits(limits, http_client)
         self._client = http_client or httpx.Client(
@@ -549,7 +595,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
     def _retrying(self, options: RequestOptions, stream: bool) -> httpx.Response:
         """The first successful response, retrying as configured; unread if `stream`."""
-        prepared = self._prepare(options)
+        names = self._check(options)
+        secrets = _auth.resolve_sync(self, names) if names else ()
+        prepared = self._prepare(options, secrets)
         retries_taken = 0
         while True:
             request = self._build_request(prepared)
@@ -562,7 +610,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 if response.is_success:
                     return response
                 failure = response
-            self._sleep(self._delay_or_raise(retries_taken, request, failure))
+                if response.status_code == 401:
+                    self._forget_tokens(names)
+            self._sleep(self._delay_or_raise(retries_taken, request, failure, options.error_types))
             retries_taken += 1
 
     def _send(
@@ -621,7 +671,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         *,
         base_url: str | httpx.URL,
         api_key: str | None,
-        auth: AuthSpec | None,
+        auth: AuthSpec | Sequence[AuthSpec] | None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -632,6 +682,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         max_sse_line_bytes: int | None = DEFAULT_MAX_SSE_LINE_BYTES,
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
+        credentials: Mapping[str, object] | None = None,
+        security: Requirement | None = None,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -645,6 +698,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             max_response_bytes=max_response_bytes,
             max_sse_line_bytes=max_sse_line_bytes,
             strict_responses=strict_responses,
+            credentials=credentials,
+            security=security,
+            idempotency_header=idempotency_header,
         )
         limits = _checked_limits(limits, http_client)
         self._client = http_client or httpx.AsyncClient(
@@ -668,7 +724,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
 
     async def _retrying(self, options: RequestOptions, stream: bool) -> httpx.Response:
         """The first successful response, retrying as configured; unread if `stream`."""
-        prepared = self._prepare(options)
+        names = self._check(options)
+        secrets = await _auth.resolve_async(self, names) if names else ()
+        prepared = self._prepare(options, secrets)
         retries_taken = 0
         while True:
             request = self._build_request(prepared)
@@ -681,7 +739,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 if response.is_success:
                     return response
                 failure = response
-            await self._sleep(self._delay_or_raise(retries_taken, request, failure))
+                if response.status_code == 401:
+                    self._forget_tokens(names)
+            await self._sleep(self._delay_or_raise(retries_taken, request, failure, options.error_types))
             retries_taken += 1
 
     async def _send(

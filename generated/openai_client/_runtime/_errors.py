@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Mapping
+from typing import Any, Mapping
 
 import httpx
 
@@ -83,12 +83,19 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The API answered with a non-2xx status code."""
+    """The API answered with a non-2xx status code.
+
+    `error` is the body parsed as the error model the spec declares for this
+    status (its code, `4XX`, or `default`), leniently: a body that breaks the
+    schema is kept as sent in a model built without validation.  None where the
+    spec declares no JSON error schema, or the body is not JSON.
+    """
 
     response: httpx.Response
     status_code: int
     headers: httpx.Headers
     request_id: str | None
+    error: Any
 
     def __init__(
         self, message: str, *, response: httpx.Response, body: object | None
@@ -98,6 +105,7 @@ class APIStatusError(APIError):
         self.status_code = response.status_code
         self.headers = response.headers
         self.request_id = response.headers.get("x-request-id")
+        self.error = None
         self._read_fields()
 
     def __str__(self) -> str:
@@ -187,15 +195,42 @@ _STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
 }
 
 
-def make_status_error(response: httpx.Response) -> APIStatusError:
-    """Build the exception for a non-2xx response whose body has been read."""
+def make_status_error(
+    response: httpx.Response, error_types: Mapping[str, object] | None = None
+) -> APIStatusError:
+    """Build the exception for a non-2xx response whose body has been read.
+
+    `error_types`: the spec's error models by status (`"404"`, `"4XX"`, `"default"`).
+    """
     body = _response_body(response)
     message = error_fields(body).get("message") or f"Error code: {response.status_code} - {body!r}"
     if response.status_code >= 500:
         cls: type[APIStatusError] = InternalServerError
     else:
         cls = _STATUS_ERRORS.get(response.status_code, APIStatusError)
-    return cls(message, response=response, body=body)
+    error = cls(message, response=response, body=body)
+    if error_types and body is not None and not isinstance(body, str):
+        status = str(response.status_code)
+        model = next(
+            (error_types[k] for k in (status, status[0] + "XX", "default") if k in error_types),
+            None,
+        )
+        if model is not None:
+            error.error = _parse_error(model, body)
+    return error
+
+
+def _parse_error(model: object, body: object) -> Any:
+    """`body` as `model`, leniently; never raises (an error is being reported already)."""
+    from ._models import LENIENT, construct_unchecked, type_adapter
+
+    try:
+        return type_adapter(model).validate_python(body, context=LENIENT)
+    except Exception:
+        try:
+            return construct_unchecked(model, body)
+        except Exception:
+            return body
 
 
 def _response_body(response: httpx.Response) -> object | None:

@@ -22,6 +22,7 @@ from ..types.assistants_api_response_format_option_param import (
 )
 from ..types.assistants_api_tool_choice_option_param import AssistantsApiToolChoiceOptionParam
 from ..types.create_message_request_param import CreateMessageRequestParam
+from ..types.error_response import ErrorResponse
 from ..types.metadata import Metadata
 from ..types.reasoning_effort import ReasoningEffort
 from ..types.run_object import RunObject
@@ -333,6 +334,8 @@ class Runs(SyncResource):
                     stream=stream is True,
                     stream_item=AssistantStreamEvent,
                     stream_envelope=True,
+                    error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
+                    fixed_headers={"OpenAI-Beta": "assistants=v2"},
                     validation=dict(
                         include=(
                             include,
@@ -936,6 +939,8 @@ class AsyncRuns(AsyncResource):
                     stream=stream is True,
                     stream_item=AssistantStreamEvent,
                     stream_envelope=True,
+                    error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
+                    fixed_headers={"OpenAI-Beta": "assistants=v2"},
                     validation=dict(
                         include=(
                             include,

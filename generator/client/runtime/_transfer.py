@@ -172,7 +172,7 @@ def redirect_request(
     response: httpx.Response,
     *,
     credential_headers: Collection[str],
-    credential_query: tuple[str, str] | None,
+    credential_query: Collection[tuple[str, str]],
     cookies: httpx.Cookies,
     timeout: dict[str, float | None] | None,
 ) -> httpx.Request:
@@ -180,9 +180,9 @@ def redirect_request(
 
     Leaving the origin (scheme, host or port differ) drops every header named in
     `credential_headers` (the client's auth header, Authorization, Cookie) and
-    the API-key query parameter `credential_query` (name, value); a redirect
-    within the origin keeps them, and puts the API key back on the query if the
-    new location dropped it.  303, and 301/302 after a POST, become a GET
+    the API-key query parameters `credential_query` ((name, value) pairs); a
+    redirect within the origin keeps them, and puts each key back on the query if
+    the new location dropped it.  303, and 301/302 after a POST, become a GET
     without a body, as browsers and httpx do.
     """
     url = _location(request, response)
@@ -202,10 +202,13 @@ def redirect_request(
     if _origin(url) != _origin(request.url):
         for name in credential_headers:
             headers.pop(name, None)
-        if credential_query is not None and credential_query[0] in url.params:
-            url = url.copy_remove_param(credential_query[0])
-    elif credential_query is not None and credential_query[0] not in url.params:
-        url = url.copy_add_param(*credential_query)
+        for name, _ in credential_query:
+            if name in url.params:
+                url = url.copy_remove_param(name)
+    else:
+        for name, value in credential_query:
+            if name not in url.params:
+                url = url.copy_add_param(name, value)
     extensions = dict(request.extensions)
     if timeout is not None:
         extensions["timeout"] = timeout

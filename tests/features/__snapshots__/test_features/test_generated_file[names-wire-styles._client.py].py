@@ -14,7 +14,6 @@ from ._runtime._base_client import (
     DEFAULT_MAX_SSE_LINE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
-    AuthSpec,
     SyncAPIClient,
 )
 
@@ -25,14 +24,13 @@ __version__ = "0.1.0"
 
 _BASE_URL = "https://api.example.test"
 _DEFAULT_HEADERS: dict[str, str] = {}
-_AUTH = None
 
 
-def _settings(api_key: str | None, base_url: str | None) -> tuple[str | None, str]:
-    """The API key and base URL, from the arguments or else the environment."""
+def _base_url(base_url: str | None) -> str:
+    """The base URL, from the argument or else the environment."""
     if base_url is None:
         base_url = _BASE_URL
-    return api_key, base_url
+    return base_url
 
 
 class Client(SyncAPIClient):
@@ -74,11 +72,10 @@ class Client(SyncAPIClient):
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
     ) -> None:
-        api_key, base_url = _settings(api_key, base_url)
         super().__init__(
-            base_url=base_url,
+            base_url=_base_url(base_url),
             api_key=api_key,
-            auth=_AUTH,
+            auth=None,
             timeout=timeout,
             max_retries=max_retries,
             default_headers={**_DEFAULT_HEADERS, **(default_headers or {})},
@@ -137,11 +134,10 @@ class AsyncClient(AsyncAPIClient):
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
     ) -> None:
-        api_key, base_url = _settings(api_key, base_url)
         super().__init__(
-            base_url=base_url,
+            base_url=_base_url(base_url),
             api_key=api_key,
-            auth=_AUTH,
+            auth=None,
             timeout=timeout,
             max_retries=max_retries,
             default_headers={**_DEFAULT_HEADERS, **(default_headers or {})},

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 import httpx
 
+from ._runtime._auth import AuthArgument, AuthSpec, collect_credentials, require_credentials
 from ._runtime._base_client import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_SSE_LINE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
-    AuthSpec,
     SyncAPIClient,
 )
 
@@ -25,23 +25,28 @@ __version__ = "0.1.0"
 
 _BASE_URL = "https://eu-west.api.example.test:8443/v3"
 _DEFAULT_HEADERS: dict[str, str] = {}
-_AUTH = AuthSpec("header", "X-API-Key", "{key}")
+# The spec's security schemes, by name, and the default requirement: alternatives, each sent whole.
+_SCHEMES = (
+    AuthSpec("header", "X-API-Key", "{key}", kind="key", scheme="ApiKeyAuth"),
+)
+_SECURITY: tuple[tuple[str, ...], ...] = (("ApiKeyAuth",),)
+_AUTH_ARGUMENTS = (
+    AuthArgument("api_key", "ApiKeyAuth", "token", "FEAT_SERVER_VARIABLES_API_KEY"),
+)
 
 
-def _settings(api_key: str | None, base_url: str | None) -> tuple[str | None, str]:
-    """The API key and base URL, from the arguments or else the environment."""
-    if api_key is None:
-        raise ValueError("No API key: pass `api_key=` to the client.")
+def _base_url(base_url: str | None) -> str:
+    """The base URL, from the argument or else the environment."""
     if base_url is None:
         base_url = _BASE_URL
-    return api_key, base_url
+    return base_url
 
 
 class Client(SyncAPIClient):
     """Client for Server URL with variables.
 
     Args:
-      api_key: Sent as the spec's security scheme says.
+      api_key: The key or token of the `ApiKeyAuth` scheme, sent in the header `X-API-Key`; or a callable returning one, called before each call (a token provider). Defaults to the `FEAT_SERVER_VARIABLES_API_KEY` environment variable.
       base_url: Defaults to `https://eu-west.api.example.test:8443/v3`.
       timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
         the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
@@ -64,7 +69,7 @@ class Client(SyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -76,11 +81,19 @@ class Client(SyncAPIClient):
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
     ) -> None:
-        api_key, base_url = _settings(api_key, base_url)
+        credentials = collect_credentials(
+            _SCHEMES,
+            _AUTH_ARGUMENTS,
+            {"api_key": api_key},
+            os.environ,
+        )
+        require_credentials(_SECURITY, credentials, _AUTH_ARGUMENTS)
         super().__init__(
-            base_url=base_url,
-            api_key=api_key,
-            auth=_AUTH,
+            base_url=_base_url(base_url),
+            api_key=None,
+            auth=_SCHEMES,
+            credentials=credentials,
+            security=_SECURITY,
             timeout=timeout,
             max_retries=max_retries,
             default_headers={**_DEFAULT_HEADERS, **(default_headers or {})},
@@ -104,7 +117,7 @@ class AsyncClient(AsyncAPIClient):
     """Async client for Server URL with variables.
 
     Args:
-      api_key: Sent as the spec's security scheme says.
+      api_key: The key or token of the `ApiKeyAuth` scheme, sent in the header `X-API-Key`; or a callable returning one, called before each call (a token provider). Defaults to the `FEAT_SERVER_VARIABLES_API_KEY` environment variable.
       base_url: Defaults to `https://eu-west.api.example.test:8443/v3`.
       timeout: A number is a deadline in seconds for each attempt: connecting, sending and reading
         the whole response (for a stream, until its headers). An `httpx.Timeout` keeps httpx's meaning,
@@ -127,7 +140,7 @@ class AsyncClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | Callable[[], Awaitable[str]] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -139,11 +152,19 @@ class AsyncClient(AsyncAPIClient):
         limits: httpx.Limits | None = None,
         strict_responses: bool = False,
     ) -> None:
-        api_key, base_url = _settings(api_key, base_url)
+        credentials = collect_credentials(
+            _SCHEMES,
+            _AUTH_ARGUMENTS,
+            {"api_key": api_key},
+            os.environ,
+        )
+        require_credentials(_SECURITY, credentials, _AUTH_ARGUMENTS)
         super().__init__(
-            base_url=base_url,
-            api_key=api_key,
-            auth=_AUTH,
+            base_url=_base_url(base_url),
+            api_key=None,
+            auth=_SCHEMES,
+            credentials=credentials,
+            security=_SECURITY,
             timeout=timeout,
             max_retries=max_retries,
             default_headers={**_DEFAULT_HEADERS, **(default_headers or {})},

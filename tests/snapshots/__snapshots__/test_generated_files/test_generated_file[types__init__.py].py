@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .done_event import DoneEvent as DoneEvent
     from .error import Error as Error
     from .error_event import ErrorEvent as ErrorEvent
+    from .error_response import ErrorResponse as ErrorResponse
     from .file_search_ranker import FileSearchRanker as FileSearchRanker
     from .file_search_ranking_options import FileSearchRankingOptions as FileSearchRankingOptions
     from .file_search_ranking_options_param import (
@@ -387,6 +388,7 @@ CreateMessageRequestParam create_message_request_param
 DoneEvent done_event
 Error error
 ErrorEvent error_event
+ErrorResponse error_response
 FileSearchRanker file_search_ranker
 FileSearchRankingOptions file_search_ranking_options
 FileSearchRankingOptionsParam file_search_ranking_options_param
