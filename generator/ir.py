@@ -125,6 +125,7 @@ class Field:
     required: bool
     description: str | None = None
     default: str | None = None  # the spec's default as JSON text
+    example: str | None = None  # the spec's example (`example`, or the first of `examples`) as JSON text
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
@@ -184,6 +185,7 @@ class Parameter:
     required: bool
     description: str | None = None
     default: str | None = None  # the spec's default as JSON text
+    example: str | None = None  # the spec's example (the parameter's, else its schema's) as JSON text
     deprecated: bool = False
     style: str | None = None
     explode: bool = True
