@@ -214,11 +214,11 @@ class Values:
                 if f.required and not f.read_only and f.wire_name not in value:
                     return False
             for key, item in value.items():
-                f = known.get(key)
-                if f is None:
+                found = known.get(key)
+                if found is None:
                     if definition.extra is None or not self.fits(definition.extra, item, depth + 1):
                         return False
-                elif f.read_only or not self.fits(f.type, item, depth + 1):
+                elif found.read_only or not self.fits(found.type, item, depth + 1):
                     return False
             return True
         return False
@@ -416,9 +416,10 @@ def _from_pattern(pattern: str) -> str | None:
         elif text.startswith("["):
             if atom.group(1):
                 return None
-            char = _class_member(atom.group(2))
-            if char is None:
+            member = _class_member(atom.group(2))
+            if member is None:
                 return None
+            char = member
         else:
             char = text
         count = 1

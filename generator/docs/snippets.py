@@ -23,7 +23,7 @@ from generator.client.literals import py_literal
 from generator.docs.examples import Bytes, Example, Variant, example
 
 Language = Literal["python", "curl", "typescript"]
-Kind = Literal["call", "async", "stream", "raw"]
+Kind = Literal["call", "async", "stream", "raw", "errors"]
 WIDTH = 88
 
 
@@ -65,31 +65,42 @@ def _operations(resources: tuple[ir.Resource, ...], prefix: tuple[str, ...]) -> 
 def snippets(api: ir.Api, operation: ir.Operation, *, base_url: str | None = None) -> dict[tuple[Language, Variant], str]:
     """The minimal and full snippet of ``operation`` in every language."""
     out: dict[tuple[Language, Variant], str] = {}
-    for variant in ("minimal", "full"):
-        ex = example(api, operation, variant)  # type: ignore[arg-type]
-        out[("python", variant)] = python(api, ex, base_url=base_url)  # type: ignore[index]
-        out[("curl", variant)] = curl(api, ex, base_url=base_url)  # type: ignore[index]
-        out[("typescript", variant)] = typescript(api, ex, base_url=base_url)  # type: ignore[index]
+    variants: tuple[Variant, ...] = ("minimal", "full")
+    for variant in variants:
+        ex = example(api, operation, variant)
+        out[("python", variant)] = python(api, ex, base_url=base_url)
+        out[("curl", variant)] = curl(api, ex, base_url=base_url)
+        out[("typescript", variant)] = typescript(api, ex, base_url=base_url)
     return out
 
 
 # --- Python ---------------------------------------------------------------------------
 
 
-def python(api: ir.Api, ex: Example, *, base_url: str | None = None, kind: Kind = "call", client_options: tuple[tuple[str, Any], ...] = ()) -> str:
+def python(
+    api: ir.Api,
+    ex: Example,
+    *,
+    base_url: str | None = None,
+    kind: Kind = "call",
+    client_options: tuple[tuple[str, Any], ...] = (),
+    call_options: tuple[tuple[str, Any], ...] = (),
+) -> str:
     """A whole Python program calling the generated client: ``call`` (sync), ``async``,
-    ``stream`` (iterating the events; give an Example made with ``stream=True``) or ``raw``
-    (``with_raw_response``). ``client_options`` are extra keyword arguments of the client
-    (``(("max_retries", 5),)``), written as Python literals."""
+    ``stream`` (iterating the events; give an Example made with ``stream=True``), ``raw``
+    (``with_raw_response``) or ``errors`` (the call in a ``try`` catching the client's errors).
+    ``client_options`` are extra keyword arguments of the client (``(("max_retries", 5),)``) and
+    ``call_options`` those of a ``with_options(...)`` for this call, written as Python literals."""
     is_async = kind == "async"
     client_class = "AsyncClient" if is_async else "Client"
+    imported = ["APIConnectionError", "APIStatusError", client_class, "RateLimitError"] if kind == "errors" else [client_class]
     lines = ["import asyncio"] if is_async else []
     key = api_key_env(api)
     if key is not None:
         lines.append("import os")
     if lines:
         lines.append("")
-    lines.append(f"from {api.package} import {client_class}")
+    lines.append(f"from {api.package} import {', '.join(imported)}")
     lines += ["", ""] if is_async else [""]
     options = [f"api_key=os.environ[{py_literal(key)}]"] if key is not None else []
     if base_url is not None:
@@ -97,13 +108,29 @@ def python(api: ir.Api, ex: Example, *, base_url: str | None = None, kind: Kind 
     options += [f"{name}={py_literal(value)}" for name, value in client_options]
     body: list[str] = []
     indent = "        " if is_async else ""
-    target = ".".join(("client", *call_path(api, ex.operation)[:-1]))
+    path = call_path(api, ex.operation)[:-1]
+    if call_options:
+        options_call = "client.with_options(" + ", ".join(f"{name}={py_literal(value)}" for name, value in call_options) + ")"
+        target = ".".join((options_call, *path))
+    else:
+        target = ".".join(("client", *path))
     method = call_path(api, ex.operation)[-1]
     if kind == "raw":
         target += ".with_raw_response"
     call = _py_call(f"{'await ' if is_async else ''}{target}.{method}", ex, indent)
     result = _result_name(ex.operation)
-    if kind == "raw":
+    if kind == "errors":
+        attempt = [f"{result} = {call}", f"print({result})"] if ex.operation.response.kind != "none" else [call]
+        body += ["try:", *("    " + line.replace("\n", "\n    ") for line in attempt)]
+        body += [
+            "except RateLimitError as error:",
+            '    print("Rate limited; retry after", error.headers.get("retry-after"))',
+            "except APIStatusError as error:",
+            "    print(error.status_code, error.message)",
+            "except APIConnectionError as error:",
+            '    print("The server could not be reached:", error)',
+        ]
+    elif kind == "raw":
         body += [f"{indent}response = {call}", f"{indent}print(response.status_code, response.headers.get(\"content-type\"))"]
         if ex.operation.response.kind != "none":
             body += [f"{indent}{result} = response.parse()", f"{indent}print({result})"]
