@@ -31,7 +31,8 @@ import pytest
 from generator import ir
 from generator.config import Target, load_targets
 from generator.docs import snippets as S
-from generator.docs.examples import Bytes, Example, Values, example
+from generator.docs.examples import Example, Values, example
+from generator.docs.readme import fenced, readme_blocks
 from generator.pipeline import generate
 from generator.write import write_tree
 
@@ -76,6 +77,7 @@ class Case:
     example: Example
     kind: S.Kind
     index: int
+    readme: str = ""  # the README block this case runs, if it is one
 
     @property
     def stem(self) -> str:
@@ -113,6 +115,28 @@ def _tsc() -> Path | None:
     return local if local.exists() and shutil.which("node") else None
 
 
+README_KINDS: dict[str, S.Kind] = {"first_call": "call", "async": "async", "errors": "errors", "retries": "call", "timeouts": "call", "raw": "raw", "stream": "stream", "pagination": "call"}
+
+
+def python_code(built: Built, case: Case, url: str) -> str:
+    if case.readme:
+        return readme_blocks(built.api, base_url=url)[case.readme].code
+    return S.python(built.api, case.example, base_url=url, kind=case.kind)
+
+
+def _readme_cases(built: Built, start: int) -> list[Case]:
+    """The README's Python blocks, each with the Example it was made from."""
+    cases = []
+    for block_name, block in readme_blocks(built.api).items():
+        if block.language != "python":
+            continue
+        assert block.operation is not None
+        variant = "full" if block_name == "first_call" else "minimal"
+        ex = example(built.api, block.operation, variant, stream=block_name == "stream")  # type: ignore[arg-type]
+        cases.append(Case(built.name, block.operation, ex, README_KINDS[block_name], start + len(cases), block_name))
+    return cases
+
+
 def _build(name: str, work: Path) -> Built:
     if name == "create_run":
         (target,) = [t for t in load_targets(ROOT / "pyproject.toml") if t.spec.name == "create_run.yaml"]
@@ -137,6 +161,7 @@ def _build(name: str, work: Path) -> Built:
         for ex, kind in plans:
             built.cases.append(Case(name, op, ex, kind, index))
             index += 1
+    built.cases += _readme_cases(built, index)
     return built
 
 
@@ -151,8 +176,8 @@ def proof() -> Iterator[Proof]:
         ts_dir.mkdir()
         for built in apis.values():
             for case in built.cases:
-                (snippets_dir / f"{case.stem}.py").write_text(S.python(built.api, case.example, base_url=server.url, kind=case.kind), encoding="utf-8")
-                if case.kind == "call" or case.kind == "stream":
+                (snippets_dir / f"{case.stem}.py").write_text(python_code(built, case, server.url), encoding="utf-8")
+                if (case.kind == "call" or case.kind == "stream") and not case.readme:
                     (ts_dir / f"{case.stem}.mts").write_text(S.typescript(built.api, case.example, base_url=server.url), encoding="utf-8")
         digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
         env = {**os.environ, "MYPYPATH": os.pathsep.join(str(b.root) for b in apis.values())}
@@ -185,8 +210,10 @@ def proof() -> Iterator[Proof]:
 # --- what each side sends, compared ---------------------------------------------------------
 
 
-def reply_for(api: ir.Api, ex: Example) -> tuple[int, dict[str, str], bytes]:
+def reply_for(api: ir.Api, ex: Example, status: int = 200) -> tuple[int, dict[str, str], bytes]:
     op = ex.operation
+    if status != 200:
+        return status, {"Content-Type": "application/json", "retry-after-ms": "1"}, b'{"error": {"message": "slow down"}}'
     if ex.streams:
         return 200, {"Content-Type": "text/event-stream"}, b""
     response = op.response
@@ -274,13 +301,15 @@ def env_for(api: ir.Api) -> dict[str, str]:
     return {key: KEY} if key else {}
 
 
-def sent(proof: Proof, built: Built, ex: Example, run: Any) -> dict[str, Any]:
-    proof.server.answer = lambda request: reply_for(built.api, ex)
+def sent(proof: Proof, built: Built, ex: Example, run: Any, status: int = 200, count: int = 1) -> dict[str, Any]:
+    proof.server.answer = lambda request: reply_for(built.api, ex, status)
     proof.server.take()
     run()
     requests = proof.server.take()
-    assert len(requests) == 1, requests
-    return seen(built.api, ex, requests[0])
+    assert len(requests) == count, requests
+    found = [seen(built.api, ex, r) for r in requests]
+    assert all(f == found[0] for f in found), found  # a retry sends the same request
+    return found[0]
 
 
 # --- the tests ------------------------------------------------------------------------------
@@ -312,12 +341,18 @@ def test_python_snippets_send_the_clients_request(proof: Proof, name: str, monke
     for case in built.cases:
         expected = client_request(proof, built, case.example)
         file = proof.work / "python" / f"{case.stem}.py"
+        output = io.StringIO()
 
         def run() -> None:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(output):
                 runpy.run_path(str(file), run_name="__main__")
 
-        assert sent(proof, built, case.example, run) == expected, f"{case.kind} {case.example.variant}:\n{file.read_text()}"
+        if case.kind == "errors":
+            # Answered 429 each time: retried twice (the client's default), then caught as the snippet says.
+            assert sent(proof, built, case.example, run, status=429, count=3) == expected, file.read_text()
+            assert output.getvalue().startswith("Rate limited; retry after"), output.getvalue()
+        else:
+            assert sent(proof, built, case.example, run) == expected, f"{case.kind} {case.example.variant}:\n{file.read_text()}"
 
 
 @pytest.mark.parametrize("name", APIS)
@@ -326,17 +361,18 @@ def test_curl_snippets_send_the_clients_request(proof: Proof, name: str, tmp_pat
         pytest.skip("curl is not installed here")
     built = proof.apis[name]
     (tmp_path / "example.bin").write_bytes(b"example")
-    for case in built.cases:
-        if case.kind not in ("call", "stream"):
-            continue
-        expected = client_request(proof, built, case.example)
-        command = S.curl(built.api, case.example, base_url=proof.server.url)
+    cases = [(case.example, S.curl(built.api, case.example, base_url=proof.server.url)) for case in built.cases if case.kind in ("call", "stream") and not case.readme]
+    readme = readme_blocks(built.api, base_url=proof.server.url)["curl"]
+    assert readme.operation is not None
+    cases.append((example(built.api, readme.operation, "full"), readme.code))
+    for ex, command in cases:
+        expected = client_request(proof, built, ex)
 
         def run() -> None:
             done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env={**os.environ, **env_for(built.api)}, capture_output=True, timeout=60)
             assert done.returncode == 0, done.stderr
 
-        assert sent(proof, built, case.example, run) == expected, command
+        assert sent(proof, built, ex, run) == expected, command
 
 
 @pytest.mark.parametrize("name", APIS)
@@ -349,7 +385,7 @@ def test_typescript_snippets_send_the_clients_request(proof: Proof, name: str) -
     assert status == 0, output
     built = proof.apis[name]
     for case in built.cases:
-        if case.kind not in ("call", "stream"):
+        if case.kind not in ("call", "stream") or case.readme:
             continue
         expected = client_request(proof, built, case.example)
         compiled = proof.work / "ts" / "out" / f"{case.stem}.mjs"
@@ -359,3 +395,16 @@ def test_typescript_snippets_send_the_clients_request(proof: Proof, name: str) -
             assert done.returncode == 0, done.stderr
 
         assert sent(proof, built, case.example, run) == expected, (proof.work / "ts" / f"{case.stem}.mts").read_text()
+
+
+@pytest.mark.parametrize("name", APIS)
+def test_the_packages_readme_shows_only_proven_blocks(proof: Proof, name: str) -> None:
+    """Every code block of the generated README.md is one the tests above run (or the install line)."""
+    built = proof.apis[name]
+    text = (built.root / built.api.package / "README.md").read_text(encoding="utf-8")
+    blocks = readme_blocks(built.api)
+    assert {"first_call", "curl", "async", "errors", "retries", "timeouts", "raw"} <= set(blocks)
+    for block in blocks.values():
+        assert fenced(block.code, block.language) in text
+    assert text.count("\n```") == 2 * (len(blocks) + 1)  # and no other block (the +1: the install line)
+    assert {case.readme for case in built.cases if case.readme} == {n for n, b in blocks.items() if b.language == "python"}
