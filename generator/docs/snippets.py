@@ -163,21 +163,32 @@ def python(
 def python_arguments(ex: Example) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The positional and keyword arguments of the Python call, as values (what the tests call the
     client with, to compare its request with the snippets')."""
-    positional = tuple(_py_value(a.value) for a in ex.arguments if a.parameter in ex.operation.positional_path_parameters)
-    keywords = {a.parameter.name: _py_value(a.value) for a in ex.arguments if a.parameter not in ex.operation.positional_path_parameters}
+    named = _multipart(ex)
+    positional = tuple(_py_value(a.value, named) for a in ex.arguments if a.parameter in ex.operation.positional_path_parameters)
+    keywords = {a.parameter.name: _py_value(a.value, named) for a in ex.arguments if a.parameter not in ex.operation.positional_path_parameters}
     return positional, keywords
 
 
-def _py_value(value: Any) -> Any:
+def _multipart(ex: Example) -> bool:
+    return ex.operation.body is not None and ex.operation.body.kind == "multipart"
+
+
+def _py_value(value: Any, named: bool) -> Any:
+    """A file is its bytes, or in a multipart body ``(filename, bytes)``, as curl's ``-F name=@file`` names it."""
     if isinstance(value, Bytes):
-        return value.data
+        return (value.filename, value.data) if named else value.data
+    if isinstance(value, list):
+        return [_py_value(v, named) for v in value]
+    if isinstance(value, dict):
+        return {k: _py_value(v, named) for k, v in value.items()}
     return value
 
 
 def _py_call(function: str, ex: Example, indent: str) -> str:
     args = []
+    named = _multipart(ex)
     for a in ex.arguments:
-        text = _py_source(a.value, indent + "    ")
+        text = _py_source(_py_value(a.value, named), indent + "    ")
         args.append(text if a.parameter in ex.operation.positional_path_parameters else f"{a.parameter.name}={text}")
     return _py_args(function, args, indent)
 
@@ -192,8 +203,15 @@ def _py_args(function: str, args: list[str], indent: str) -> str:
 
 def _py_source(value: Any, indent: str) -> str:
     """A value as Python source, on one line when it fits, else one item a line as black writes it."""
-    if isinstance(value, Bytes):
-        return repr(value.data)
+    if isinstance(value, bytes):
+        return 'b"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else f"\\x{c:02x}" for c in value) + '"'
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_py_source(v, indent) for v in value) + ")"
+    if _has_bytes(value):
+        inner = indent + "    "
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{py_literal(k)}: {_py_source(v, inner)}" for k, v in value.items()) + "}"
+        return "[" + ", ".join(_py_source(v, inner) for v in value) + "]"
     flat = py_literal(value)
     if len(indent) + len(flat) + 30 <= WIDTH or not isinstance(value, (dict, list)) or not value:
         return flat
@@ -202,6 +220,16 @@ def _py_source(value: Any, indent: str) -> str:
         items = [f"{inner}{py_literal(k)}: {_py_source(v, inner)},\n" for k, v in value.items()]
         return "{\n" + "".join(items) + indent + "}"
     return "[\n" + "".join(f"{inner}{_py_source(v, inner)},\n" for v in value) + indent + "]"
+
+
+def _has_bytes(value: Any) -> bool:
+    if isinstance(value, (bytes, tuple)):
+        return True
+    if isinstance(value, dict):
+        return any(_has_bytes(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_bytes(v) for v in value)
+    return False
 
 
 def _result_name(operation: ir.Operation) -> str:
@@ -408,6 +436,11 @@ def curl(api: ir.Api, ex: Example, *, base_url: str | None = None) -> str:
         options.append("-d " + sh_quote(json_text(json_body(ex), indent="  ")))
     elif body is not None and ex.at("body"):
         options += _curl_body(body, ex)
+    elif body is not None and body.flattened and body.kind == "multipart":
+        # Nothing given: the client still sends its (empty) form, which curl's -F cannot write.
+        options += ["-H 'Content-Type: multipart/form-data; boundary=empty'", "--data-binary $'--empty--\\r\\n'"]
+    elif body is not None and body.flattened and body.kind == "form":
+        options += ["-H 'Content-Type: application/x-www-form-urlencoded'", "-d ''"]
     return " \\\n  ".join([first, *options]) + "\n"
 
 
@@ -420,20 +453,26 @@ def _curl_body(body: ir.Body, ex: Example) -> list[str]:
         values = [(a.parameter.wire_name, a.value) for a in fields]
         if not body.flattened and given and isinstance(given[0].value, dict):
             values = list(given[0].value.items())
-        for name, value in values:
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, Bytes):
-                    out.append(f"{flag} " + sh_quote(f"{name}=@{item.filename}"))
-                elif body.kind == "multipart":
-                    # curl -F reads `@` and `<` at the start as a file; --form-string takes the text as it is.
-                    out.append("--form-string " + sh_quote(f"{name}={_scalar(item)}"))
-                else:
-                    out.append(f"{flag} " + sh_quote(f"{name}={_scalar(item)}"))
+        for name, item in _form_items(values):
+            if isinstance(item, Bytes):
+                out.append(f"{flag} " + sh_quote(f"{name}=@{item.filename}"))
+            elif body.kind == "multipart":
+                # curl -F reads `@` and `<` at the start as a file; --form-string takes the text as it is.
+                out.append("--form-string " + sh_quote(f"{name}={_scalar(item)}"))
+            else:
+                out.append(f"{flag} " + sh_quote(f"{name}={_scalar(item)}"))
         return out
     value = given[0].value
     if isinstance(value, Bytes):
         return ["--data-binary " + sh_quote("@" + value.filename)]
     return ["--data-binary " + sh_quote(_scalar(value))]
+
+
+def _form_items(values: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A form's (name, value) pairs, a list's items each under its name; files last, as the client
+    (httpx) sends them."""
+    pairs = [(name, item) for name, value in values for item in (value if isinstance(value, list) else [value])]
+    return [p for p in pairs if not isinstance(p[1], Bytes)] + [p for p in pairs if isinstance(p[1], Bytes)]
 
 
 # --- JSON and TypeScript --------------------------------------------------------------
@@ -544,19 +583,18 @@ def _ts_body(ex: Example) -> tuple[list[str], str | None]:
     body = ex.operation.body
     if has_json_body(ex):
         return [], "JSON.stringify(" + json_text(json_body(ex), "  ", 1) + ")"
-    if body is None or not ex.at("body"):
+    if body is None or not ex.at("body") and not (body.flattened and body.kind in ("form", "multipart")):
         return [], None
     given = ex.at("body")
     if body.kind in ("form", "multipart"):
-        values = [(a.parameter.wire_name, a.value) for a in given] if body.flattened else list(given[0].value.items()) if isinstance(given[0].value, dict) else []
+        values = [(a.parameter.wire_name, a.value) for a in given] if body.flattened else list(given[0].value.items()) if given and isinstance(given[0].value, dict) else []
         make = "new URLSearchParams()" if body.kind == "form" else "new FormData()"
         lines = [f"const form = {make};"]
-        for name, value in values:
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, Bytes):
-                    lines.append(f"form.append({js_string(name)}, new Blob([{js_string(item.data.decode('latin-1'))}]), {js_string(item.filename)});")
-                else:
-                    lines.append(f"form.append({js_string(name)}, {js_string(_scalar(item))});")
+        for name, item in _form_items(values):
+            if isinstance(item, Bytes):
+                lines.append(f"form.append({js_string(name)}, new Blob([{js_string(item.data.decode('latin-1'))}]), {js_string(item.filename)});")
+            else:
+                lines.append(f"form.append({js_string(name)}, {js_string(_scalar(item))});")
         return [*lines, ""], "form"
     value = given[0].value
     if isinstance(value, Bytes):
