@@ -55,6 +55,7 @@ FEATURES = [
     "formats",
     "header-cookie-params",
     "maps-free-form",
+    "multipart",
     "names-keywords",
     "nested-arrays",
     "nullable-31",
@@ -66,8 +67,8 @@ FEATURES = [
     "unions-31",
 ]
 APIS = ["create_run", *FEATURES]
-# Body kinds whose snippets are proven (multipart uploads are rendered but not run here).
-PROVEN_BODIES = {None, "json", "form", "text", "binary"}
+# Body kinds whose snippets are proven: all of them.
+PROVEN_BODIES = {None, "json", "form", "text", "binary", "multipart"}
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,8 @@ def seen(api: ir.Api, ex: Example, request: Recorded) -> dict[str, Any]:
     body: Any = request.body
     if request.body and content_type.endswith("json"):
         body = json.loads(request.body)
+    elif content_type == "multipart/form-data":
+        body = multipart_parts(request)
     elif content_type == "application/x-www-form-urlencoded":
         from urllib.parse import parse_qsl
 
@@ -265,6 +268,20 @@ def seen(api: ir.Api, ex: Example, request: Recorded) -> dict[str, Any]:
         "content-type": content_type if request.body else None,
         "body": body,
     }
+
+
+def multipart_parts(request: Recorded) -> list[tuple[str, str | None, bytes]]:
+    """(name, filename, content) of each part, in order."""
+    import email.parser
+    import email.policy
+
+    head = b"Content-Type: " + (request.header("content-type") or "").encode() + b"\r\n\r\n"
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.body)
+    parts = []
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True)
+        parts.append((str(part.get_param("name", header="content-disposition")), part.get_filename(), payload if isinstance(payload, bytes) else b""))
+    return parts
 
 
 def client_request(proof: Proof, built: Built, ex: Example) -> dict[str, Any]:
