@@ -124,6 +124,8 @@ class Values:
     # --- building ---------------------------------------------------------------------
 
     def build(self, t: ir.Type, name: str = "", depth: int = 0, seen: frozenset[str] = frozenset()) -> Any:
+        if depth > 24:
+            return None  # a chain of aliases deeper than any real schema nests: cut
         if isinstance(t, ir.NullableType):
             if set(ir.names_in(t.inner)) & seen:
                 return None  # recursion cut where the schema allows it
@@ -165,7 +167,7 @@ class Values:
             if definition is None:
                 return {}
             if isinstance(definition, ir.Alias):
-                return self.build(definition.type, name, depth, seen | {t.name})
+                return self.build(definition.type, name, depth + 1, seen | {t.name})
             return self._object(definition, depth, seen | {t.name})
         return None
 

@@ -144,3 +144,10 @@ def test_snippets_read_the_key_from_the_environment_never_a_literal(api: ir.Api)
     assert 'os.environ["EXAMPLES_CLIENT_API_KEY"]' in S.python(secured, ex)
     assert '-H "Authorization: Bearer $EXAMPLES_CLIENT_API_KEY"' in S.curl(secured, ex)
     assert 'process.env["EXAMPLES_CLIENT_API_KEY"]' in S.typescript(secured, ex)
+
+
+def test_a_cycle_of_aliases_ends() -> None:
+    """An alias that names itself (an IR lowering would not make, but the docs must not hang on)."""
+    selfish = ir.Alias("Loop", "LoopParam", "loop", "loop", ir.NamedType("Loop"))
+    api = ir.Api("p", "t", "1", None, "https://x.test", None, None, None, (), (), (selfish,))
+    assert Values(api).build(ir.NamedType("Loop")) is None
