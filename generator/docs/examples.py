@@ -392,55 +392,97 @@ _REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}|[*+?]")
 
 
 def _from_pattern(pattern: str) -> str | None:
-    body = pattern
-    if body.startswith("^"):
-        body = body[1:]
-    if body.endswith("$") and not body.endswith("\\$"):
-        body = body[:-1]
-    out = []
-    at = 0
+    """A string matching ``pattern``, for patterns made of literals, classes, escapes, groups (the
+    first alternative of each) and quantifiers (each at its least, a ``+`` once); None otherwise."""
+    try:
+        built, at = _sequence(pattern, 0, 0)
+    except (ValueError, IndexError):
+        return None
+    if built is None or at != len(pattern):
+        return None
+    try:
+        return built if re.search(pattern, built) else None
+    except re.error:
+        return None
+
+
+def _sequence(body: str, at: int, depth: int) -> tuple[str | None, int]:
+    if depth > 20:
+        return None, at
+    out: list[str] = []
     while at < len(body):
-        atom = _ATOM.match(body, at)
-        if atom is None:
-            return None
-        text = atom.group(0)
-        at = atom.end()
-        if text == "\\d":
-            char = "1"
-        elif text == "\\w":
-            char = "a"
-        elif text == "\\s":
-            char = " "
-        elif text == ".":
-            char = "a"
-        elif text.startswith("\\"):
-            char = text[1]
-        elif text.startswith("["):
-            if atom.group(1):
-                return None
-            member = _class_member(atom.group(2))
-            if member is None:
-                return None
-            char = member
+        ch = body[at]
+        if ch == ")":
+            return "".join(out), at
+        if ch == "|":
+            return "".join(out), _skip_alternatives(body, at)
+        if ch in "^$":
+            at += 1
+            continue
+        if ch == "(":
+            start = at + 1
+            if body.startswith("?:", start):
+                start += 2
+            elif body.startswith("?", start):
+                return None, at  # lookarounds, named groups, flags
+            inner, end = _sequence(body, start, depth + 1)
+            if inner is None or end >= len(body) or body[end] != ")":
+                return None, at
+            piece, at = inner, end + 1
         else:
-            char = text
+            atom = _ATOM.match(body, at)
+            if atom is None:
+                return None, at
+            at = atom.end()
+            piece = _atom_text(atom)
+            if piece is None:
+                return None, at
         count = 1
         repeat = _REPEAT.match(body, at)
         if repeat is not None:
             at = repeat.end()
             token = repeat.group(0)
-            if token == "*" or token == "?":
-                count = 0 if token == "?" else 1
-            elif token == "+":
-                count = 1
-            else:
-                count = int(repeat.group(1))
-        out.append(char * count)
-    text = "".join(out)
-    try:
-        return text if re.search(pattern, text) else None
-    except re.error:
-        return None
+            count = 0 if token in ("*", "?") else 1 if token == "+" else int(repeat.group(1))
+            if body.startswith("?", at):
+                at += 1  # a lazy quantifier
+        out.append(piece * min(count, 64))
+    return "".join(out), at
+
+
+def _skip_alternatives(body: str, at: int) -> int:
+    """From a ``|``, the index of the ``)`` closing its group (or the end)."""
+    depth = 0
+    in_class = False
+    while at < len(body):
+        ch = body[at]
+        if ch == "\\":
+            at += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return at
+            depth -= 1
+        at += 1
+    return at
+
+
+def _atom_text(atom: re.Match[str]) -> str | None:
+    text = atom.group(0)
+    if text in ("\\d", "\\w", "\\s", "."):
+        return {"\\d": "1", "\\w": "a", "\\s": " ", ".": "a"}[text]
+    if text.startswith("\\"):
+        return text[1]
+    if text.startswith("["):
+        if atom.group(1):
+            return None
+        return _class_member(atom.group(2))
+    return text
 
 
 def _class_member(members: str) -> str | None:

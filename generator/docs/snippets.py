@@ -292,7 +292,8 @@ def wire_path(ex: Example) -> str:
         return scalar if enc is None else ",".join(enc)
 
     # The path's own text percent-encoded as httpx sends it (non-ASCII as upper-case UTF-8 escapes).
-    parts = re.split(r"(\{[^{}]+\})", ex.operation.path)
+    # A `#` starts a fragment (AWS specs' `/#X-Amz-Target=...` keys), which no client sends.
+    parts = re.split(r"(\{[^{}]+\})", ex.operation.path.split("#", 1)[0])
     return "".join(re.sub(r"\{([^{}]+)\}", substitute, part) if i % 2 else quote(part, safe=_PATH_SAFE) for i, part in enumerate(parts))
 
 

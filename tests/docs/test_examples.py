@@ -151,3 +151,21 @@ def test_a_cycle_of_aliases_ends() -> None:
     selfish = ir.Alias("Loop", "LoopParam", "loop", "loop", ir.NamedType("Loop"))
     api = ir.Api("p", "t", "1", None, "https://x.test", None, None, None, (), (), (selfish,))
     assert Values(api).build(ir.NamedType("Loop")) is None
+
+
+def test_patterns_with_groups_get_a_matching_value() -> None:
+    """Corpus: AWS ARNs (`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/...$`) were refused by the client."""
+    from generator.docs.examples import _from_pattern
+
+    for pattern in [r"^arn:(aws[a-z-]*):iam::([0-9]{12}):role/[a-zA-Z0-9+=,.@_/-]+$", r"^(foo|bar)+baz$", r"^a(b(c|d){2})?e$"]:
+        built = _from_pattern(pattern)
+        assert built is not None and re.search(pattern, built), pattern
+    assert _from_pattern(r"^(?=x)y") is None  # a lookahead: no value rather than a wrong one
+
+
+def test_a_fragment_in_a_path_key_is_not_sent() -> None:
+    """Corpus: AWS's `/#X-Amz-Target=...` path keys; the client (httpx) sends `/`, and so must curl."""
+    op = ir.Operation("op", "op", "post", "/#X-Amz-Target=Service.Op", None, None, (), None, ir.Response("none", None))
+    api = ir.Api("p", "t", "1", None, "https://x.test", None, None, None, (), (ir.Resource("r", "R", "r", (op,)),))
+    assert S.wire_path(example(api, op)) == "/"
+    assert "'https://x.test/'" in S.curl(api, example(api, op))
