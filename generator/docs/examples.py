@@ -434,9 +434,10 @@ def _sequence(body: str, at: int, depth: int) -> tuple[str | None, int]:
             if atom is None:
                 return None, at
             at = atom.end()
-            piece = _atom_text(atom)
-            if piece is None:
+            text = _atom_text(atom)
+            if text is None:
                 return None, at
+            piece = text
         count = 1
         repeat = _REPEAT.match(body, at)
         if repeat is not None:
