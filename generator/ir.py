@@ -125,10 +125,10 @@ class Field:
     required: bool
     description: str | None = None
     default: str | None = None  # the spec's default as JSON text
-    example: str | None = None  # the spec's example (`example`, or the first of `examples`) as JSON text
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
+    example: str | None = None  # the spec's example (`example`, or the first of `examples`) as JSON text
 
 
 @dataclass(frozen=True)
@@ -185,10 +185,10 @@ class Parameter:
     required: bool
     description: str | None = None
     default: str | None = None  # the spec's default as JSON text
-    example: str | None = None  # the spec's example (the parameter's, else its schema's) as JSON text
     deprecated: bool = False
     style: str | None = None
     explode: bool = True
+    example: str | None = None  # the spec's example (the parameter's, else its schema's) as JSON text
 
 
 @dataclass(frozen=True)
