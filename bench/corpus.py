@@ -30,7 +30,10 @@ For every spec, in a child process of its own (memory stays bounded, `--jobs` at
 4. naming: the checks of bench/names.py (issue 13's defects of the operations' calls, and model
    attributes that are not snake_case or are numbered), counted per spec, summed in the summary
    and the table, the specs with the most listed at the end;
-5. with `--mypy N`: `mypy --strict` on N of the generated packages (a deterministic choice).
+5. with `--mypy N`: `mypy --strict` on N of the generated packages (a deterministic choice);
+5. with `--snippets N`: the docs' minimal and full Python and curl snippets of the first N operations
+   run against a local recording server and compared with the client's own request for the same
+   values (`bench/snippets_check.py`; with `--mypy` on that spec, the snippets through mypy too).
 
 With `--peer`, openapi-python-client runs on the same spec (installed on first use into
 bench/.venv-peers/, as bench/generate.py does): whether it generates, whether every module of
@@ -590,7 +593,7 @@ def naming_line(totals: Counter[str]) -> str:
             f"({attributes}); {totals['specs_with_defects']} of {totals['specs']} specs with any")
 
 
-def worker(spec: str, corpus: Path, work: Path, timeout: float, mypy: bool) -> dict[str, Any]:
+def worker(spec: str, corpus: Path, work: Path, timeout: float, mypy: bool, snippets: int = 0) -> dict[str, Any]:
     """Everything of ours for one spec; runs in a child process of its own (`--worker`)."""
     started = time.perf_counter()
     path = corpus / spec
@@ -624,6 +627,16 @@ def worker(spec: str, corpus: Path, work: Path, timeout: float, mypy: bool) -> d
             row["mypy"] = "timeout" if code is None else ("clean" if code == 0 else f"{sum(': error:' in ln for ln in lines)} errors")
             row["mypy_first"] = next((ln for ln in lines if ": error:" in ln), "")[:300]
             row["mypy_seconds"] = round(seconds, 1)
+        if snippets:
+            cmd = [sys.executable, str(ROOT / "bench" / "snippets_check.py"), str(path), str(work / "pkg"), package, "--ops", str(snippets)]
+            code, seconds, _ = run_limited(cmd + (["--mypy"] if mypy else []), timeout=timeout, cwd=work, stdout=work / "logs" / "snippets.out", stderr=work / "logs" / "snippets.err")
+            lines = _lines(work / "logs" / "snippets.out")
+            try:
+                row.update(json.loads(lines[-1]))
+            except (IndexError, ValueError):
+                err = _lines(work / "logs" / "snippets.err")
+                row["snippets_error"] = "timeout" if code is None else (err[-1] if err else f"exit {code}")[:300]
+            row["snippets_seconds"] = round(seconds, 1)
     else:
         row["ops_reached"] = 0
     if not version.startswith("3.") and row["outcome"] != "generated":
@@ -773,11 +786,12 @@ def snapshot_code(dest: Path) -> Path:
     (dest / "bench").mkdir(parents=True)
     shutil.copy2(Path(__file__).resolve(), dest / "bench" / "corpus.py")
     shutil.copy2(Path(__file__).resolve().parent / "names.py", dest / "bench" / "names.py")
+    shutil.copy2(Path(__file__).resolve().parent / "snippets_check.py", dest / "bench" / "snippets_check.py")
     return dest / "bench" / "corpus.py"
 
 
 def check_spec(spec: str, corpus: Path, timeout: float, mypy: bool, keep: Path | None,
-               script: Path | None = None) -> dict[str, Any]:
+               script: Path | None = None, snippets: int = 0) -> dict[str, Any]:
     """Run `--worker` for one spec in a child process (of script, by default this file); its row (or a timeout row)."""
     work = Path(tempfile.mkdtemp(prefix="corpus-"))
     try:
@@ -786,7 +800,9 @@ def check_spec(spec: str, corpus: Path, timeout: float, mypy: bool, keep: Path |
                "--workdir", str(work), "--timeout", str(timeout), "--row", str(result)]
         if mypy:
             cmd.append("--worker-mypy")
-        limit = timeout * (3 if mypy else 2) + 60
+        if snippets:
+            cmd += ["--worker-snippets", str(snippets)]
+        limit = timeout * (3 if mypy else 2) + (timeout if snippets else 0) + 60
         code, seconds, rss = run_limited(cmd, timeout=limit, cwd=ROOT, stderr=work / "worker.err")
         row: dict[str, Any]
         try:
@@ -881,6 +897,17 @@ def table(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, dic
     if naming["specs"]:
         out.append(line("naming defects (bench/names.py's checks)", naming_line(naming), "not measured"))
     out.append(line("`mypy --strict` clean", f"{clean}/{len(mypy_rows)}" if mypy_rows else "not run", "not run"))
+    snip = [r for r in rows if "snippet_cases" in r]
+    if snip:
+        cases = sum(r["snippet_cases"] for r in snip)
+        refused = sum(r["client_failed"] for r in snip)
+        same_py = sum(r["python_same"] for r in snip)
+        same_curl = sum(r["curl_same"] for r in snip)
+        out.append(line("docs snippets: the client accepts the example values", f"{cases:,}/{cases + refused:,} ({pct(cases, cases + refused)})", "no snippets"))
+        out.append(line("docs snippets sending the client's request: Python / curl", f"{same_py:,}/{cases:,} / {same_curl:,}/{cases:,}", "no snippets"))
+        typed = [r for r in snip if "snippets_mypy" in r]
+        if typed:
+            out.append(line("docs snippets `mypy --strict` clean (specs)", f"{sum(r['snippets_mypy'] == 'clean' for r in typed)}/{len(typed)}", "no snippets"))
     gen_s = sum(r.get("gen_seconds", 0) for r in rows)
     out.append(line("generation time, sum over specs", f"{gen_s:,.0f} s", f"{psec:,.0f} s"))
 
@@ -978,13 +1005,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", action="store_true", help="print the table for the selection from the results file, run nothing")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--worker-mypy", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--snippets", type=int, default=0, metavar="N", help="run the docs' snippets of the first N operations of each spec (bench/snippets_check.py)")
+    ap.add_argument("--worker-snippets", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--row", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
-        row = worker(args.worker, args.corpus, args.workdir, args.timeout, args.worker_mypy)
+        row = worker(args.worker, args.corpus, args.workdir, args.timeout, args.worker_mypy, args.worker_snippets)
         args.row.write_text(json.dumps(row))
         return 0
 
@@ -1027,7 +1056,7 @@ def main(argv: list[str] | None = None) -> int:
     def one(spec: str) -> None:
         row: dict[str, Any] = {}
         if spec not in ours or (spec in wants_mypy and "mypy" not in ours[spec]):
-            row = check_spec(spec, corpus, args.timeout, spec in wants_mypy, args.keep, script)
+            row = check_spec(spec, corpus, args.timeout, spec in wants_mypy, args.keep, script, args.snippets)
             row.update(generator=gen, git=head)
         if args.peer and spec not in peer:
             prow = check_peer(spec, corpus, args.timeout)

@@ -128,6 +128,7 @@ class Field:
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
+    example: str | None = None  # the spec's example (`example`, or the first of `examples`) as JSON text
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class Parameter:
     deprecated: bool = False
     style: str | None = None
     explode: bool = True
+    example: str | None = None  # the spec's example (the parameter's, else its schema's) as JSON text
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from generator.cache import read_entry, source_digest, write_entry
 from generator.client.literals import py_literal, py_str
 from generator.lower.operations import fixed_path
 from generator.client.typing_render import TypeWriter
+from generator.docs import readme, snippets
 
 if TYPE_CHECKING:
     import jinja2
@@ -192,6 +193,9 @@ class Renderer:
             pytuple=_py_tuple,
             headers_dict=lambda pairs: py_literal(dict(pairs)),
             auth_arguments=lambda api: [a for s in api.security_schemes for a in s.arguments],
+            md_text=readme.md_text,
+            md_line=readme.md_line,
+            fenced=readme.fenced,
         )
         env.tests["in_code"] = lambda name, code: _uses(code, name)
         env.tests["is_identifier"] = _is_plain_identifier
@@ -220,6 +224,8 @@ class Renderer:
         files["__init__.py"] = self._template("package_init.py.jinja")
         files["_client.py"] = self._template("client.py.jinja")
         files["py.typed"] = ""
+        # The package's README: its code blocks are the docs' snippets (proven in tests/docs).
+        files["README.md"] = self._template("README.md.jinja", blocks=readme.readme_blocks(self.api), key_env=snippets.api_key_env(self.api))
         files["resources/__init__.py"] = self._template("resources_init.py.jinja", resources=resources)
         for resource in resources:
             path = f"resources/{resource.module}.py"

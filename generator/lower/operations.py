@@ -11,7 +11,7 @@ from generator.config import Target
 from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of
 from generator.lower.naming import RESERVED_ARGUMENTS, NameTable, operation_id_of, pascal, snake, words
 from generator.load.refs import BROKEN, COMPONENT_KINDS, Location
-from generator.lower.schemas import SchemaLowerer, child
+from generator.lower.schemas import SchemaLowerer, child, json_example
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -223,6 +223,7 @@ class OperationLowerer:
                     required=location == "path" or param.get("required") is True,
                     description=_text(param.get("description")) or self.schemas.description_of(schema, schema_at),
                     default=self.schemas.default_of(schema, schema_at),
+                    example=json_example(param) or self.schemas.example_of(schema, schema_at),
                     deprecated=param.get("deprecated") is True,
                     style=style,
                     explode=explode is True,
@@ -294,7 +295,8 @@ class OperationLowerer:
         # As for a flattened body: one whose schema requires properties (each of its variants does, for a
         # union) is never valid left out, whatever `requestBody.required` says.
         required = required or (kind in {"json", "multipart", "form"} and self._requires_properties(target, target_at))
-        parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")))
+        example = json_example(media_node) or self.schemas.example_of(schema, schema_at) if kind in {"json", "text"} else None
+        parameter = ir.Parameter(param, "body", "body", body_type, required, description=_text(body.get("description")), example=example)
         return ir.Body(kind, media, required, flattened=False, param=param, encoding=encoding), [parameter]  # type: ignore[arg-type]
 
     def _upload_form(self, content: dict[str, Any], at: Location, chosen: str) -> tuple[str, bool] | None:
@@ -408,6 +410,7 @@ class OperationLowerer:
                     required=wire in obj.required,
                     description=self.schemas.description_of(schema, schema_at),
                     default=self.schemas.default_of(schema, schema_at),
+                    example=self.schemas.example_of(schema, schema_at),
                     deprecated=bool(source.get("deprecated") or prop.get("deprecated")),
                 )
             )

@@ -56,6 +56,28 @@ class _Object:
     extra_forbidden: bool = False
 
 
+def json_example(node: dict[str, Any]) -> str | None:
+    """``example``, else the first of a list of ``examples`` (JSON Schema's), else of a map of Example
+    Objects' ``value``s (OpenAPI's, on parameters and media types), as JSON text."""
+    if "example" in node:
+        return _json_text(node["example"])
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        return _json_text(examples[0])
+    if isinstance(examples, dict):
+        for value in examples.values():
+            if isinstance(value, dict) and "value" in value:
+                return _json_text(value["value"])
+    return None
+
+
+def _json_text(value: Any) -> str | None:
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return None  # a YAML value JSON cannot hold (a date, NaN): no example rather than a wrong one
+
+
 def json_default(node: dict[str, Any]) -> str | None:
     if "default" not in node:
         return None
@@ -153,6 +175,12 @@ class SchemaLowerer:
         """A schema's default as JSON text: its own, its target's, or its one non-null variant's."""
         found = self._look_through(node, at, lambda n: "default" in n)
         return json_default(found) if found is not None else None
+
+    def example_of(self, node: Any, at: Location) -> str | None:
+        """A schema's example as JSON text: ``example``, else the first of ``examples`` (a list), looked
+        up as its default is."""
+        found = self._look_through(node, at, lambda n: "example" in n or (isinstance(n.get("examples"), list) and bool(n["examples"])))
+        return json_example(found) if found is not None else None
 
     def description_of(self, node: Any, at: Location) -> str | None:
         """A schema's description: its own, its target's, or its one non-null variant's."""
@@ -572,6 +600,7 @@ class SchemaLowerer:
             source = schema if isinstance(schema, dict) else {}
             description = self.description_of(schema, schema_at)
             default = self.default_of(schema, schema_at)
+            example = self.example_of(schema, schema_at)
             name = names[wire]
             fields.append(
                 ir.Field(
@@ -581,6 +610,7 @@ class SchemaLowerer:
                     required=wire in obj.required,
                     description=description,
                     default=default,
+                    example=example,
                     read_only=bool(source.get("readOnly") or target.get("readOnly")),
                     write_only=bool(source.get("writeOnly") or target.get("writeOnly")),
                     deprecated=bool(source.get("deprecated") or target.get("deprecated")),

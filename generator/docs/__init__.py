@@ -1,0 +1,1 @@
+"""Reference pages and code snippets: a second output, from the same IR as the client."""
