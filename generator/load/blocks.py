@@ -20,11 +20,10 @@ import marshal
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterator
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import yaml
 
-from generator.cache import CacheFile
 
 # Blocks this long (about 200 lines) or shorter are parsed whole; longer ones that hold a
 # mapping are cut again. Parsing 8 kB takes 4 ms; cutting finer costs warm runs more than it saves.
@@ -67,6 +66,14 @@ class Parsed:
 _Digests: TypeAlias = "dict[Any, tuple[bytes, _Digests]]"
 
 
+class Store(Protocol):
+    """Where parsed blocks are kept, by the digest of their text: a ``cache.View`` (or a ``cache.CacheFile``)."""
+
+    def get(self, key: bytes, /) -> bytes | str | None: ...
+
+    def put(self, key: bytes, value: bytes, /) -> None: ...
+
+
 class Declined(Exception):
     """The text cannot be read block by block with the same result as read whole."""
 
@@ -86,7 +93,7 @@ def first_match(pattern: re.Pattern[str], text: str, marker: str) -> re.Match[st
     return None
 
 
-def parse(text: str, loader: type, cache: CacheFile) -> Parsed:
+def parse(text: str, loader: type, cache: Store) -> Parsed:
     """What ``yaml.load(text, Loader=loader)`` gives when it is a mapping, read block by block through ``cache``.
 
     Its value is None (with the reason in the stats) when the blocks cannot be proved to give the same.
@@ -117,7 +124,7 @@ def _check_text(text: str) -> None:
 
 
 class _Reader:
-    def __init__(self, text: str, loader: type, cache: CacheFile):
+    def __init__(self, text: str, loader: type, cache: Store):
         self.text = text  # with a "\n" in front
         self.loader = loader
         self.cache = cache
@@ -238,8 +245,8 @@ def _is_entry(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1
 
 
-def _loaded(data: bytes | None) -> Any:
-    if data is None:
+def _loaded(data: bytes | str | None) -> Any:
+    if not isinstance(data, bytes):
         return None
     try:
         return marshal.loads(data)

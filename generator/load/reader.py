@@ -26,7 +26,7 @@ import yaml
 
 from generator.load import blocks
 from generator.load.blocks import ALIAS as _ALIAS, first_match, has_aliases
-from generator.cache import CacheFile
+from generator.cache import Cache, Namespace
 from generator.diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
 from generator.load.locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
 from generator.load.structure import StructureCheck
@@ -54,17 +54,24 @@ class Document:
         return self.version.startswith("3.1")
 
 
-def read(path: Path, display: str | None = None, cache_dir: Path | None = None) -> Document:
-    """The document at ``path``; ``cache_dir`` (None: no cache) keeps what makes reading it again fast."""
-    document, check = read_checking_aside(path, display, cache_dir, background=False)
+def read(path: Path, display: str | None = None, cache_dir: Cache | Path | None = None) -> Document:
+    """The document at ``path``; ``cache_dir`` (None: no cache) keeps what makes reading it again fast.
+
+    A folder given here is saved to before this returns; a :class:`Cache` is saved by its owner.
+    """
+    cache = Cache.of(cache_dir)
+    document, check = read_checking_aside(path, display, cache, background=False)
     check.wait()
+    if cache is not cache_dir:
+        cache.save()
     return document
 
 
-def read_checking_aside(path: Path, display: str | None = None, cache_dir: Path | None = None, *, background: bool = True) -> tuple[Document, StructureCheck]:
+def read_checking_aside(path: Path, display: str | None = None, cache_dir: Cache | Path | None = None, *, background: bool = True) -> tuple[Document, StructureCheck]:
     """The document at ``path``, and its structural check, perhaps still running (``StructureCheck.wait`` for it).
 
     Everything else about reading (YAML, the `openapi` version) is checked before this returns.
+    What it keeps in the cache is written by ``cache.save()``, the caller's.
     """
     file = display or str(path)
     try:
@@ -73,7 +80,7 @@ def read_checking_aside(path: Path, display: str | None = None, cache_dir: Path 
         raise SpecError([Problem(file, "", "file not found")]) from None
     except OSError as exc:
         raise SpecError([Problem(file, "", f"cannot read file: {exc.strerror or exc}")]) from None
-    return _parse(data, file, cache_dir, background)
+    return _parse(data, file, Cache.of(cache_dir), background)
 
 
 def decode(data: bytes, file: str) -> str:
@@ -87,17 +94,20 @@ def decode(data: bytes, file: str) -> str:
         raise SpecError([Problem(file, "", f"not UTF-8 text (byte {start} is {data[start:start + 1]!r})", "save the file as UTF-8", line=line, column=column)]) from None
 
 
-def parse(data: bytes, file: str, cache_dir: Path | None = None) -> Document:
-    document, check = _parse(data, file, cache_dir, background=False)
+def parse(data: bytes, file: str, cache_dir: Cache | Path | None = None) -> Document:
+    cache = Cache.of(cache_dir)
+    document, check = _parse(data, file, cache, background=False)
     check.wait()
+    if cache is not cache_dir:
+        cache.save()
     return document
 
 
-def _parse(data: bytes, file: str, cache_dir: Path | None, background: bool) -> tuple[Document, StructureCheck]:
+def _parse(data: bytes, file: str, cache: Cache, background: bool) -> tuple[Document, StructureCheck]:
     text = decode(data, file)
     if not text.strip():
         raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected", line=1, column=1)])
-    parsed = _parse_in_blocks(text, cache_dir) if cache_dir is not None and not _is_json(text) else None
+    parsed = _parse_in_blocks(text, cache) if cache.enabled and not _is_json(text) else None
     raw = parsed.value if parsed is not None and parsed.value is not None else _parse_text(text, file)
     _check_aliases(raw, text, file)
     _check_surrogates(raw, text, file)
@@ -110,7 +120,7 @@ def _parse(data: bytes, file: str, cache_dir: Path | None, background: bool) -> 
         raise SpecError(locate_all(Document(file, raw, text, ""), exc.problems)) from None
     document = Document(file, raw, text, version)
     digests = parsed.digests if parsed is not None else None
-    return document, StructureCheck(document, cache_dir, digests, background, lambda problems: locate_all(document, problems))
+    return document, StructureCheck(document, cache, digests, background, lambda problems: locate_all(document, problems))
 
 
 def _is_json(text: str) -> bool:
@@ -173,20 +183,17 @@ def _json_as_yaml(text: str) -> str:
     return _SURROGATE_ESCAPE.sub(lambda _: "\\uFFFD", text) if _is_json(text) else text
 
 
-BLOCKS_FILE = "yaml-blocks-v1.marshal"
-# Parsed blocks of other specs (or earlier versions of this one) kept beside this run's.
-_BLOCKS_KEPT_BYTES = 8 << 20
 # What a block's value depends on besides its text: the YAML library and the loader's settings.
 _BLOCKS_SALT = f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)} {_Loader.__mro__[1].__name__} no-timestamps"
+# Parsed blocks of other specs (or earlier versions of this one) are kept beside this run's, up to 8 MB.
+YAML_BLOCKS = Namespace("yaml-blocks", code=lambda: _BLOCKS_SALT, keep_bytes=8 << 20)
+BLOCKS_FILE = "yaml-blocks.marshal"
 
 
-def _parse_in_blocks(text: str, cache_dir: Path) -> blocks.Parsed:
+def _parse_in_blocks(text: str, cache: Cache) -> blocks.Parsed:
     """``text`` parsed through the block cache; its value is None when it must be parsed whole."""
-    cache = CacheFile(cache_dir / BLOCKS_FILE, _BLOCKS_SALT, _BLOCKS_KEPT_BYTES)
-    parsed = blocks.parse(text, _Loader, cache)
-    if parsed.value is not None:
-        cache.save()
-    return parsed
+    # A block's value is what its text alone parses to, whatever the rest: kept even when the cut is declined.
+    return blocks.parse(text, _Loader, cache.view(YAML_BLOCKS))
 
 
 # YAML aliases share one loaded value among all their uses; everything after loading walks

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.background import Job
 from generator.load.blocks import has_aliases
-from generator.cache import CacheFile, fingerprint
+from generator.cache import Cache, Namespace, View, fingerprint, source_digest
 from generator.diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer, where_nesting_starts
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class StructureCheck:
     def __init__(
         self,
         document: Document,
-        cache_dir: Path | None,
+        cache: Cache,
         read_from: Mapping[tuple[Any, ...], bytes] | None,
         background: bool,
         locate: Callable[[list[Problem]], list[Problem]],
@@ -41,19 +41,18 @@ class StructureCheck:
         self._locate = locate
         self._after_pass: Callable[[], None] | None = None
         self._job: Job | None = None
-        remembered = _remembered_validation(document, cache_dir, read_from or {})
+        remembered = _remembered_validation(document, cache, read_from or {})
         if remembered is None:
             raw = document.raw
         else:
-            cache, digests, reduced = remembered
+            view, digests, reduced = remembered
             if reduced is None:
                 return  # every part is known to pass
             raw = reduced
 
-            def remember() -> None:
+            def remember() -> None:  # written by the cache's owner, with the rest of the run's entries
                 for digest in digests:
-                    cache.put(digest, b"")
-                cache.save()
+                    view.put(digest, b"")
 
             self._after_pass = remember
         self._job = Job(structural_problems, document.file, raw, background=background)
@@ -103,31 +102,34 @@ def structural_problems(file: str, raw: dict[str, Any]) -> tuple[list[Problem], 
 # security, tags, the maps themselves) is always validated, unless the whole document is
 # known to pass.
 
-VALIDATED_FILE = "openapi-validated-v1.marshal"
-_VALIDATED_KEPT_BYTES = 4 << 20
+VALIDATED = Namespace(
+    "openapi-validated",
+    code=lambda: (lambda salt: None if salt is None else salt + "\n" + source_digest([Path(__file__)]))(_validator_salt()),
+    keep_bytes=4 << 20,
+)
+VALIDATED_FILE = "openapi-validated.marshal"
 _NAMED_COMPONENTS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems")
 
 
 def _remembered_validation(
-    document: Document, cache_dir: Path | None, read_from: Mapping[tuple[Any, ...], bytes]
-) -> tuple[CacheFile, list[bytes], dict[str, Any] | None] | None:
+    document: Document, cache: Cache, read_from: Mapping[tuple[Any, ...], bytes]
+) -> tuple[View, list[bytes], dict[str, Any] | None] | None:
     """The validation cache, this document's digests, and the document less its known-valid entries (None: all known).
 
     None when there is no cache, or the document's values may be shared (YAML aliases) or
     too deep to fingerprint: then the whole document is validated, as without a cache.
     """
-    salt = _validator_salt()
-    if cache_dir is None or salt is None or has_aliases(document.text):
+    if cache.key(VALIDATED, ()) is None or has_aliases(document.text):
         return None
-    cache = CacheFile(cache_dir / VALIDATED_FILE, salt, _VALIDATED_KEPT_BYTES)
+    view = cache.view(VALIDATED)
     try:
-        digests, reduced = _reduce(document, cache, read_from)
+        digests, reduced = _reduce(document, view, read_from)
     except RecursionError:
         return None
-    return cache, digests, reduced
+    return view, digests, reduced
 
 
-def _reduce(document: Document, cache: CacheFile, read_from: Mapping[tuple[Any, ...], bytes]) -> tuple[list[bytes], dict[str, Any] | None]:
+def _reduce(document: Document, cache: View, read_from: Mapping[tuple[Any, ...], bytes]) -> tuple[list[bytes], dict[str, Any] | None]:
     raw = document.raw
     reduced = dict(raw)
     skeleton = dict(raw)
