@@ -59,11 +59,15 @@ class Parsed:
     # The keys leading to each block's value (from the root) → a digest of the text it was read
     # from: equal digests, equal values.
     digests: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    # The same keys → where each block's text starts and ends in the text (its key line first).
+    spans: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    # Whether some mapping repeated a key: a search of the text may then find another block than the one read.
+    repeated_keys: bool = False
 
 
-# Each key of a mapping read in blocks → the digest of its block's text, and the same for the
-# blocks that one was cut into (empty for a block parsed whole).
-_Digests: TypeAlias = "dict[Any, tuple[bytes, _Digests]]"
+# Each key of a mapping read in blocks → the digest of its block's text, the same for the
+# blocks that one was cut into (empty for a block parsed whole), and the block's span in the text.
+_Digests: TypeAlias = "dict[Any, tuple[bytes, _Digests, tuple[int, int]]]"
 
 
 class Store(Protocol):
@@ -103,7 +107,10 @@ def parse(text: str, loader: type, cache: Store) -> Parsed:
     try:
         _check_text(lined)
         value, digests = reader.root()
-        return Parsed(value, reader.stats, dict(_flatten(digests, ())))
+        flat = list(_flatten(digests, ()))
+        # Offsets in ``lined`` are one more than in ``text``.
+        spans = {path: (begin - 1, end - 1) for path, _, (begin, end) in flat}
+        return Parsed(value, reader.stats, {path: digest for path, digest, _ in flat}, spans, reader.repeated_keys)
     except Declined as exc:
         reader.stats.declined = str(exc)
         return Parsed(None, reader.stats)
@@ -129,6 +136,7 @@ class _Reader:
         self.loader = loader
         self.cache = cache
         self.stats = BlockStats()
+        self.repeated_keys = False
 
     def root(self) -> tuple[dict[Any, Any], _Digests]:
         starts = self._entries(1, len(self.text), parent_indent=-1)
@@ -149,23 +157,24 @@ class _Reader:
             key, value, digest = self._block(begin, stop, depth)
             # As PyYAML builds a mapping: a repeated key keeps its place and takes the last value;
             # the digests of the last block replace those of the first.
+            self.repeated_keys = self.repeated_keys or key in out
             out[key] = value
             digests[key] = digest
         return out, digests
 
-    def _block(self, begin: int, end: int, depth: int) -> tuple[Any, Any, tuple[bytes, _Digests]]:
+    def _block(self, begin: int, end: int, depth: int) -> tuple[Any, Any, tuple[bytes, _Digests, tuple[int, int]]]:
         """The key and value of text[begin:end], and the digest of the text with those of the blocks it was cut into."""
         text = self.text
         header = _HEADER.match(text, begin, end) if depth < MAX_DEPTH and end - begin > SPLIT_MIN_CHARS else None
         if header:
             starts = self._entries(header.end(), end, self._indent(begin))
             if starts:
-                key, value, (digest, _) = self._parsed(begin, header.end())
+                key, value, (digest, _, _) = self._parsed(begin, header.end())
                 if value is not None:
                     raise Declined(f"the key line at offset {begin} has a value")
                 value, inner = self._mapping(starts, end, depth + 1)
-                whole = hashlib.blake2b(digest + b"".join(d for d, _ in inner.values()), digest_size=16).digest()
-                return key, value, (whole, inner)
+                whole = hashlib.blake2b(digest + b"".join(d for d, _, _ in inner.values()), digest_size=16).digest()
+                return key, value, (whole, inner, (begin, end))
         return self._parsed(begin, end)
 
     def _entries(self, begin: int, end: int, parent_indent: int) -> list[int] | None:
@@ -199,7 +208,7 @@ class _Reader:
             starts.append(start)
         return starts
 
-    def _parsed(self, begin: int, end: int) -> tuple[Any, Any, tuple[bytes, _Digests]]:
+    def _parsed(self, begin: int, end: int) -> tuple[Any, Any, tuple[bytes, _Digests, tuple[int, int]]]:
         """The one key and its value that text[begin:end] holds, from the cache or parsed now, and the text's digest."""
         chunk = self.text[begin:end]
         digest = hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -216,7 +225,7 @@ class _Reader:
             except ValueError:
                 pass  # nested deeper than marshal writes: parsed again next time
         ((key, value),) = value.items()
-        return key, value, (digest, {})
+        return key, value, (digest, {}, (begin, end))
 
     def _parse(self, chunk: str) -> Any:
         try:
@@ -225,9 +234,9 @@ class _Reader:
             raise Declined(f"a block failed to parse alone: {type(exc).__name__}") from None
 
 
-def _flatten(digests: _Digests, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], bytes]]:
-    for key, (digest, inner) in digests.items():
-        yield (*path, key), digest
+def _flatten(digests: _Digests, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], bytes, tuple[int, int]]]:
+    for key, (digest, inner, span) in digests.items():
+        yield (*path, key), digest, span
         yield from _flatten(inner, (*path, key))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ import yaml
 
 from generator.load import blocks
 from generator.load.blocks import ALIAS as _ALIAS, first_match, has_aliases
-from generator.cache import Cache, Namespace
+from generator.cache import Cache, Namespace, View, source_digest
 from generator.diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
 from generator.load.locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
 from generator.load.structure import StructureCheck
@@ -43,11 +43,21 @@ _SUPPORTED = re.compile(r"^3\.[01]\.\d+$")
 
 
 @dataclass(frozen=True)
+class Blocks:
+    """Where the blocks a YAML text was read in stand (by their keys, as strings), and a cache of locations in them."""
+
+    spans: dict[tuple[str, ...], tuple[int, int, bytes]]  # begin, end, digest of the block's text
+    locations: View
+
+
+@dataclass(frozen=True)
 class Document:
     file: str
     raw: dict[str, Any]
     text: str
     version: str
+    # Read block by block through the cache: a problem inside an unchanged block is located without searching the text.
+    blocks: Blocks | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_31(self) -> bool:
@@ -118,7 +128,7 @@ def _parse(data: bytes, file: str, cache: Cache, background: bool) -> tuple[Docu
         version = _check_version(raw, file)
     except SpecError as exc:
         raise SpecError(locate_all(Document(file, raw, text, ""), exc.problems)) from None
-    document = Document(file, raw, text, version)
+    document = Document(file, raw, text, version, _blocks(parsed, cache))
     digests = parsed.digests if parsed is not None else None
     return document, StructureCheck(document, cache, digests, background, lambda problems: locate_all(document, problems))
 
@@ -315,15 +325,91 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     text = document.text
     if _is_json(text):
         # JSON is located by walking its text down the reported pointers, all in one pass: no YAML composer.
-        quick = _placed(problems, locate_json(text, [problem.pointer for problem in problems if not problem.line]))
-    else:
-        # Most problems can be found from the text alone; compose the document only for the rest.
-        quick = [problem if problem.line else _quick(text, problem) for problem in problems]
+        return _compose_rest(document, _placed(problems, locate_json(text, [problem.pointer for problem in problems if not problem.line])))
+    blocks = _BlockPlaces(document) if document.blocks is not None else None
+    found = blocks.known(problems) if blocks is not None else problems
+    # Most problems can be found from the text alone; compose the document only for the rest.
+    located = _compose_rest(document, [problem if problem.line else _quick(text, problem) for problem in found])
+    if blocks is not None:
+        blocks.remember(problems, located)
+    return located
+
+
+def _compose_rest(document: Document, quick: list[Problem]) -> list[Problem]:
     rest = [problem for problem in quick if not problem.line]
     if not rest:
         return quick
     located = iter(_compose_and_locate(document, rest))
     return [problem if problem.line else next(located) for problem in quick]
+
+
+# Where a problem is in a block depends on the block's text and the rest of its pointer alone:
+# kept by those, it is found again in the same block wherever the block has moved to.
+LOCATIONS = Namespace("yaml-locations", code=lambda: source_digest([Path(__file__).with_name("locate.py"), Path(__file__)]), keep_bytes=1 << 20)
+
+
+def _blocks(parsed: blocks.Parsed | None, cache: Cache) -> Blocks | None:
+    if parsed is None or parsed.value is None or parsed.repeated_keys:
+        return None  # with a repeated key, a search of the text may find the first of two blocks
+    spans = {path: (*parsed.spans[path], digest) for path, digest in parsed.digests.items() if all(isinstance(key, str) for key in path)}
+    return Blocks(spans, cache.view(LOCATIONS))  # type: ignore[arg-type]
+
+
+class _BlockPlaces:
+    """Locations of problems, relative to the innermost block holding them, from the cache and into it."""
+
+    def __init__(self, document: Document):
+        assert document.blocks is not None
+        self.text = document.text
+        self.blocks = document.blocks
+        self._lines: dict[int, int] = {}
+
+    def _block(self, pointer: str) -> tuple[tuple[int, int, bytes], tuple[str, ...]] | None:
+        tokens = tuple(unescape_pointer_token(t) for t in pointer.split("/")[1:])
+        for depth in range(len(tokens), 0, -1):
+            span = self.blocks.spans.get(tokens[:depth])
+            if span is not None:
+                return span, tokens[depth:]
+        return None
+
+    def _line_of(self, offsets: list[int]) -> None:
+        """The 1-based line of each offset, counting the text once up to the last."""
+        line, at = 1, 0
+        for offset in sorted(set(offsets)):
+            line += self.text.count("\n", at, offset)
+            at = offset
+            self._lines[offset] = line
+
+    def known(self, problems: list[Problem]) -> list[Problem]:
+        places = {}
+        for i, problem in enumerate(problems):
+            if problem.line:
+                continue
+            block = self._block(problem.pointer)
+            if block is None:
+                continue
+            (begin, _, digest), rest = block
+            value = self.blocks.locations.get((digest, rest))
+            if isinstance(value, str) and (parts := value.split(" ")) and len(parts) == 2 and all(p.isdigit() for p in parts):
+                places[i] = (begin, int(parts[0]), int(parts[1]))
+        self._line_of([begin for begin, _, _ in places.values()])
+        return [replace(problem, line=self._lines[places[i][0]] + places[i][1], column=places[i][2]) if i in places else problem for i, problem in enumerate(problems)]
+
+    def remember(self, asked: list[Problem], located: list[Problem]) -> None:
+        todo = []
+        for before, after in zip(asked, located):
+            if before.line or not after.line or after.column is None:
+                continue
+            block = self._block(before.pointer)
+            if block is not None:
+                todo.append((block, after))
+        self._line_of([offset for ((begin, end, _), _), _ in todo for offset in (begin, end)])
+        for ((begin, end, digest), rest), problem in todo:
+            first, last = self._lines[begin], self._lines[end]
+            assert problem.line is not None
+            # Only a place inside the block is the block's alone (a missing key places the problem at a parent).
+            if first <= problem.line <= last and (problem.line < last or end == len(self.text)):
+                self.blocks.locations.put((digest, rest), f"{problem.line - first} {problem.column}")
 
 
 def _quick(text: str, problem: Problem) -> Problem:

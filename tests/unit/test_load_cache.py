@@ -135,3 +135,72 @@ def test_corrupt_cache_files_are_read_as_empty(tmp_path: Path, monkeypatch: pyte
     document = load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
     assert_same_document(document, load.read(CREATE_RUN, "spec.yaml"))
     assert len(validations.seen) == 2 and same(validations.seen[0], document.raw)
+
+
+_WARNED_SPEC = """openapi: 3.1.0
+info:
+  title: Warned
+  version: '1'
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Thing'
+components:
+  schemas:
+    Other:
+      type: object
+      properties:
+        a:
+          type: string
+    Thing:
+      type: object
+      required: [id, missing]
+      properties:
+        id:
+          type: string
+"""
+
+
+def test_warnings_in_unchanged_blocks_are_located_from_the_cache_where_a_cold_run_places_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.pipeline import generate
+    from tests.conftest import target_for
+
+    spec = tmp_path / "warned.yaml"
+    spec.write_text(_WARNED_SPEC, encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    assert [w.pointer for w in first.warnings] == ["/components/schemas/Thing/required"]
+
+    # Lines added above the block: its problems move down with it.
+    spec.write_text(_WARNED_SPEC.replace("  title: Warned\n", "  title: Warned\n  description: |\n    one\n    two\n    three\n"), encoding="utf-8")
+    searched: list[str] = []
+    real = load.locate_in_text
+    monkeypatch.setattr(load, "locate_in_text", lambda text, pointer: searched.append(pointer) or real(text, pointer))
+    warm = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    assert searched == [], "the warning's block is unchanged: its place comes from the cache"
+    cold = generate(target_for(spec, package="pkg"), cache_dir=None, jobs=1)
+    assert searched, "a cold run searches the text"
+    assert warm.warnings == cold.warnings
+    assert warm.warnings[0].line == first.warnings[0].line + 4
+
+
+def test_a_warning_in_an_edited_block_is_searched_for_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.pipeline import generate
+    from tests.conftest import target_for
+
+    spec = tmp_path / "warned.yaml"
+    spec.write_text(_WARNED_SPEC, encoding="utf-8")
+    cache = tmp_path / "cache"
+    generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    # The same block with a line added before the problem: a place remembered for the old text would be one line off.
+    spec.write_text(_WARNED_SPEC.replace("    Thing:\n      type: object\n", "    Thing:\n      type: object\n      description: a thing\n"), encoding="utf-8")
+    warm = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    cold = generate(target_for(spec, package="pkg"), cache_dir=None, jobs=1)
+    assert warm.warnings == cold.warnings
