@@ -98,7 +98,9 @@ def structural_problems(file: str, raw: dict[str, Any]) -> tuple[list[Problem], 
 # on its own, against the entry's value alone; and taking an entry out of such a map never
 # makes a valid document invalid. So an entry that passed as part of a valid document passes
 # again wherever it stands, and a document can be validated less the entries known to pass:
-# the problems found are the same, at the same pointers. Everything else (info, servers,
+# the problems found are the same, at the same pointers. An entry is known by its text, and
+# by its value with its descriptions left out (``_without_descriptions``): editing a
+# description needs no validation. Everything else (info, servers,
 # security, tags, the maps themselves) is always validated, unless the whole document is
 # known to pass.
 
@@ -145,14 +147,33 @@ def _reduce(document: Document, cache: View, read_from: Mapping[tuple[Any, ...],
             digest = _digest(document.version, where, key, ("value", value) if source is None else ("text", source))
             digests.append(digest)
             if cache.get(digest) is None:
-                kept[key] = value
+                # Changed text: known to pass when only its descriptions changed.
+                shape = _digest(document.version, where, key, ("shape", _without_descriptions(value)))
+                digests.append(shape)
+                if cache.get(shape) is None:
+                    kept[key] = value
         unknown += len(kept)
         _put(reduced, where, kept)
         _put(skeleton, where, {})
-    digests.append(_digest(document.version, (), "", ("value", skeleton)))
+    digests.append(_digest(document.version, (), "", ("shape", _without_descriptions(skeleton))))
     if unknown == 0 and cache.get(digests[-1]) is not None:
         return digests, None
     return digests, reduced
+
+
+def _without_descriptions(value: Any) -> Any:
+    """``value`` with every string under a ``description`` key made empty: what passes openapi-pydantic is the same.
+
+    Wherever OpenAPI has a ``description``, it is any string; where ``description`` is a name (a
+    property, a map key) its value is an object, and a string there fails whatever it says. So
+    an entry that passed passes again with other description texts, and one key serves both.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: "" if k == "description" and type(v) is str else _without_descriptions(v) for k, v in value.items()}
+    if kind is list:
+        return [_without_descriptions(v) for v in value]
+    return value
 
 
 def _named_maps(raw: dict[str, Any]) -> list[tuple[str, ...]]:

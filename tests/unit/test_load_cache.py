@@ -12,11 +12,12 @@ import pytest
 
 from generator.load import reader as load
 from generator.load import structure
-from generator.diagnostics import Problem
+from generator.diagnostics import Problem, SpecError
 from tests.conftest import CREATE_RUN, OPENAI, ROOT
 from tests.unit.test_blocks import same
 
 EDITED_DESCRIPTION = ("description: Represents an execution run on a", "description: Edited. Represents an execution run on a")
+EDITED_TITLE = ("      title: A run on a thread\n", "      title: A run on a thread (edited)\n")
 
 
 def copy_of(spec: Path, folder: Path, edit: tuple[str, str] | None = None) -> Path:
@@ -77,13 +78,41 @@ def test_only_new_or_changed_entries_are_validated(tmp_path: Path, monkeypatch: 
     load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
     assert len(validations.seen) == 1, "an unchanged document is not validated again"
 
-    document = load.read(copy_of(CREATE_RUN, tmp_path, EDITED_DESCRIPTION), "spec.yaml", cache)
+    document = load.read(copy_of(CREATE_RUN, tmp_path, EDITED_TITLE), "spec.yaml", cache)
     reduced = validations.seen[-1]
     assert list(reduced["components"]["schemas"]) == ["RunObject"]
     assert reduced["paths"] == {}
     # Everything that is not an entry of a map of named things is validated every time.
     assert [k for k in document.raw if k not in ("paths", "components")] == [k for k in reduced if k not in ("paths", "components")]
     assert all(reduced[k] is document.raw[k] for k in reduced if k not in ("paths", "components"))
+
+
+def test_an_edited_description_is_not_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any string passes as a description: an entry whose descriptions alone changed is known to pass."""
+    cache = tmp_path / "cache"
+    load.read(copy_of(CREATE_RUN, tmp_path), "spec.yaml", cache)
+    validations = _Validations(monkeypatch)
+    load.read(copy_of(CREATE_RUN, tmp_path, EDITED_DESCRIPTION), "spec.yaml", cache)
+    info = ("  description: |-\n    A single", "  description: |-\n    Edited. A single")
+    load.read(copy_of(CREATE_RUN, tmp_path, info), "spec.yaml", cache)
+    assert validations.seen == []
+
+
+def test_a_description_that_is_a_property_name_is_still_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`description` as a property's name holds a schema: a string there fails, whatever it says."""
+    cache = tmp_path / "cache"
+    property_named_description = (
+        "      properties:\n        id:\n          type: string\n          description: The identifier, which",
+        "      properties:\n        description:\n          type: string\n        id:\n          type: string\n          description: The identifier, which",
+    )
+    spec = copy_of(CREATE_RUN, tmp_path, property_named_description)
+    text = spec.read_text(encoding="utf-8")
+    assert "      properties:\n        description:\n          type: string\n" in text
+    load.read(spec, "spec.yaml", cache)
+    spec.write_text(text.replace(property_named_description[1], property_named_description[1].replace("        description:\n          type: string\n", "        description: a string, not a schema\n")), encoding="utf-8")
+    with pytest.raises(SpecError) as raised:
+        load.read(spec, "spec.yaml", cache)
+    assert any("/components/schemas/RunObject/properties/description" in problem.pointer for problem in raised.value.problems)
 
 
 def test_a_changed_version_validates_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
