@@ -121,7 +121,8 @@ def _remembered_validation(
     None when there is no cache, or the document's values may be shared (YAML aliases) or
     too deep to fingerprint: then the whole document is validated, as without a cache.
     """
-    if cache.key(VALIDATED, ()) is None or has_aliases(document.text):
+    # JSON has no aliases (its `&` and `*` are in strings); YAML may share values through them.
+    if cache.key(VALIDATED, ()) is None or (not _is_json(document.text) and has_aliases(document.text)):
         return None
     view = cache.view(VALIDATED)
     try:
@@ -159,6 +160,10 @@ def _reduce(document: Document, cache: View, read_from: Mapping[tuple[Any, ...],
     if unknown == 0 and cache.get(digests[-1]) is not None:
         return digests, None
     return digests, reduced
+
+
+def _is_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))  # as the reader tells JSON from YAML
 
 
 def _without_descriptions(value: Any) -> Any:

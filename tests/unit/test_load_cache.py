@@ -233,3 +233,25 @@ def test_a_warning_in_an_edited_block_is_searched_for_again(tmp_path: Path, monk
     warm = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
     cold = generate(target_for(spec, package="pkg"), cache_dir=None, jobs=1)
     assert warm.warnings == cold.warnings
+
+
+def test_a_json_spec_with_ampersands_and_stars_is_validated_only_where_it_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`&` and `*` in JSON strings (URLs, `*/*`) are not YAML anchors and aliases: the validation cache applies."""
+    import json
+
+    import yaml
+
+    raw = yaml.load(CREATE_RUN.read_text(encoding="utf-8"), Loader=load._Loader)
+    raw["info"]["description"] = "See https://example.com/?a=1&b=2 and */* &anchor *alias"
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(raw), encoding="utf-8")
+    cache = tmp_path / "cache"
+    validations = _Validations(monkeypatch)
+    load.read(spec, "spec.json", cache)
+    assert len(validations.seen) == 1
+    load.read(spec, "spec.json", cache)
+    assert len(validations.seen) == 1, "an unchanged JSON document is not validated again"
+    raw["components"]["schemas"]["RunObject"]["title"] = "edited"
+    spec.write_text(json.dumps(raw), encoding="utf-8")
+    load.read(spec, "spec.json", cache)
+    assert list(validations.seen[-1]["components"]["schemas"]) == ["RunObject"]
