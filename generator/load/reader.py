@@ -16,6 +16,7 @@ changes what a run reads or reports.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -117,7 +118,7 @@ def _parse(data: bytes, file: str, cache: Cache, background: bool) -> tuple[Docu
     text = decode(data, file)
     if not text.strip():
         raise SpecError([Problem(file, "", "the file is empty", "an OpenAPI 3.0 or 3.1 document was expected", line=1, column=1)])
-    parsed = _parse_in_blocks(text, cache) if cache.enabled and not _is_json(text) else None
+    parsed = (_json_in_entries(text) if _is_json(text) else _parse_in_blocks(text, cache)) if cache.enabled else None
     raw = parsed.value if parsed is not None and parsed.value is not None else _parse_text(text, file)
     _check_aliases(raw, text, file)
     _check_surrogates(raw, text, file)
@@ -204,6 +205,64 @@ def _parse_in_blocks(text: str, cache: Cache) -> blocks.Parsed:
     """``text`` parsed through the block cache; its value is None when it must be parsed whole."""
     # A block's value is what its text alone parses to, whatever the rest: kept even when the cut is declined.
     return blocks.parse(text, _Loader, cache.view(YAML_BLOCKS))
+
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+_json_decoder = json.JSONDecoder()
+_json_string = json.decoder.scanstring  # type: ignore[attr-defined]
+# The maps of named things, whose entries the validation cache knows by their text.
+_JSON_ENTRY_MAPS = {("paths",), ("webhooks",), ("components",)}
+
+
+def _json_in_entries(text: str) -> blocks.Parsed:
+    """``json.loads(text)``, read so that each entry of ``paths``, ``webhooks`` and ``components/*`` has a
+    digest of its text (as YAML blocks have: the validation cache then needs no walk of the values).
+
+    The value is None (and the text is read by ``json.loads``, which reports any error) when the text
+    is not an object or does not read cleanly this way.
+    """
+    stats = blocks.BlockStats()
+    digests: dict[tuple[Any, ...], bytes] = {}
+    try:
+        value, end = _json_object(text, _JSON_WS.match(text, 0).end(), (), digests)  # type: ignore[union-attr]
+        if _JSON_WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
+            raise ValueError("extra data")
+    except (ValueError, IndexError, RecursionError):
+        stats.declined = "not read entry by entry"
+        return blocks.Parsed(None, stats)
+    return blocks.Parsed(value, stats, digests)
+
+
+def _json_object(text: str, pos: int, path: tuple[Any, ...], digests: dict[tuple[Any, ...], bytes]) -> tuple[Any, int]:
+    """The object at ``pos`` and where it ends; the maps of ``_JSON_ENTRY_MAPS`` are walked into, and their entries' texts digested."""
+    if path not in _JSON_ENTRY_MAPS and (len(path) != 2 or path[0] != "components") and path != ():
+        return _json_decoder.raw_decode(text, pos)
+    if text[pos] != "{":
+        return _json_decoder.raw_decode(text, pos)
+    out: dict[str, Any] = {}
+    pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[pos] == "}":
+        return out, pos + 1
+    while True:
+        if text[pos] != '"':
+            raise ValueError("a key was expected")
+        key, pos = _json_string(text, pos + 1, True)
+        pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] != ":":
+            raise ValueError("':' was expected")
+        pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        start = pos
+        value, pos = _json_object(text, pos, (*path, key), digests)
+        if path in _JSON_ENTRY_MAPS and path != ("components",) or len(path) == 2:
+            # As json.loads builds an object: a repeated key keeps its place and takes the last value.
+            digests[(*path, key)] = hashlib.blake2b(text[start:pos].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        out[key] = value
+        pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] == "}":
+            return out, pos + 1
+        if text[pos] != ",":
+            raise ValueError("',' or '}' was expected")
+        pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
 
 
 # YAML aliases share one loaded value among all their uses; everything after loading walks
@@ -349,7 +408,7 @@ LOCATIONS = Namespace("yaml-locations", code=lambda: source_digest([Path(__file_
 
 
 def _blocks(parsed: blocks.Parsed | None, cache: Cache) -> Blocks | None:
-    if parsed is None or parsed.value is None or parsed.repeated_keys:
+    if parsed is None or parsed.value is None or parsed.repeated_keys or not parsed.spans:
         return None  # with a repeated key, a search of the text may find the first of two blocks
     spans = {path: (*parsed.spans[path], digest) for path, digest in parsed.digests.items() if all(isinstance(key, str) for key in path)}
     return Blocks(spans, cache.view(LOCATIONS))  # type: ignore[arg-type]

@@ -153,6 +153,8 @@ def _reduce(document: Document, cache: View, read_from: Mapping[tuple[Any, ...],
                 digests.append(shape)
                 if cache.get(shape) is None:
                     kept[key] = value
+                else:
+                    cache.put(digest, b"")  # passes as its shape did: known by its text from now on
         unknown += len(kept)
         _put(reduced, where, kept)
         _put(skeleton, where, {})

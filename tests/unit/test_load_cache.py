@@ -255,3 +255,43 @@ def test_a_json_spec_with_ampersands_and_stars_is_validated_only_where_it_change
     spec.write_text(json.dumps(raw), encoding="utf-8")
     load.read(spec, "spec.json", cache)
     assert list(validations.seen[-1]["components"]["schemas"]) == ["RunObject"]
+
+
+_TRICKY_JSON = {
+    "duplicate keys": '{"openapi": "3.1.0", "paths": {"/a": {"x": 1}, "/b": {}, "/a": {"y": 2}}, "paths": {"/c": {}}}',
+    "whitespace everywhere": ' \n{ "openapi" :"3.1.0" ,\r\n\t"paths" : { "/a" : { } } , "components" : { "schemas" : { "A" : { "type" : "object" } } } }\n ',
+    "escaped keys": '{"openapi": "3.1.0", "paths": {"/\\u00e9\\"q": {"get": {}}}, "components": {"schemas": {"\\ud83d\\ude00": {}}}}',
+    "maps that are not objects": '{"openapi": "3.1.0", "paths": [], "components": {"schemas": 1, "responses": null}}',
+    "empty maps": '{"openapi": "3.1.0", "paths": {}, "components": {}}',
+    "not an object": "[1, 2]",
+    "numbers and constants": '{"openapi": "3.1.0", "paths": {"/a": {"x-n": [1, 1.0, -0.0, 1e400, true, null]}}}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TRICKY_JSON))
+def test_json_read_entry_by_entry_is_json_loads(name: str) -> None:
+    import json
+
+    text = _TRICKY_JSON[name]
+    parsed = load._json_in_entries(text)
+    assert parsed.value is not None
+    assert same(parsed.value, json.loads(text))
+    # Each entry's digest is of its own text: the same entry elsewhere in another document has the same one.
+    for path, digest in parsed.digests.items():
+        assert isinstance(digest, bytes) and len(path) in (2, 3)
+
+
+@pytest.mark.parametrize("text", ['{"openapi": "3.1.0"} x', '{"paths": {"/a": {}', '{"paths": {"/a" {}}}', '{"a": 1,}'])
+def test_json_that_does_not_read_cleanly_is_left_to_json_loads(text: str) -> None:
+    assert load._json_in_entries(text).value is None
+
+
+def test_a_json_spec_read_with_a_cache_is_the_uncached_document(tmp_path: Path) -> None:
+    import json
+
+    import yaml
+
+    raw = yaml.load(CREATE_RUN.read_text(encoding="utf-8"), Loader=load._Loader)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    assert_same_document(load.read(spec, "spec.json", tmp_path / "cache"), load.read(spec, "spec.json"))
