@@ -270,6 +270,13 @@ def locate_json(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
     A pointer whose tokens stop matching gets the deepest node it reaches, as composing does. Text
     that stops being JSON where a pointer leads leaves out the pointers not reached by then.
     """
+    offsets = json_offsets(text, pointers)
+    marks = _marks(text, sorted(set(offsets.values())))
+    return {p: marks[at] for p, at in offsets.items()}
+
+
+def json_offsets(text: str, pointers: list[str]) -> dict[str, int]:
+    """Where the node each pointer leads to starts in the JSON ``text`` (see :func:`locate_json`)."""
     root = _Trie()
     nodes = 1
     for p in pointers:
@@ -296,8 +303,12 @@ def locate_json(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
             at = here.at
         if at is not None:
             offsets[p] = at
-    marks = _marks(text, sorted(set(offsets.values())))
-    return {p: marks[at] for p, at in offsets.items()}
+    return offsets
+
+
+def json_marks(text: str, offsets: list[int]) -> dict[int, tuple[int, int]]:
+    """1-based (line, column) of each offset of the JSON ``text``, as :func:`locate_json` gives them."""
+    return _marks(text, sorted(set(offsets)))
 
 
 def _walk_json(text: str, pos: int, node: _Trie, count: _Count) -> int:

@@ -29,7 +29,7 @@ from generator.load import blocks
 from generator.load.blocks import ALIAS as _ALIAS, first_match, has_aliases
 from generator.cache import Cache, Namespace, View, source_digest
 from generator.diagnostics import Problem, SpecError, kind_of, pointer, unescape_pointer_token, where_nesting_starts
-from generator.load.locate import deep_json_frames, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
+from generator.load.locate import deep_json_frames, json_marks, json_offsets, locate as locate_in_text, locate_by_scanning, locate_json, scan_values
 from generator.load.structure import StructureCheck
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -223,17 +223,21 @@ def _json_in_entries(text: str) -> blocks.Parsed:
     """
     stats = blocks.BlockStats()
     digests: dict[tuple[Any, ...], bytes] = {}
+    spans: dict[tuple[Any, ...], tuple[int, int]] = {}
+    repeated: list[bool] = []
     try:
-        value, end = _json_object(text, _JSON_WS.match(text, 0).end(), (), digests)  # type: ignore[union-attr]
+        value, end = _json_object(text, _JSON_WS.match(text, 0).end(), (), digests, spans, repeated)  # type: ignore[union-attr]
         if _JSON_WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
             raise ValueError("extra data")
     except (ValueError, IndexError, RecursionError):
         stats.declined = "not read entry by entry"
         return blocks.Parsed(None, stats)
-    return blocks.Parsed(value, stats, digests)
+    return blocks.Parsed(value, stats, digests, spans, bool(repeated))
 
 
-def _json_object(text: str, pos: int, path: tuple[Any, ...], digests: dict[tuple[Any, ...], bytes]) -> tuple[Any, int]:
+def _json_object(
+    text: str, pos: int, path: tuple[Any, ...], digests: dict[tuple[Any, ...], bytes], spans: dict[tuple[Any, ...], tuple[int, int]], repeated: list[bool]
+) -> tuple[Any, int]:
     """The object at ``pos`` and where it ends; the maps of ``_JSON_ENTRY_MAPS`` are walked into, and their entries' texts digested."""
     if path not in _JSON_ENTRY_MAPS and (len(path) != 2 or path[0] != "components") and path != ():
         return _json_decoder.raw_decode(text, pos)
@@ -252,10 +256,13 @@ def _json_object(text: str, pos: int, path: tuple[Any, ...], digests: dict[tuple
             raise ValueError("':' was expected")
         pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
         start = pos
-        value, pos = _json_object(text, pos, (*path, key), digests)
+        value, pos = _json_object(text, pos, (*path, key), digests, spans, repeated)
         if path in _JSON_ENTRY_MAPS and path != ("components",) or len(path) == 2:
             # As json.loads builds an object: a repeated key keeps its place and takes the last value.
             digests[(*path, key)] = hashlib.blake2b(text[start:pos].encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            spans[(*path, key)] = (start, pos)
+        if key in out:
+            repeated.append(True)
         out[key] = value
         pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
         if text[pos] == "}":
@@ -384,6 +391,8 @@ def locate_all(document: Document, problems: list[Problem]) -> list[Problem]:
     text = document.text
     if _is_json(text):
         # JSON is located by walking its text down the reported pointers, all in one pass: no YAML composer.
+        if document.blocks is not None:
+            return _compose_rest(document, _BlockPlaces(document).json(problems))
         return _compose_rest(document, _placed(problems, locate_json(text, [problem.pointer for problem in problems if not problem.line])))
     blocks = _BlockPlaces(document) if document.blocks is not None else None
     found = blocks.known(problems) if blocks is not None else problems
@@ -448,7 +457,7 @@ class _BlockPlaces:
             if block is None:
                 continue
             (begin, _, digest), rest = block
-            value = self.blocks.locations.get((digest, rest))
+            value = self.blocks.locations.get(("yaml", digest, rest))
             if isinstance(value, str) and (parts := value.split(" ")) and len(parts) == 2 and all(p.isdigit() for p in parts):
                 places[i] = (begin, int(parts[0]), int(parts[1]))
         self._line_of([begin for begin, _, _ in places.values()])
@@ -468,7 +477,33 @@ class _BlockPlaces:
             assert problem.line is not None
             # Only a place inside the block is the block's alone (a missing key places the problem at a parent).
             if first <= problem.line <= last and (problem.line < last or end == len(self.text)):
-                self.blocks.locations.put((digest, rest), f"{problem.line - first} {problem.column}")
+                self.blocks.locations.put(("yaml", digest, rest), f"{problem.line - first} {problem.column}")
+
+    def json(self, problems: list[Problem]) -> list[Problem]:
+        """``problems`` placed in a JSON text: by the offset of each in its entry, kept, or found by walking the text."""
+        offsets: dict[int, int] = {}
+        walk: dict[int, tuple[tuple[int, int, bytes], tuple[str, ...]] | None] = {}
+        for i, problem in enumerate(problems):
+            if problem.line:
+                continue
+            block = self._block(problem.pointer)
+            value = self.blocks.locations.get(("json", block[0][2], block[1])) if block is not None else None
+            if isinstance(value, str) and value.isdigit():
+                offsets[i] = block[0][0] + int(value)  # type: ignore[index]
+            else:
+                walk[i] = block
+        if walk:
+            found = json_offsets(self.text, [problems[i].pointer for i in walk])
+            for i, block in walk.items():
+                at = found.get(problems[i].pointer)
+                if at is None:
+                    continue
+                offsets[i] = at
+                # Only a place inside the entry is the entry's alone (a missing key places the problem at a parent).
+                if block is not None and block[0][0] <= at < block[0][1]:
+                    self.blocks.locations.put(("json", block[0][2], block[1]), str(at - block[0][0]))
+        marks = json_marks(self.text, list(offsets.values()))
+        return [replace(problem, line=marks[offsets[i]][0], column=marks[offsets[i]][1]) if i in offsets else problem for i, problem in enumerate(problems)]
 
 
 def _quick(text: str, problem: Problem) -> Problem:

@@ -295,3 +295,32 @@ def test_a_json_spec_read_with_a_cache_is_the_uncached_document(tmp_path: Path) 
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     assert_same_document(load.read(spec, "spec.json", tmp_path / "cache"), load.read(spec, "spec.json"))
+
+
+@pytest.mark.parametrize("indent", [None, 2], ids=["one line", "indented"])
+def test_warnings_in_unchanged_json_entries_are_located_from_the_cache_where_a_cold_run_places_them(indent: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import yaml
+
+    from generator.pipeline import generate
+    from tests.conftest import target_for
+
+    raw = yaml.safe_load(_WARNED_SPEC)
+    spec = tmp_path / "warned.json"
+    spec.write_text(json.dumps(raw, indent=indent), encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    assert [w.pointer for w in first.warnings] == ["/components/schemas/Thing/required"]
+
+    raw["info"]["description"] = "Text added before the entry:\nevery offset after it moves."
+    spec.write_text(json.dumps(raw, indent=indent), encoding="utf-8")
+    walked: list[list[str]] = []
+    real = load.json_offsets
+    monkeypatch.setattr(load, "json_offsets", lambda text, pointers: walked.append(pointers) or real(text, pointers))
+    warm = generate(target_for(spec, package="pkg"), cache_dir=cache, jobs=1)
+    assert walked == [], "the warning's entry is unchanged: its place comes from the cache"
+    monkeypatch.setattr(load, "json_offsets", real)
+    cold = generate(target_for(spec, package="pkg"), cache_dir=None, jobs=1)
+    assert warm.warnings == cold.warnings
+    assert (warm.warnings[0].line, warm.warnings[0].column) != (first.warnings[0].line, first.warnings[0].column)
