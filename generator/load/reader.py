@@ -7,11 +7,13 @@ document at all. Line numbers are only computed when a problem is reported, so t
 fast path never pays for them: JSON by one walk of its text down the reported pointers
 (``locate.locate_json``), YAML by searching its text, composing only what that leaves.
 
-With a cache directory, two caches make a warm run cheap: YAML is parsed block by block
-and each block's value is kept by the hash of its text (``blocks``), and the entries of the
-maps of named things (paths, webhooks, components) that passed validation as part of a
-valid document are remembered, so only new or changed ones are validated again. Neither
-changes what a run reads or reports.
+With a cache (``generator.cache``), a warm run is cheap: YAML is parsed block by block and
+each block's value is kept by the hash of its text (``blocks``); a JSON text is read entry by
+entry so that each entry of ``paths``, ``webhooks`` and ``components/*`` has a digest of its
+text too; the entries of those maps that passed validation as part of a valid document are
+remembered by those digests (and by their value without descriptions), so only new or changed
+ones are validated again; and a problem inside an unchanged block or entry is placed from where
+it was in it. None of these changes what a run reads or reports.
 """
 
 from __future__ import annotations
