@@ -9,6 +9,7 @@ own entries, ``format``).
 
 from __future__ import annotations
 
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ def _files_code() -> str | None:
 
 # A module's final text (formatted, compiled) by its render key.
 FILES = Namespace("client-files", code=_files_code, keep_bytes=48 << 20, shards=16)
+# Texts Python compiled without an error or warning (the runtime, the package's __init__ files...): compiled by this Python.
+COMPILED = Namespace("client-compiled", code=lambda: f"{sys.version}\n{sys.implementation.cache_tag}\n" + source_digest([Path(__file__)]), keep_bytes=8 << 20)
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,13 @@ def client_files(api: ir.Api, options: RenderOptions, cache: Cache, *, jobs: int
     served = frozenset(renderer.served)
     files = formatter.format_all(files, served)
     # Before anything is kept or written: a module that does not compile is our bug, never the user's package.
-    # Files served whole from the cache are skipped: they passed this check before they were stored.
-    check_compiles(files, skip=served, shown=shown)
+    # Files served whole from the cache are skipped: they passed this check before they were stored;
+    # so are texts this Python compiled before (the runtime's files, unchanged __init__ modules).
+    compiled = frozenset(path for path in files if path not in served and path.endswith(".py") and cache.get(COMPILED, files[path]) is not None)
+    check_compiles(files, skip=served | compiled, shown=shown)
+    for path in files:
+        if path.endswith(".py") and path not in served and path not in compiled:
+            cache.put(COMPILED, files[path], "")
     for path, key in keys.items():
         cache.put(FILES, key, files[path])
     return ClientFiles(files, formatter.stats.formatted, formatter.stats.cached)
