@@ -2,7 +2,7 @@ import sys
 
 from generator.background import prewarm
 
-# Before anything else is imported: the child imports what the structural check needs meanwhile.
+# Before anything else is imported: the child imports what the structural check needs when it gets one.
 prewarm(("openapi_pydantic",))
 
 from generator.cli import main  # noqa: E402

@@ -1,23 +1,29 @@
-"""The pipeline, end to end: load → lower → render → format, for one target."""
+"""The pipeline, end to end: load → lower → each output (the client: render → format), for one target.
+
+One :class:`~generator.cache.Cache` serves the whole run: each stage and output decides what it
+keeps in it and under which key; the pipeline only opens it and saves it at the end.
+"""
 
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import escape, ir
+from generator import ir
+from generator.cache import Cache
 from generator.config import Target
 from generator.diagnostics import Problem, SpecError
-from generator.client.format import FormatError, Formatter
+from generator.client.output import GeneratedCodeError, check_compiles, client_files
 from generator.load.reader import Document, locate_all, read, read_checking_aside
 from generator.lower.lowering import lower
 from generator.load.refs import Resolver
-from generator.client.render import Renderer, RenderOptions
+from generator.client.render import RenderOptions
 from generator.docs.render import DocsOptions, render as render_docs
 from generator.write import with_manifest
+
+__all__ = ["GeneratedCodeError", "Result", "check_compiles", "display_path", "generate", "lower_only", "with_spec"]
 
 
 @dataclass(frozen=True)
@@ -67,19 +73,25 @@ def generate(target: Target, *, cache_dir: Path | None = None, jobs: int | None 
     """
     started = time.perf_counter()
     shown = display_path(target.spec)
+    cache = Cache(cache_dir)
     progress("reading " + shown)
-    document, check = read_checking_aside(target.spec, shown, cache_dir)
     try:
-        result = _generate(target, document, cache_dir, jobs, progress)
-    except KeyboardInterrupt:
-        check.cancel()
-        raise
-    except BaseException:
-        # A document that is not OpenAPI can make lowering fail in any way: the structural
-        # problems are the ones to report, as they were when the check ran first.
+        document, check = read_checking_aside(target.spec, shown, cache)
+        try:
+            result = _generate(target, document, cache, jobs, progress)
+        except KeyboardInterrupt:
+            check.cancel()
+            raise
+        except BaseException:
+            # A document that is not OpenAPI can make lowering fail in any way: the structural
+            # problems are the ones to report, as they were when the check ran first.
+            check.wait()
+            raise
         check.wait()
+    except SpecError:
+        cache.save()  # what was read and checked before the problem stays good: the next run is faster
         raise
-    check.wait()
+    cache.save()
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -93,64 +105,29 @@ def lower_only(target: Target) -> tuple[ir.Api, tuple[Problem, ...]]:
     return lowered.api, tuple(_locate(list(lowered.warnings), document, lowered.resolver))
 
 
-def _generate(target: Target, document: Document, cache_dir: Path | None, jobs: int | None, progress: Callable[[str], None]) -> Result:
+def _generate(target: Target, document: Document, cache: Cache, jobs: int | None, progress: Callable[[str], None]) -> Result:
     progress("lowering")
     try:
         lowered = lower(document, target, target.spec)
     except SpecError as exc:
         raise SpecError(_locate(exc.problems, document, None)) from None
     warnings = tuple(_locate(list(lowered.warnings), document, lowered.resolver))
-    progress("rendering")
-    formatter = Formatter(target.line_length, cache_dir, jobs)
+    progress("rendering and formatting")
     # Generated files name the spec by file name only: output must not depend on where it ran.
     options = RenderOptions(source=target.spec.name, docs_base_url=target.docs_base_url, line_length=target.line_length)
-    files, keys = Renderer(lowered.api, options, formatter.cache_dir).render(known=formatter.final_for, keyed=formatter.cache_dir is not None)
-    progress(f"formatting {len(files)} files")
-    cacheable = [p for p in files if p.startswith(("types/", "resources/")) and not p.endswith("/__init__.py")]
-    done = frozenset(p for p in cacheable if p not in keys)
-    files = formatter.format_all(files, done)
+    client = client_files(lowered.api, options, cache, jobs=jobs, shown=display_path(target.out))
+    files = dict(client.files)
     if target.tryit:
         from generator.tryit.page import PAGE_FILE, render_page
 
         progress("writing the try-it page")
         files[PAGE_FILE] = render_page(lowered.api)
-    # Before anything is kept or written: a module that does not compile is our bug, never the user's package.
-    # Files served whole from the render cache are skipped: they passed this check before they were stored.
-    check_compiles(files, skip=done, shown=display_path(target.out))
-    for path, key in keys.items():
-        formatter.store_final(key, files[path])
     files = with_manifest(files)  # the package lists what it generated: what `generate` may later replace
     docs: dict[str, str] = {}
     if target.docs:
         progress("rendering the reference pages")
         docs = with_manifest(render_docs(lowered.api, DocsOptions(source=target.spec.name, docs_base_url=target.docs_base_url)))
-    return Result(target, lowered.api, files, warnings, formatter.stats.formatted, formatter.stats.cached, 0.0, docs)
-
-
-class GeneratedCodeError(FormatError):
-    """A generated module that Python does not compile: a bug of the generator (exit 3), found before writing."""
-
-
-def check_compiles(files: dict[str, str], skip: frozenset[str] = frozenset(), shown: str = "") -> None:
-    """Compile (never run) every ``.py`` file of ``files`` but those in ``skip``; raise
-    GeneratedCodeError naming the first that fails, at its line.
-
-    Warnings are errors here: an invalid escape sequence in generated code is a bug too.
-    """
-    for path in sorted(files):
-        if not path.endswith(".py") or path in skip:
-            continue
-        text = files[path]
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                compile(text, path, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", None) or (text.count("\n", 0, text.find("\0")) + 1 if "\0" in text else 1)
-            message = getattr(exc, "msg", None) or str(exc)
-            where = f"{shown}/{path}" if shown else path
-            # The message may quote generated text: shown escaped, so that it stays one line.
-            raise GeneratedCodeError(f"generated {where}:{line} does not compile: {escape.comment(message)}") from None
+    return Result(target, lowered.api, files, warnings, client.formatted, client.cached, 0.0, docs)
 
 
 def _locate(problems: list[Problem], document, resolver: Resolver | None) -> list[Problem]:  # type: ignore[no-untyped-def]

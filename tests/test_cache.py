@@ -50,3 +50,25 @@ def test_an_edit_that_leaves_long_lines_alone_starts_no_black(tmp_path: Path, mo
     cold = format_module.Formatter(100, None, jobs=1).format_all({"m.py": module.format(doc="A module (edited).")})
     assert calls, "the module has a line only black can split: the test proves nothing otherwise"
     assert warm == cold and first["m.py"].count("\n") == warm["m.py"].count("\n") > 4
+
+
+def test_texts_compiled_before_are_not_compiled_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import generator.client.output as output
+
+    compiled: list[str] = []
+    real = output.check_compiles
+
+    def recording(files, skip=frozenset(), shown=""):  # type: ignore[no-untyped-def]
+        compiled.extend(p for p in files if p.endswith(".py") and p not in skip)
+        return real(files, skip, shown)
+
+    monkeypatch.setattr(output, "check_compiles", recording)
+    cache = tmp_path / "cache"
+    generate(target_for(CREATE_RUN, package="pkg"), cache_dir=cache, jobs=1)
+    assert "_runtime/_base_client.py" in compiled and "__init__.py" in compiled
+    compiled.clear()
+    generate(target_for(CREATE_RUN, package="pkg"), cache_dir=cache, jobs=1)
+    assert compiled == [], "every text of an unchanged spec compiled before"
+    compiled.clear()
+    generate(target_for(CREATE_RUN, package="pkg"), cache_dir=None, jobs=1)
+    assert "_runtime/_base_client.py" in compiled, "without a cache everything is compiled"

@@ -9,15 +9,15 @@ small inputs), and the results are spliced back. A test holds this to the
 definition: whole-file black changes nothing in any generated file.
 ``whole_files=True`` runs black on every whole file instead.
 
-A content-hash cache maps each rendered file (and black's version and settings)
-to its formatted text, so a run that renders the same text again skips it: after
+The cache (``generator.cache``, namespaces ``client-formatted`` and ``client-fragments``) maps
+each rendered file (and black's version and settings) to its formatted text, and each long
+statement to black's lines for it, so a run that renders the same text again skips it: after
 a one-schema edit only the files that changed are formatted.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from collections import defaultdict
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from generator.cache import fingerprint, read_entry, source_digest, trusted_dir, write_entry
+from generator.cache import Cache, Namespace, fingerprint, source_digest
 from generator.client.linesplit import split_element, split_statement
 
 if TYPE_CHECKING:
@@ -257,18 +257,26 @@ def _own_source_hash() -> str:
     return source_digest([Path(__file__), Path(__file__).with_name("linesplit.py")])[:16]
 
 
+def _format_code() -> str | None:
+    black = fingerprint("black")
+    return None if black is None else f"{black}\n{_own_source_hash()}"
+
+
+# Formatted files by their rendered text, and black's lines by the fragment: both depend on black and on this code.
+FORMATTED = Namespace("client-formatted", code=_format_code, keep_bytes=48 << 20, shards=16)
+FRAGMENTS = Namespace("client-fragments", code=_format_code, keep_bytes=8 << 20, shards=4)
+
+
 class Formatter:
-    def __init__(self, line_length: int, cache_dir: Path | None = None, jobs: int | None = None, whole_files: bool = False):
+    def __init__(self, line_length: int, cache: Cache | Path | None = None, jobs: int | None = None, whole_files: bool = False):
+        """``cache``: a run's :class:`Cache` (its owner saves it), or a folder (saved after each ``format_all``)."""
         self.line_length = line_length
         self.whole_files = whole_files
-        # A folder others could write is no cache (one warning says so): see ``cache.trusted_dir``.
-        self.cache_dir = trusted_dir(cache_dir)
+        self.cache = Cache.of(cache)
+        self._owns_cache = self.cache is not cache
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.stats = FormatStats()
-        self._salt = f"{fingerprint('black')}:{line_length}:py311:{'whole' if whole_files else 'split'}:{_own_source_hash()}".encode()
-
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(self._salt + b"\0" + text.encode()).hexdigest()
+        self._settings = (line_length, "py311", "whole" if whole_files else "split")
 
     def format_all(self, files: dict[str, str], done: frozenset[str] = frozenset()) -> dict[str, str]:
         """Formatted ``files``; the paths in ``done`` are final already (served from the render cache)."""
@@ -282,8 +290,8 @@ class Formatter:
             if not path.endswith(".py") or path.startswith("_runtime/"):
                 out[path] = text  # runtime files are copied exactly as they are tested
                 continue
-            cached = self._cached(text)
-            if cached is not None:
+            cached = self.cache.get(FORMATTED, (self._settings, text))
+            if isinstance(cached, str):
                 out[path] = cached
                 self.stats.cached += 1
             else:
@@ -291,8 +299,10 @@ class Formatter:
         formatted = self._whole(todo) if self.whole_files else self._split(todo)
         for path, text in formatted.items():
             out[path] = text
-            self._store(todo[path], text)
+            self.cache.put(FORMATTED, (self._settings, todo[path]), text)
             self.stats.formatted += 1
+        if self._owns_cache:
+            self.cache.save()
         return {path: out[path] for path in sorted(out)}
 
     def _split(self, todo: dict[str, str]) -> dict[str, str]:
@@ -307,18 +317,17 @@ class Formatter:
         # statement does not): each fragment's lines are cached too, so black is rarely started.
         formatted: dict[Fragment, list[str]] = {}
         for fragment in fragments:
-            cached = self._read(self._fragment_key(fragment))
-            if cached is not None:
+            cached = self.cache.get(FRAGMENTS, self._fragment_key(fragment))
+            if isinstance(cached, str):
                 formatted[fragment] = cached.split("\n")
         missing = fragments - formatted.keys()
         for fragment, lines in _format_fragments(missing, self.jobs).items():
             formatted[fragment] = lines
-            self._write(self._fragment_key(fragment), "\n".join(lines))
+            self.cache.put(FRAGMENTS, self._fragment_key(fragment), "\n".join(lines))
         return {path: _splice(plan, formatted) for path, plan in plans.items()}
 
-    def _fragment_key(self, fragment: Fragment) -> str:
-        identity = f"{fragment.kind}\0{fragment.width}\0{fragment.block}\0{fragment.source}"
-        return hashlib.sha256(self._salt + b"\0fragment\0" + identity.encode()).hexdigest()
+    def _fragment_key(self, fragment: Fragment) -> tuple[object, ...]:
+        return (self._settings, fragment.kind, fragment.width, fragment.block, fragment.source)
 
     def _whole(self, todo: dict[str, str]) -> dict[str, str]:
         out = {}
@@ -328,33 +337,3 @@ class Formatter:
             except Exception as exc:
                 raise FormatError(f"{path}: black could not format the generated code: {exc}") from None
         return out
-
-    def final_for(self, render_key: str) -> str | None:
-        """The final text of a file last rendered from inputs with this key, if the cache has it."""
-        return self._read(hashlib.sha256(self._salt + b"\0render\0" + render_key.encode()).hexdigest())
-
-    def store_final(self, render_key: str, text: str) -> None:
-        self._write(hashlib.sha256(self._salt + b"\0render\0" + render_key.encode()).hexdigest(), text)
-
-    def _cached(self, text: str) -> str | None:
-        return self._read(self._key(text))
-
-    def _read(self, key: str) -> str | None:
-        if self.cache_dir is None:
-            return None
-        # Sealed: a truncated, damaged or planted entry (or a FIFO, a symlink) is a miss, never a text.
-        data = read_entry(self.cache_dir / key[:2] / key)
-        if data is None:
-            return None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-
-    def _store(self, text: str, formatted: str) -> None:
-        self._write(self._key(text), formatted)
-
-    def _write(self, key: str, formatted: str) -> None:
-        if self.cache_dir is None:
-            return
-        write_entry(self.cache_dir / key[:2] / key, formatted.encode("utf-8"))

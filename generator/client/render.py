@@ -131,6 +131,8 @@ class Renderer:
         self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
         self._shadowed_keys: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
         self._shadowed_members: dict[int, tuple[ir.Resource, dict[int, frozenset[str]]]] = {}
+        # The files the last ``render`` took as ``known`` gave them, not rendered again.
+        self.served: set[str] = set()
 
     def _compiled_templates_dir(self) -> Path | None:
         """Beside the templates, as Python keeps its own bytecode in ``__pycache__``; None: compile in memory.
@@ -217,6 +219,7 @@ class Renderer:
         """
         files: dict[str, str] = {}
         keys: dict[str, str] = {}
+        self.served = set()
         for name in RUNTIME_FILES:
             files[f"_runtime/{name}"] = (runtime_dir() / name).read_text(encoding="utf-8")
         resources = list(_walk(self.api.resources))
@@ -233,6 +236,7 @@ class Renderer:
             final = known(key) if keyed else None
             if final is not None:
                 files[path] = final
+                self.served.add(path)
             else:
                 files[path] = self._template("resource.py.jinja", resource=resource)
                 keys[path] = key
@@ -244,6 +248,7 @@ class Renderer:
             final = known(key) if keyed else None
             if final is not None:
                 files[path] = final
+                self.served.add(path)
             else:
                 files[path] = self._template(template, module=module)
                 keys[path] = key

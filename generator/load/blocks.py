@@ -20,11 +20,10 @@ import marshal
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterator
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import yaml
 
-from generator.cache import CacheFile
 
 # Blocks this long (about 200 lines) or shorter are parsed whole; longer ones that hold a
 # mapping are cut again. Parsing 8 kB takes 4 ms; cutting finer costs warm runs more than it saves.
@@ -60,11 +59,23 @@ class Parsed:
     # The keys leading to each block's value (from the root) → a digest of the text it was read
     # from: equal digests, equal values.
     digests: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    # The same keys → where each block's text starts and ends in the text (its key line first).
+    spans: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    # Whether some mapping repeated a key: a search of the text may then find another block than the one read.
+    repeated_keys: bool = False
 
 
-# Each key of a mapping read in blocks → the digest of its block's text, and the same for the
-# blocks that one was cut into (empty for a block parsed whole).
-_Digests: TypeAlias = "dict[Any, tuple[bytes, _Digests]]"
+# Each key of a mapping read in blocks → the digest of its block's text, the same for the
+# blocks that one was cut into (empty for a block parsed whole), and the block's span in the text.
+_Digests: TypeAlias = "dict[Any, tuple[bytes, _Digests, tuple[int, int]]]"
+
+
+class Store(Protocol):
+    """Where parsed blocks are kept, by the digest of their text: a ``cache.View`` (or a ``cache.CacheFile``)."""
+
+    def get(self, key: bytes, /) -> bytes | str | None: ...
+
+    def put(self, key: bytes, value: bytes, /) -> None: ...
 
 
 class Declined(Exception):
@@ -86,7 +97,7 @@ def first_match(pattern: re.Pattern[str], text: str, marker: str) -> re.Match[st
     return None
 
 
-def parse(text: str, loader: type, cache: CacheFile) -> Parsed:
+def parse(text: str, loader: type, cache: Store) -> Parsed:
     """What ``yaml.load(text, Loader=loader)`` gives when it is a mapping, read block by block through ``cache``.
 
     Its value is None (with the reason in the stats) when the blocks cannot be proved to give the same.
@@ -96,7 +107,10 @@ def parse(text: str, loader: type, cache: CacheFile) -> Parsed:
     try:
         _check_text(lined)
         value, digests = reader.root()
-        return Parsed(value, reader.stats, dict(_flatten(digests, ())))
+        flat = list(_flatten(digests, ()))
+        # Offsets in ``lined`` are one more than in ``text``.
+        spans = {path: (begin - 1, end - 1) for path, _, (begin, end) in flat}
+        return Parsed(value, reader.stats, {path: digest for path, digest, _ in flat}, spans, reader.repeated_keys)
     except Declined as exc:
         reader.stats.declined = str(exc)
         return Parsed(None, reader.stats)
@@ -117,11 +131,12 @@ def _check_text(text: str) -> None:
 
 
 class _Reader:
-    def __init__(self, text: str, loader: type, cache: CacheFile):
+    def __init__(self, text: str, loader: type, cache: Store):
         self.text = text  # with a "\n" in front
         self.loader = loader
         self.cache = cache
         self.stats = BlockStats()
+        self.repeated_keys = False
 
     def root(self) -> tuple[dict[Any, Any], _Digests]:
         starts = self._entries(1, len(self.text), parent_indent=-1)
@@ -142,23 +157,24 @@ class _Reader:
             key, value, digest = self._block(begin, stop, depth)
             # As PyYAML builds a mapping: a repeated key keeps its place and takes the last value;
             # the digests of the last block replace those of the first.
+            self.repeated_keys = self.repeated_keys or key in out
             out[key] = value
             digests[key] = digest
         return out, digests
 
-    def _block(self, begin: int, end: int, depth: int) -> tuple[Any, Any, tuple[bytes, _Digests]]:
+    def _block(self, begin: int, end: int, depth: int) -> tuple[Any, Any, tuple[bytes, _Digests, tuple[int, int]]]:
         """The key and value of text[begin:end], and the digest of the text with those of the blocks it was cut into."""
         text = self.text
         header = _HEADER.match(text, begin, end) if depth < MAX_DEPTH and end - begin > SPLIT_MIN_CHARS else None
         if header:
             starts = self._entries(header.end(), end, self._indent(begin))
             if starts:
-                key, value, (digest, _) = self._parsed(begin, header.end())
+                key, value, (digest, _, _) = self._parsed(begin, header.end())
                 if value is not None:
                     raise Declined(f"the key line at offset {begin} has a value")
                 value, inner = self._mapping(starts, end, depth + 1)
-                whole = hashlib.blake2b(digest + b"".join(d for d, _ in inner.values()), digest_size=16).digest()
-                return key, value, (whole, inner)
+                whole = hashlib.blake2b(digest + b"".join(d for d, _, _ in inner.values()), digest_size=16).digest()
+                return key, value, (whole, inner, (begin, end))
         return self._parsed(begin, end)
 
     def _entries(self, begin: int, end: int, parent_indent: int) -> list[int] | None:
@@ -192,7 +208,7 @@ class _Reader:
             starts.append(start)
         return starts
 
-    def _parsed(self, begin: int, end: int) -> tuple[Any, Any, tuple[bytes, _Digests]]:
+    def _parsed(self, begin: int, end: int) -> tuple[Any, Any, tuple[bytes, _Digests, tuple[int, int]]]:
         """The one key and its value that text[begin:end] holds, from the cache or parsed now, and the text's digest."""
         chunk = self.text[begin:end]
         digest = hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -209,7 +225,7 @@ class _Reader:
             except ValueError:
                 pass  # nested deeper than marshal writes: parsed again next time
         ((key, value),) = value.items()
-        return key, value, (digest, {})
+        return key, value, (digest, {}, (begin, end))
 
     def _parse(self, chunk: str) -> Any:
         try:
@@ -218,9 +234,9 @@ class _Reader:
             raise Declined(f"a block failed to parse alone: {type(exc).__name__}") from None
 
 
-def _flatten(digests: _Digests, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], bytes]]:
-    for key, (digest, inner) in digests.items():
-        yield (*path, key), digest
+def _flatten(digests: _Digests, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], bytes, tuple[int, int]]]:
+    for key, (digest, inner, span) in digests.items():
+        yield (*path, key), digest, span
         yield from _flatten(inner, (*path, key))
 
 
@@ -238,8 +254,8 @@ def _is_entry(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1
 
 
-def _loaded(data: bytes | None) -> Any:
-    if data is None:
+def _loaded(data: bytes | str | None) -> Any:
+    if not isinstance(data, bytes):
         return None
     try:
         return marshal.loads(data)

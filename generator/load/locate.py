@@ -255,22 +255,43 @@ class _Trie(dict):  # type: ignore[type-arg]
     at: int | None = None
 
 
+class _AllReached(Exception):
+    """Every node of the trie has its offset: the rest of the text need not be read."""
+
+
+class _Count:
+    def __init__(self, left: int):
+        self.left = left
+
+
 def locate_json(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
     """(line, column) of each pointer in the JSON ``text``, in one pass; as composing the text as YAML gives.
 
     A pointer whose tokens stop matching gets the deepest node it reaches, as composing does. Text
     that stops being JSON where a pointer leads leaves out the pointers not reached by then.
     """
+    offsets = json_offsets(text, pointers)
+    marks = _marks(text, sorted(set(offsets.values())))
+    return {p: marks[at] for p, at in offsets.items()}
+
+
+def json_offsets(text: str, pointers: list[str]) -> dict[str, int]:
+    """Where the node each pointer leads to starts in the JSON ``text`` (see :func:`locate_json`)."""
     root = _Trie()
+    nodes = 1
     for p in pointers:
         node = root
         for token in p.split("/")[1:]:
-            node = node.setdefault(unescape_pointer_token(token), _Trie())
+            child = node.get(unescape_pointer_token(token))
+            if child is None:
+                child = node[unescape_pointer_token(token)] = _Trie()
+                nodes += 1
+            node = child
     start = _skip_ws(text, 0)
     try:
-        _walk_json(text, start, root)
-    except (ValueError, RecursionError, IndexError):
-        pass  # what was reached so far stands
+        _walk_json(text, start, root, _Count(nodes))
+    except (_AllReached, ValueError, RecursionError, IndexError):
+        pass  # what was reached so far stands; once every node is reached, the rest is not read
     offsets: dict[str, int] = {}
     for p in pointers:
         here: _Trie | None = root
@@ -282,13 +303,20 @@ def locate_json(text: str, pointers: list[str]) -> dict[str, tuple[int, int]]:
             at = here.at
         if at is not None:
             offsets[p] = at
-    marks = _marks(text, sorted(set(offsets.values())))
-    return {p: marks[at] for p, at in offsets.items()}
+    return offsets
 
 
-def _walk_json(text: str, pos: int, node: _Trie) -> int:
+def json_marks(text: str, offsets: list[int]) -> dict[int, tuple[int, int]]:
+    """1-based (line, column) of each offset of the JSON ``text``, as :func:`locate_json` gives them."""
+    return _marks(text, sorted(set(offsets)))
+
+
+def _walk_json(text: str, pos: int, node: _Trie, count: _Count) -> int:
     """Record where the value at ``pos`` starts in ``node`` and walk into the children ``node`` names; the end offset."""
     node.at = pos
+    count.left -= 1
+    if count.left == 0:
+        raise _AllReached
     if not node:
         return _decoder.raw_decode(text, pos)[1]
     first = text[pos]
@@ -306,7 +334,7 @@ def _walk_json(text: str, pos: int, node: _Trie) -> int:
             pos = _skip_ws(text, pos + 1)
             child = node.get(key)
             if child is not None and child.at is None:
-                pos = _walk_json(text, pos, child)
+                pos = _walk_json(text, pos, child, count)
             else:  # not wanted, or a later duplicate (composing finds the first)
                 pos = _decoder.raw_decode(text, pos)[1]
             pos = _skip_ws(text, pos)
@@ -323,7 +351,7 @@ def _walk_json(text: str, pos: int, node: _Trie) -> int:
         index = 0
         while True:
             child = wanted.get(index)
-            pos = _walk_json(text, pos, child) if child is not None else _decoder.raw_decode(text, pos)[1]
+            pos = _walk_json(text, pos, child, count) if child is not None else _decoder.raw_decode(text, pos)[1]
             pos = _skip_ws(text, pos)
             if text[pos] == "]":
                 return pos + 1

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.background import Job
 from generator.load.blocks import has_aliases
-from generator.cache import CacheFile, fingerprint
+from generator.cache import Cache, Namespace, View, fingerprint, source_digest
 from generator.diagnostics import MAX_PROBLEMS, Problem, SpecError, kind_of, pointer, where_nesting_starts
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class StructureCheck:
     def __init__(
         self,
         document: Document,
-        cache_dir: Path | None,
+        cache: Cache,
         read_from: Mapping[tuple[Any, ...], bytes] | None,
         background: bool,
         locate: Callable[[list[Problem]], list[Problem]],
@@ -41,19 +41,18 @@ class StructureCheck:
         self._locate = locate
         self._after_pass: Callable[[], None] | None = None
         self._job: Job | None = None
-        remembered = _remembered_validation(document, cache_dir, read_from or {})
+        remembered = _remembered_validation(document, cache, read_from or {})
         if remembered is None:
             raw = document.raw
         else:
-            cache, digests, reduced = remembered
+            view, digests, reduced = remembered
             if reduced is None:
                 return  # every part is known to pass
             raw = reduced
 
-            def remember() -> None:
+            def remember() -> None:  # written by the cache's owner, with the rest of the run's entries
                 for digest in digests:
-                    cache.put(digest, b"")
-                cache.save()
+                    view.put(digest, b"")
 
             self._after_pass = remember
         self._job = Job(structural_problems, document.file, raw, background=background)
@@ -99,35 +98,41 @@ def structural_problems(file: str, raw: dict[str, Any]) -> tuple[list[Problem], 
 # on its own, against the entry's value alone; and taking an entry out of such a map never
 # makes a valid document invalid. So an entry that passed as part of a valid document passes
 # again wherever it stands, and a document can be validated less the entries known to pass:
-# the problems found are the same, at the same pointers. Everything else (info, servers,
+# the problems found are the same, at the same pointers. An entry is known by its text, and
+# by its value with its descriptions left out (``_without_descriptions``): editing a
+# description needs no validation. Everything else (info, servers,
 # security, tags, the maps themselves) is always validated, unless the whole document is
 # known to pass.
 
-VALIDATED_FILE = "openapi-validated-v1.marshal"
-_VALIDATED_KEPT_BYTES = 4 << 20
+VALIDATED = Namespace(
+    "openapi-validated",
+    code=lambda: (lambda salt: None if salt is None else salt + "\n" + source_digest([Path(__file__)]))(_validator_salt()),
+    keep_bytes=4 << 20,
+)
+VALIDATED_FILE = "openapi-validated.marshal"
 _NAMED_COMPONENTS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems")
 
 
 def _remembered_validation(
-    document: Document, cache_dir: Path | None, read_from: Mapping[tuple[Any, ...], bytes]
-) -> tuple[CacheFile, list[bytes], dict[str, Any] | None] | None:
+    document: Document, cache: Cache, read_from: Mapping[tuple[Any, ...], bytes]
+) -> tuple[View, list[bytes], dict[str, Any] | None] | None:
     """The validation cache, this document's digests, and the document less its known-valid entries (None: all known).
 
     None when there is no cache, or the document's values may be shared (YAML aliases) or
     too deep to fingerprint: then the whole document is validated, as without a cache.
     """
-    salt = _validator_salt()
-    if cache_dir is None or salt is None or has_aliases(document.text):
+    # JSON has no aliases (its `&` and `*` are in strings); YAML may share values through them.
+    if cache.key(VALIDATED, ()) is None or (not _is_json(document.text) and has_aliases(document.text)):
         return None
-    cache = CacheFile(cache_dir / VALIDATED_FILE, salt, _VALIDATED_KEPT_BYTES)
+    view = cache.view(VALIDATED)
     try:
-        digests, reduced = _reduce(document, cache, read_from)
+        digests, reduced = _reduce(document, view, read_from)
     except RecursionError:
         return None
-    return cache, digests, reduced
+    return view, digests, reduced
 
 
-def _reduce(document: Document, cache: CacheFile, read_from: Mapping[tuple[Any, ...], bytes]) -> tuple[list[bytes], dict[str, Any] | None]:
+def _reduce(document: Document, cache: View, read_from: Mapping[tuple[Any, ...], bytes]) -> tuple[list[bytes], dict[str, Any] | None]:
     raw = document.raw
     reduced = dict(raw)
     skeleton = dict(raw)
@@ -143,14 +148,39 @@ def _reduce(document: Document, cache: CacheFile, read_from: Mapping[tuple[Any, 
             digest = _digest(document.version, where, key, ("value", value) if source is None else ("text", source))
             digests.append(digest)
             if cache.get(digest) is None:
-                kept[key] = value
+                # Changed text: known to pass when only its descriptions changed.
+                shape = _digest(document.version, where, key, ("shape", _without_descriptions(value)))
+                digests.append(shape)
+                if cache.get(shape) is None:
+                    kept[key] = value
+                else:
+                    cache.put(digest, b"")  # passes as its shape did: known by its text from now on
         unknown += len(kept)
         _put(reduced, where, kept)
         _put(skeleton, where, {})
-    digests.append(_digest(document.version, (), "", ("value", skeleton)))
+    digests.append(_digest(document.version, (), "", ("shape", _without_descriptions(skeleton))))
     if unknown == 0 and cache.get(digests[-1]) is not None:
         return digests, None
     return digests, reduced
+
+
+def _is_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))  # as the reader tells JSON from YAML
+
+
+def _without_descriptions(value: Any) -> Any:
+    """``value`` with every string under a ``description`` key made empty: what passes openapi-pydantic is the same.
+
+    Wherever OpenAPI has a ``description``, it is any string; where ``description`` is a name (a
+    property, a map key) its value is an object, and a string there fails whatever it says. So
+    an entry that passed passes again with other description texts, and one key serves both.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: "" if k == "description" and type(v) is str else _without_descriptions(v) for k, v in value.items()}
+    if kind is list:
+        return [_without_descriptions(v) for v in value]
+    return value
 
 
 def _named_maps(raw: dict[str, Any]) -> list[tuple[str, ...]]:
