@@ -6,6 +6,7 @@ filters here made. Paths of pages are built from final Python names (identifiers
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import posixpath
@@ -17,6 +18,7 @@ from typing import Any
 
 from generator import escape, ir
 from generator.docs import markdown as md
+from generator.docs import snippets
 from generator.docs.reference import Definitions, Event, OperationPage, Row, TypePage, operation_pages, type_pages, type_path, unwrap
 
 
@@ -227,6 +229,7 @@ class Pages:
         types = type_pages(self.api, self.defs)
         files: dict[str, str] = {}
         for page in ops:
+            page = dataclasses.replace(page, snippets=examples_of(self.api, page.operation))
             files[page.path] = self._render("operation.md.jinja", page.path, page=page)
         for tpage in types:
             files[tpage.path] = self._render("type.md.jinja", tpage.path, page=tpage)
@@ -257,6 +260,27 @@ class Pages:
         if isinstance(core, ir.LiteralType):
             return ", ".join(md.code(json.dumps(v, ensure_ascii=False)) for v in core.values)
         return ""
+
+
+_TITLES = {
+    ("python", "minimal"): "Python, the required arguments",
+    ("python", "full"): "Python, with the spec's defaults spelled out",
+    ("curl", "minimal"): "curl",
+    ("typescript", "minimal"): "TypeScript (fetch)",
+}
+
+
+def examples_of(api: ir.Api, operation: ir.Operation) -> tuple[tuple[str, str, str], ...]:
+    """The page's examples: the proven snippets of generator/docs/snippets.py (the same renderer the
+    package's README and the tests use), Python in both variants, curl and TypeScript for the minimal one."""
+    made = snippets.snippets(api, operation)
+    shown = []
+    for (language, variant), title in _TITLES.items():
+        code = made[(language, variant)]
+        if variant == "full" and code == made[(language, "minimal")]:
+            continue  # no defaults to spell out: the full snippet would repeat the minimal one
+        shown.append((title, {"curl": "sh"}.get(language, language), code))
+    return tuple(shown)
 
 
 def _first_sentence(text: str | None) -> str:

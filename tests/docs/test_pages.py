@@ -209,7 +209,8 @@ def test_bad_docs_settings(tmp_path: Path, setting: str, message: str) -> None:
 
 
 def _outside_code(text: str) -> str:
-    """The text outside code spans (where Markdown shows `<` as itself)."""
+    """The text outside fenced blocks and code spans (where Markdown shows `<` as itself)."""
+    text = re.sub(r"^(`{3,})[^\n]*\n.*?\n\1$", "", text, flags=re.S | re.M)
     return re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", "", text)
 
 
@@ -255,3 +256,21 @@ def test_snippets_given_to_a_page_are_fenced_safely() -> None:
     page = dataclasses.replace(page, snippets=(("Python <b>", "py thon!", code),))
     text = pages._render("operation.md.jinja", page.path, page=page)
     assert "## Examples\n\nPython &lt;b&gt;:\n\n````python\n" + code + "\n````" in text
+
+
+def test_the_examples_on_a_page_are_the_proven_snippets() -> None:
+    """Every code block under "Examples" is one of generator/docs/snippets.py's snippets for that operation,
+    the ones tests/docs/test_snippets_proven.py runs; the Python one with the defaults is seed 000's call."""
+    from generator.docs import snippets
+
+    (target,) = [t for t in config.load_targets(ROOT / "pyproject.toml") if t.package == "openai_client"]
+    api = generate(target, cache_dir=None, jobs=1).api
+    ((path, op),) = list(snippets.operations(api))
+    page = create_run_docs()["resources/" + "/".join(path) + ".md"]
+    examples = page.split("## Examples", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^(`{3,})\w*\n(.*?)\n\1$", examples, flags=re.S | re.M)
+    made = snippets.snippets(api, op)
+    wanted = [made[("python", "minimal")], made[("python", "full")], made[("curl", "minimal")], made[("typescript", "minimal")]]
+    assert [code for _, code in blocks] == [code.rstrip("\n") for code in wanted]
+    for argument in ('reasoning_effort="medium"', "temperature=1", "top_p=1", "parallel_tool_calls=True"):
+        assert argument in blocks[1][1]
