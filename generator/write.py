@@ -326,6 +326,9 @@ def plan(owner: Owner, files: dict[str, str], *, verify: bool = True) -> Plan:
                 (rel.endswith(".py") and _first_line_is_header(path))
                 or (rel in files and posixpath.dirname(rel) == "_runtime" and rel.endswith(".py"))
                 or (rel == "py.typed" and rel in files and os.lstat(path).st_size == 0)
+                # byte for byte what is generated there (a file kind older versions did not write yet,
+                # such as README.md): replacing it with itself loses nothing
+                or (rel in new_hashes and not _edited(path, new_hashes[rel]))
             )
         if owned and (rel in files or rel in new_dirs):  # replaced by a new file or folder
             if edited:

@@ -19,6 +19,7 @@ from typing import Any
 from generator import escape, ir
 from generator.docs import markdown as md
 from generator.docs import snippets
+from generator.docs.examples import Variant
 from generator.docs.reference import Definitions, Event, OperationPage, Row, TypePage, operation_pages, type_pages, type_path, unwrap
 
 
@@ -262,7 +263,7 @@ class Pages:
         return ""
 
 
-_TITLES = {
+_TITLES: dict[tuple[snippets.Language, Variant], str] = {
     ("python", "minimal"): "Python, the required arguments",
     ("python", "full"): "Python, with the spec's defaults spelled out",
     ("curl", "minimal"): "curl",
