@@ -3,6 +3,7 @@ TypeScript text is byte for byte what generator/docs/snippets.py writes (the ref
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,6 +47,34 @@ def test_the_minimal_example_typed_into_the_form_gives_the_docs_snippets(context
     for a in ex.arguments:
         page.fill(f"#param-{a.parameter.name}", a.value)
     assert_same(snippets(page), docs_snippets(create_run_api, ex))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def fill(page: Any, name: str, value: Any) -> None:
+    """Enter one top-level value as a person would: type it, pick it from a select, or tick the toggle."""
+    field = by_id(page, f"param-{name}")
+    tag = field.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+    if tag == "select:select-one":
+        field.select_option(label=json.dumps(value))
+    elif tag == "input:checkbox":
+        field.set_checked(bool(value))
+    else:
+        field.fill(str(value))
+
+
+def test_the_full_example_entered_into_the_form_gives_the_docs_snippets(context: Any, gateway_url: str, create_run_api: ir.Api) -> None:
+    op = operation(create_run_api, "createRun")
+    ex = example(create_run_api, op, "full")
+    assert {a.source for a in ex.arguments} == {"built", "default"}  # the spec's defaults spelled out
+    page, _ = open_page(context, gateway_url)
+    for a in ex.arguments:
+        fill(page, a.parameter.name, a.value)
+    assert_same(snippets(page), docs_snippets(create_run_api, ex))
+    # The stream flag ticked on top: the streaming snippets (`with ... as stream`, `curl -N`).
+    streaming = example(create_run_api, op, "full", stream=True)
+    fill(page, "stream", True)
+    assert_same(snippets(page), docs_snippets(create_run_api, streaming))
+    assert "as stream:" in snippets(page)["python"] and snippets(page)["curl"].startswith("curl -N ")
     assert page.errors == []  # type: ignore[attr-defined]
 
 
