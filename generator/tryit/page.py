@@ -143,6 +143,7 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
             defs.append(_def_data(d))
     index = []
     blobs = []
+    call_paths = {id(op): path for path, op in docs_snippets.operations(api)}
     for number, (where, op) in enumerate(operations(api)):
         index.append({"id": op.operation_id, "res": ".".join(where), "m": op.method_name, "http": op.http_method.upper(), "path": op.path, "summary": op.summary or ""})
         params = []
@@ -175,7 +176,7 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
         if op.stream is not None:
             blob["stream"] = {"flag": op.stream.flag}
         blob["headers"] = [list(h) for h in op.fixed_headers]
-        blob["snip"] = _snippet_facts(api, op)
+        blob["snip"] = _snippet_facts(call_paths[id(op)], op)
         blobs.append(blob)
     meta = {
         "doc": f"{api.package}:{api.title}",
@@ -214,8 +215,8 @@ def _api_snippet_facts(api: ir.Api) -> dict[str, Any]:
     }
 
 
-def _snippet_facts(api: ir.Api, op: ir.Operation) -> dict[str, Any]:
-    path = docs_snippets.call_path(api, op)
+def _snippet_facts(path: tuple[str, ...], op: ir.Operation) -> dict[str, Any]:
+    """``path``: the docs' call path of ``op`` (``snippets.operations``)."""
     ordered = [*op.positional_path_parameters, *op.keyword_path_parameters]
     ordered += [p for p in op.parameters if p.location != "path"]
     facts: dict[str, Any] = {

@@ -152,3 +152,43 @@ def _plain(value: Any) -> bool:
     if isinstance(value, list):
         return all(_plain(v) for v in value)
     return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _keyed_spec(location: str, name: str) -> dict[str, Any]:
+    """A small API whose key goes in ``location``, with a query, a header and a cookie parameter beside it."""
+    params = [
+        {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "tags", "in": "query", "required": True, "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "filter", "in": "query", "required": True, "style": "deepObject", "schema": {"type": "object", "additionalProperties": {"type": "string"}}},
+        {"name": "X-Trace", "in": "header", "required": True, "schema": {"type": "string"}},
+        {"name": "session", "in": "cookie", "required": True, "schema": {"type": "string"}},
+    ]
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Keyed", "version": "1"},
+        "servers": [{"url": "https://keyed.example/api/"}],
+        "security": [{"key": []}],
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": location, "name": name}}},
+        "paths": {"/items/{item_id}": {"get": {
+            "operationId": "getItem", "parameters": params,
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}},
+        }}},
+    }
+
+
+@pytest.mark.parametrize(("location", "name"), [("query", "api key"), ("cookie", "sid"), ("header", "X-Api-Key")])
+def test_a_key_in_the_query_a_cookie_or_a_header_gives_the_docs_snippets(context: Any, location: str, name: str, tmp_path: Any) -> None:
+    spec = tmp_path / "keyed.json"
+    spec.write_text(json.dumps(_keyed_spec(location, name)), encoding="utf-8")
+    api, _ = lower_only(Target(spec=spec, out=tmp_path / "out" / "keyed", package="keyed"))
+    assert S.auth(api) is not None and S.auth(api).location == location  # type: ignore[union-attr]
+    file = tmp_path / "tryit.html"
+    file.write_text(render_page(api), encoding="utf-8")
+    page = context.new_page()
+    page.goto(file.as_uri())
+    op = operation(api, "getItem")
+    values = {"item_id": "a b/ü:c", "tags": ["x y", "it's", "z&w"], "filter": {"k 1": "v=1", "b": "$HOME"}, "X-Trace": 'tr "1"', "session": "s; p=q"}
+    ex = with_values(api, op, {p.name: values[p.wire_name] for p in op.parameters})
+    args = {a.parameter.name: a.value for a in ex.arguments}
+    assert len(args) == 5
+    assert_same(page.evaluate("([n, args]) => window.__tryit.snippets(n, args)", [0, args]), docs_snippets(api, ex))
