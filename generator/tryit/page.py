@@ -219,10 +219,11 @@ def _snippet_facts(path: tuple[str, ...], op: ir.Operation) -> dict[str, Any]:
     """``path``: the docs' call path of ``op`` (``snippets.operations``)."""
     ordered = [*op.positional_path_parameters, *op.keyword_path_parameters]
     ordered += [p for p in op.parameters if p.location != "path"]
+    position = {id(p): i for i, p in enumerate(op.parameters)}
     facts: dict[str, Any] = {
         "target": ".".join(("client", *path[:-1])),
         "method": path[-1],
-        "order": [p.name for p in ordered],
+        "order": [position[id(p)] for p in ordered],  # indices into the blob's params
         "result": docs_snippets._result_name(op),
         "ts": docs_snippets._ts_name(op),
         "response": op.response.kind,

@@ -780,10 +780,9 @@
 
   // The form's values as the docs' Example: [{p, value}] in the client's order.
   function exampleOf(op, state) {
-    var byName = {};
-    op.params.forEach(function (p) { byName[p.name] = p; });
-    return op.snip.order.filter(function (name) { return name in state.args && byName[name]; })
-      .map(function (name) { return { p: byName[name], value: state.args[name] }; });
+    return op.snip.order.map(function (i) { return op.params[i]; })
+      .filter(function (p) { return p.name in state.args; })
+      .map(function (p) { return { p: p, value: state.args[p.name] }; });
   }
 
   function at(ex, where) { return ex.filter(function (a) { return a.p["in"] === where; }); }
