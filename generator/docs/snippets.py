@@ -318,7 +318,8 @@ def wire_path(ex: Example) -> str:
             if enc is None:
                 return f";{key}={scalar}"
             return f";{key}=" + ",".join(enc) if not explode else "".join(f";{key}={e}" if not isinstance(value, dict) else f";{e}" for e in enc)
-        return scalar if enc is None else ",".join(enc)
+        # A simple-style scalar keeps RFC 3986's pchar (sub-delims, ":" and "@") as the client does.
+        return quote(_scalar(value), safe=_PCHAR_SAFE) if enc is None else ",".join(enc)
 
     # The path's own text percent-encoded as httpx sends it (non-ASCII as upper-case UTF-8 escapes).
     # A `#` starts a fragment (AWS specs' `/#X-Amz-Target=...` keys), which no client sends.
@@ -327,6 +328,7 @@ def wire_path(ex: Example) -> str:
 
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_PCHAR_SAFE = "!$&'()*+,;=:@"  # the runtime's, for a path parameter's value
 
 
 def wire_query(ex: Example) -> list[tuple[str, str]]:

@@ -15,8 +15,9 @@ from typing import Any
 
 import jinja2
 
-from generator import ir
+from generator import escape, ir
 from generator.client.typing_render import TypeWriter
+from generator.docs import snippets as docs_snippets
 
 PAGE_FILE = "tryit.html"
 
@@ -142,6 +143,7 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
             defs.append(_def_data(d))
     index = []
     blobs = []
+    call_paths = {id(op): path for path, op in docs_snippets.operations(api)}
     for number, (where, op) in enumerate(operations(api)):
         index.append({"id": op.operation_id, "res": ".".join(where), "m": op.method_name, "http": op.http_method.upper(), "path": op.path, "summary": op.summary or ""})
         params = []
@@ -156,6 +158,10 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
                 entry["default"] = p.default
             if p.deprecated:
                 entry["deprecated"] = True
+            if p.style is not None:
+                entry["style"] = p.style
+            if not p.explode:
+                entry["explode"] = False
             rule = writer.rule(p.type)
             if rule:
                 entry["rule"] = _with_reprs(rule)
@@ -170,6 +176,7 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
         if op.stream is not None:
             blob["stream"] = {"flag": op.stream.flag}
         blob["headers"] = [list(h) for h in op.fixed_headers]
+        blob["snip"] = _snippet_facts(call_paths[id(op)], op)
         blobs.append(blob)
     meta = {
         "doc": f"{api.package}:{api.title}",
@@ -181,8 +188,50 @@ def page_data(api: ir.Api) -> tuple[dict[str, Any], list[dict[str, Any]], list[d
         "headers": [list(h) for h in api.default_headers],
         "types": type_index,
         "ops": index,
+        "snip": _api_snippet_facts(api),
     }
     return meta, blobs, defs
+
+
+# The page's snippets are the docs' snippets (generator/docs/snippets.py) written again in JavaScript,
+# since they are rebuilt on every keystroke. Everything the docs renderer derives from the IR (the
+# call path, the result's name, the environment variable, the credential's template) is computed here
+# by the docs renderer's own functions, so the page only lays out the values the form holds.
+
+
+def _api_snippet_facts(api: ir.Api) -> dict[str, Any]:
+    credential = docs_snippets.auth(api)
+    split = docs_snippets._credential(api)
+    return {
+        "package": api.package,
+        "base_url": api.base_url,
+        "key": docs_snippets.api_key_env(api),
+        "cred": None if credential is None or split is None else {
+            "in": credential.location, "name": credential.name, "argument": credential.argument,
+            "before": split[0], "after": split[1],
+        },
+        "width": docs_snippets.WIDTH,
+        "unsafe": [list(r) for r in escape.UNSAFE_RANGES],
+    }
+
+
+def _snippet_facts(path: tuple[str, ...], op: ir.Operation) -> dict[str, Any]:
+    """``path``: the docs' call path of ``op`` (``snippets.operations``)."""
+    ordered = [*op.positional_path_parameters, *op.keyword_path_parameters]
+    ordered += [p for p in op.parameters if p.location != "path"]
+    position = {id(p): i for i, p in enumerate(op.parameters)}
+    facts: dict[str, Any] = {
+        "target": ".".join(("client", *path[:-1])),
+        "method": path[-1],
+        "order": [position[id(p)] for p in ordered],  # indices into the blob's params
+        "result": docs_snippets._result_name(op),
+        "ts": docs_snippets._ts_name(op),
+        "response": op.response.kind,
+        "paginated": op.pagination is not None,
+    }
+    if op.stream is not None:
+        facts["stream"] = {"flag": op.stream.flag, "envelope": bool(op.stream.envelope)}
+    return facts
 
 
 def _credential(api: ir.Api) -> dict[str, Any] | None:

@@ -129,23 +129,6 @@
     return "{" + Object.keys(v).map(function (k) { return pyStr(k) + ": " + pyRepr(v[k]); }).join(", ") + "}";
   }
 
-  // A Python literal laid out over lines, for snippets.
-  function pyLiteral(v, indent) {
-    var pad = "    ".repeat(indent + 1), end = "    ".repeat(indent);
-    var flat = pyRepr(v);
-    if (flat.length + 4 * indent <= 72) return flat;  // short values stay on one line
-    if (Array.isArray(v)) {
-      if (!v.length) return "[]";
-      return "[\n" + v.map(function (x) { return pad + pyLiteral(x, indent + 1) + ",\n"; }).join("") + end + "]";
-    }
-    if (v && typeof v === "object") {
-      var keys = Object.keys(v);
-      if (!keys.length) return "{}";
-      return "{\n" + keys.map(function (k) { return pad + pyStr(k) + ": " + pyLiteral(v[k], indent + 1) + ",\n"; }).join("") + end + "}";
-    }
-    return pyRepr(v);
-  }
-
   // --- the client's checks (the runtime's _validation.check), collecting every problem ---
 
   function kindOf(v) {
@@ -704,116 +687,419 @@
   }
 
   // --- snippets --------------------------------------------------------------------------
+  //
+  // The docs' renderer (generator/docs/snippets.py: python, curl, typescript) written again in
+  // JavaScript, rule for rule, so that the page's snippet and the docs' snippet for the same values are
+  // the same text. What the docs derive from the IR (call path, result name, environment variable,
+  // credential template, the unsafe characters) arrives computed in META.snip and op.snip. The key is
+  // read from the environment, as in the docs: what is typed in the page never appears in a snippet.
 
-  function maskedKey() {
-    var typed = credentialInput ? credentialInput.value : "";
-    if (!typed) return null;
-    return typed.slice(0, Math.min(3, Math.floor(typed.length / 4))) + "\u2026****";
+  var SNIP = META.snip;
+  var NO_BODY = {};
+
+  function codePoints(s) { return Array.from(s); }
+  function pyLen(s) { return codePoints(s).length; }
+  function count(s, sub) { return s.split(sub).length - 1; }
+  function replaceAll(s, a, b) { return s.split(a).join(b); }
+  function hex(n, width) { var t = n.toString(16); while (t.length < width) t = "0" + t; return t; }
+
+  function isUnsafe(cp) {
+    for (var i = 0; i < SNIP.unsafe.length; i++) if (cp >= SNIP.unsafe[i][0] && cp <= SNIP.unsafe[i][1]) return true;
+    return false;
+  }
+
+  // escape.escape_unsafe: every unsafe character as its Python escape sequence.
+  function escapeUnsafe(text) {
+    return codePoints(text).map(function (ch) {
+      var cp = ch.codePointAt(0);
+      if (!isUnsafe(cp)) return ch;
+      if (ch === "\n") return "\\n";
+      if (ch === "\r") return "\\r";
+      if (ch === "\t") return "\\t";
+      return cp <= 0xff ? "\\x" + hex(cp, 2) : cp <= 0xffff ? "\\u" + hex(cp, 4) : "\\U" + hex(cp, 8);
+    }).join("");
+  }
+
+  // escape.literal: black's quotes, no unsafe character raw.
+  function pyStrLiteral(value) {
+    var double = escapeUnsafe(JSON.stringify(value));
+    if (value.indexOf('"') < 0 || count(value, '"') <= count(value, "'")) return double;
+    var body = replaceAll(replaceAll(value, "\\", "\\\\"), "'", "\\'");
+    var inner = replaceAll(replaceAll(JSON.stringify(body).slice(1, -1), '\\"', '"'), "\\\\", "\\");
+    var single = "'" + escapeUnsafe(inner) + "'";
+    return count(single, "\\") < count(double, "\\") ? single : double;
+  }
+
+  // Python's repr of a number (the form's numbers are JSON numbers: an integral one is an int).
+  function pyNumber(n) {
+    if (Number.isInteger(n)) return BigInt(n).toString();
+    if (n !== n) return "NaN";
+    if (!isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+    var parts = n.toExponential().split("e");
+    var exp = Number(parts[1]);
+    if (exp >= -4 && exp < 16) return String(n);
+    var e = Math.abs(exp);
+    return parts[0] + "e" + (exp < 0 ? "-" : "+") + (e < 10 ? "0" + e : String(e));
+  }
+
+  // literals.py_literal
+  function pyLit(v) {
+    if (typeof v === "string") return pyStrLiteral(v);
+    if (v === null || v === undefined) return "None";
+    if (v === true) return "True";
+    if (v === false) return "False";
+    if (typeof v === "number") {
+      if (!isFinite(v)) return 'float("' + (v !== v ? "nan" : v > 0 ? "inf" : "-inf") + '")';
+      return pyNumber(v).replace("e+", "e");
+    }
+    if (Array.isArray(v)) return "[" + v.map(pyLit).join(", ") + "]";
+    return "{" + Object.keys(v).map(function (k) { return pyLit(k) + ": " + pyLit(v[k]); }).join(", ") + "}";
+  }
+
+  function isContainer(v) { return v !== null && typeof v === "object"; }
+  function isEmpty(v) { return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0; }
+
+  // snippets._py_source
+  function pySource(value, indent) {
+    var flat = pyLit(value);
+    if (pyLen(indent) + pyLen(flat) + 30 <= SNIP.width || !isContainer(value) || isEmpty(value)) return flat;
+    var inner = indent + "    ";
+    if (!Array.isArray(value)) {
+      return "{\n" + Object.keys(value).map(function (k) { return inner + pyLit(k) + ": " + pySource(value[k], inner) + ",\n"; }).join("") + indent + "}";
+    }
+    return "[\n" + value.map(function (v) { return inner + pySource(v, inner) + ",\n"; }).join("") + indent + "]";
+  }
+
+  // snippets._py_args
+  function pyArgs(fn, args, indent) {
+    var oneLine = fn + "(" + args.join(", ") + ")";
+    if (pyLen(indent) + pyLen(oneLine) + 12 <= SNIP.width && oneLine.indexOf("\n") < 0) return oneLine;
+    var inner = indent + "    ";
+    return fn + "(\n" + args.map(function (a) { return inner + a + ",\n"; }).join("") + indent + ")";
+  }
+
+  // The form's values as the docs' Example: [{p, value}] in the client's order.
+  function exampleOf(op, state) {
+    return op.snip.order.map(function (i) { return op.params[i]; })
+      .filter(function (p) { return p.name in state.args; })
+      .map(function (p) { return { p: p, value: state.args[p.name] }; });
+  }
+
+  function at(ex, where) { return ex.filter(function (a) { return a.p["in"] === where; }); }
+
+  function streams(op, ex) {
+    var s = op.snip.stream;
+    if (!s) return false;
+    if (s.flag === null || s.flag === undefined) return true;
+    return ex.some(function (a) { return a.p.name === s.flag && a.value === true; });
   }
 
   function pythonSnippet(op, state) {
-    var lines = ["from " + META["package"] + " import Client", ""];
-    var key = maskedKey();
-    var env = META.auth && META.auth.env;
-    if (key) lines.push("client = Client(api_key=" + pyStr(key) + ")");
-    else lines.push("client = Client()" + (env ? "  # api_key from " + env : ""));
-    var args = [];
-    var ordered = op.params.filter(function (p) { return p.positional; }).concat(op.params.filter(function (p) { return !p.positional; }));
-    ordered.forEach(function (p) {
-      if (!(p.name in state.args)) return;
-      var literal = pyLiteral(state.args[p.name], 1);
-      args.push(p.positional ? literal : p.name + "=" + literal);
+    var ex = exampleOf(op, state);
+    var lines = [];
+    var key = SNIP.key;
+    if (key !== null) lines.push("import os");
+    if (lines.length) lines.push("");
+    lines.push("from " + SNIP["package"] + " import Client");
+    lines.push("");
+    var options = SNIP.cred && key !== null ? [SNIP.cred.argument + "=os.environ[" + pyLit(key) + "]"] : [];
+    var args = ex.map(function (a) {
+      var text = pySource(a.value, "    ");
+      return a.p.positional ? text : a.p.name + "=" + text;
     });
-    var call = "client." + op.call + "(" + (args.length ? "\n" + args.map(function (a) { return "    " + a + ",\n"; }).join("") : "") + ")";
-    var streaming = op.stream && op.stream.flag && state.args[flagName(op)] === true;
-    if (streaming) {
-      lines.push("with " + call + " as stream:");
-      lines.push("    for event in stream:");
-      lines.push("        print(event.event)");
+    var call = pyArgs(op.snip.target + "." + op.snip.method, args, "");
+    var result = op.snip.result;
+    var body = [];
+    if (streams(op, ex)) {
+      var event = op.snip.stream.envelope ? "event.event" : "event";
+      body.push("with " + call + " as stream:", "    for event in stream:", "        print(" + event + ")");
+    } else if (op.snip.paginated) {
+      body.push("for item in " + call + ":", "    print(item)");
+    } else if (op.snip.response === "none") {
+      body.push(call);
     } else {
-      lines.push("result = " + call);
-      lines.push("print(result)");
+      body.push(result + " = " + call, "print(" + result + ")");
     }
-    return lines.join("\n") + "\n";
+    lines.push("client = " + pyArgs("Client", options, ""));
+    return lines.concat(body).join("\n") + "\n";
   }
 
-  function flagName(op) {
-    var p = op.params.filter(function (x) { return x.in === "body" && x.wire === op.stream.flag; })[0];
-    return p ? p.name : op.stream.flag;
-  }
+  // --- the request on the wire (snippets.py: _scalar, wire_path, wire_query, wire_headers, json_body)
 
-  // A path value as the client quotes it: percent-encoded, but the sub-delims, ":" and "@" stay as they are
-  // (RFC 3986 pchar; the runtime's _PCHAR_SAFE), so the snippet's URL is the one the client sends.
-  function pathSegment(text) {
-    return encodeURIComponent(text).replace(/%(24|26|2B|2C|3B|3D|3A|40)/g, function (m, hex) { return String.fromCharCode(parseInt(hex, 16)); });
-  }
+  function pyJsonNumber(n) { return pyNumber(n); }
 
-  function requestParts(op, state, forShell) {
-    var path = op.path.replace(/\{([^}]+)\}/g, function (whole, wire) {
-      var p = op.params.filter(function (x) { return x.in === "path" && x.wire === wire; })[0];
-      if (!p || !(p.name in state.args)) return whole;
-      return pathSegment(String(state.args[p.name]));
-    });
-    var query = [];
-    var headers = [];
-    var key = maskedKey();
-    var env = META.auth && META.auth.env;
-    if (META.auth) {
-      var secret = key || (forShell === "shell" ? "$" + (env || "API_KEY") : forShell === "ts" ? "${process.env." + (env || "API_KEY") + "}" : "API_KEY");
-      var value = META.auth.template.replace("{key}", secret);
-      if (META.auth["in"] === "header") headers.push([META.auth.name, value]);
-      else if (META.auth["in"] === "query") query.push([META.auth.name, value]);
-      else headers.push(["Cookie", META.auth.name + "=" + value]);
-    }
-    META.headers.forEach(function (h) { headers.push([h[0], h[1]]); });
-    (op.headers || []).forEach(function (h) { headers.push([h[0], h[1]]); });
-    op.params.forEach(function (p) {
-      if (!(p.name in state.args)) return;
-      var v = state.args[p.name];
-      if (p.in === "query") {
-        if (Array.isArray(v)) v.forEach(function (item) { query.push([p.wire, scalar(item)]); });
-        else if (v && typeof v === "object") Object.keys(v).forEach(function (k) { query.push([p.wire + "[" + k + "]", scalar(v[k])]); });
-        else query.push([p.wire, scalar(v)]);
-      } else if (p.in === "header") headers.push([p.wire, scalar(v)]);
-      else if (p.in === "cookie") headers.push(["Cookie", p.wire + "=" + scalar(v)]);
-    });
-    if (state.body !== undefined && op.body) headers.push(["Content-Type", op.body.type]);
-    var qs = query.map(function (q) { return encodeURIComponent(q[0]).replace(/%5B/g, "[").replace(/%5D/g, "]") + "=" + encodeURIComponent(q[1]).replace(/%24/g, "$"); }).join("&");
-    return { url: META.base_url.replace(/\/+$/, "") + path + (qs ? "?" + qs : ""), headers: headers };
+  // json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+  function jsonCompact(v) {
+    if (v === null || v === undefined) return "null";
+    if (typeof v === "number") return pyJsonNumber(v);
+    if (typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
+    if (Array.isArray(v)) return "[" + v.map(jsonCompact).join(",") + "]";
+    return "{" + Object.keys(v).map(function (k) { return JSON.stringify(k) + ":" + jsonCompact(v[k]); }).join(",") + "}";
   }
 
   function scalar(v) {
-    if (typeof v === "string") return v;
-    return JSON.stringify(v);
+    if (v === true) return "true";
+    if (v === false) return "false";
+    if (v === null || v === undefined) return "";
+    if (typeof v === "object") return jsonCompact(v);
+    if (typeof v === "number") return pyNumber(v);
+    return String(v);
   }
 
-  function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
+  // A list's items as strings; an object's [key, value] pairs.
+  function items(v) {
+    if (Array.isArray(v)) return v.map(scalar);
+    if (isContainer(v)) return Object.keys(v).map(function (k) { return [k, scalar(v[k])]; });
+    return null;
+  }
+
+  // urllib.parse.quote(text, safe): UTF-8, letters, digits and "_.-~" always kept.
+  function quote(text, safe) {
+    var bytes = new TextEncoder().encode(text);
+    var out = "";
+    for (var i = 0; i < bytes.length; i++) {
+      var b = bytes[i], ch = String.fromCharCode(b);
+      if (b < 128 && (/[A-Za-z0-9_.\-~]/.test(ch) || safe.indexOf(ch) >= 0)) out += ch;
+      else out += "%" + hex(b, 2).toUpperCase();
+    }
+    return out;
+  }
+
+  var PATH_SAFE = "/:@!$&'()*+,;=-._~%";
+  var PCHAR_SAFE = "!$&'()*+,;=:@";
+  var COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~";
+
+  function wirePath(op, ex) {
+    function substitute(whole, name) {
+      var arg = at(ex, "path").filter(function (a) { return a.p.wire === name; })[0];
+      if (!arg) return whole;
+      var value = arg.value, style = arg.p.style || "simple", explode = arg.p.explode !== false;
+      var its = items(value);
+      var enc = its === null ? null : its.map(function (i) {
+        if (typeof i === "string") return quote(i, "");
+        return explode ? quote(i[0], "") + "=" + quote(i[1], "") : quote(i[0], "") + "," + quote(i[1], "");
+      });
+      if (style === "label") return "." + (enc === null ? quote(scalar(value), "") : enc.join(explode ? "." : ","));
+      if (style === "matrix") {
+        var key = quote(name, "");
+        if (enc === null) return ";" + key + "=" + quote(scalar(value), "");
+        if (!explode) return ";" + key + "=" + enc.join(",");
+        return enc.map(function (e) { return Array.isArray(value) ? ";" + key + "=" + e : ";" + e; }).join("");
+      }
+      return enc === null ? quote(scalar(value), PCHAR_SAFE) : enc.join(",");
+    }
+    var parts = op.path.split("#")[0].split(/(\{[^{}]+\})/);
+    return parts.map(function (part, i) {
+      return i % 2 ? part.replace(/\{([^{}]+)\}/g, substitute) : quote(part, PATH_SAFE);
+    }).join("");
+  }
+
+  function queryPairs(key, value, p) {
+    var style = p ? (p.style || null) : null;
+    var explode = p ? p.explode !== false : true;
+    if (value === null && p) return [[key, ""]];
+    var isObject = isContainer(value) && !Array.isArray(value);
+    if (style === null || (style === "form" && explode && !isObject)) {
+      if (Array.isArray(value)) return value.map(function (v) { return [key, scalar(v)]; });
+      if (isObject) return [].concat.apply([], Object.keys(value).map(function (sub) { return queryPairs(key + "[" + sub + "]", value[sub], null); }));
+      return [[key, scalar(value)]];
+    }
+    var its = items(value);
+    if (its === null) return [[key, scalar(value)]];
+    if (style === "deepObject") {
+      if (isObject) return [].concat.apply([], Object.keys(value).map(function (sub) { return queryPairs(key + "[" + sub + "]", value[sub], null); }));
+      return its.map(function (i) { return [key, i]; });
+    }
+    if (explode) return its.map(function (i) { return typeof i === "string" ? [key, i] : i; });
+    var delimiter = { form: ",", spaceDelimited: " ", pipeDelimited: "|" }[style] || ",";
+    var flat = [].concat.apply([], its.map(function (i) { return typeof i === "string" ? [i] : i; }));
+    return [[key, flat.join(delimiter)]];
+  }
+
+  function wireQuery(ex) {
+    var pairs = [];
+    at(ex, "query").forEach(function (a) { pairs = pairs.concat(queryPairs(a.p.wire, a.value, a.p)); });
+    return pairs;
+  }
+
+  function jsonBody(op, ex) {
+    var body = op.body;
+    if (!body || body.kind !== "json") return NO_BODY;
+    var given = at(ex, "body");
+    if (body.flattened) {
+      var out = {};
+      given.forEach(function (a) { out[a.p.wire] = a.value; });
+      return out;
+    }
+    return given.length ? given[0].value : NO_BODY;
+  }
+
+  function cookieTexts(ex) {
+    return at(ex, "cookie").map(function (a) { return a.p.wire + "=" + quote(scalar(a.value), COOKIE_SAFE); });
+  }
+
+  function wireHeaders(op, ex) {
+    var headers = META.headers.map(function (h) { return [h[0], h[1]]; }).concat((op.headers || []).map(function (h) { return [h[0], h[1]]; }));
+    at(ex, "header").forEach(function (a) {
+      var its = items(a.value);
+      var text = its === null ? scalar(a.value) : its.map(function (i) {
+        return typeof i === "string" ? i : a.p.explode !== false ? i[0] + "=" + i[1] : i[0] + "," + i[1];
+      }).join(",");
+      headers.push([a.p.wire, text]);
+    });
+    var cookies = cookieTexts(ex);
+    if (cookies.length) headers.push(["Cookie", cookies.join("; ")]);
+    var body = op.body;
+    if (body && (jsonBody(op, ex) !== NO_BODY || ((body.kind === "text" || body.kind === "binary") && at(ex, "body").length)))
+      headers.push(["Content-Type", body.type]);
+    return headers;
+  }
+
+  function wireUrl(op, ex) {
+    return SNIP.base_url.replace(/\/+$/, "") + wirePath(op, ex);
+  }
+
+  // A form's (name, value) pairs, a list's items each under its name.
+  function formItems(op, ex) {
+    var given = at(ex, "body");
+    var values = op.body.flattened ? given.map(function (a) { return [a.p.wire, a.value]; }) :
+      given.length && isContainer(given[0].value) && !Array.isArray(given[0].value) ? Object.keys(given[0].value).map(function (k) { return [k, given[0].value[k]]; }) : [];
+    var pairs = [];
+    values.forEach(function (nv) { (Array.isArray(nv[1]) ? nv[1] : [nv[1]]).forEach(function (item) { pairs.push([nv[0], item]); }); });
+    return pairs;
+  }
+
+  // --- curl
+
+  function shQuote(text) { return "'" + replaceAll(text, "'", "'\\''") + "'"; }
+
+  function shWithKey(before, variable, after) {
+    if (!/[$`\\"!\n]/.test(before + after)) return '"' + before + "$" + variable + after + '"';
+    var parts = before ? [shQuote(before)] : [];
+    parts.push('"$' + variable + '"');
+    if (after) parts.push(shQuote(after));
+    return parts.join("");
+  }
+
+  // snippets.json_text: json.dumps(indent=...) with strings through js_string.
+  function jsString(text) {
+    return codePoints(JSON.stringify(text)).map(function (ch) {
+      var cp = ch.codePointAt(0);
+      if (!isUnsafe(cp)) return ch;
+      if (cp > 0xffff) {
+        var c = cp - 0x10000;
+        return "\\u" + hex(0xd800 + (c >> 10), 4) + "\\u" + hex(0xdc00 + (c & 0x3ff), 4);
+      }
+      return "\\u" + hex(cp, 4);
+    }).join("");
+  }
+
+  function jsonText(value, indent, level) {
+    var here = indent.repeat(level), inner = indent.repeat(level + 1);
+    if (Array.isArray(value)) {
+      if (!value.length) return "[]";
+      return "[\n" + value.map(function (v) { return inner + jsonText(v, indent, level + 1); }).join(",\n") + "\n" + here + "]";
+    }
+    if (isContainer(value)) {
+      var keys = Object.keys(value);
+      if (!keys.length) return "{}";
+      return "{\n" + keys.map(function (k) { return inner + jsString(k) + ": " + jsonText(value[k], indent, level + 1); }).join(",\n") + "\n" + here + "}";
+    }
+    if (typeof value === "string") return jsString(value);
+    if (typeof value === "number") return pyJsonNumber(value);
+    return JSON.stringify(value === undefined ? null : value);
+  }
 
   function curlSnippet(op, state) {
-    var parts = requestParts(op, state, "shell");
-    var lines = ["curl -X " + op.http + " " + shellQuote(parts.url)];
-    parts.headers.forEach(function (h) {
-      var text = h[0] + ": " + h[1];
-      lines.push("  -H " + (text.indexOf("$") >= 0 && !/["\\`]/.test(text) ? '"' + text + '"' : shellQuote(text)));
+    var ex = exampleOf(op, state);
+    var url = wireUrl(op, ex), query = wireQuery(ex);
+    var key = SNIP.key, cred = SNIP.cred;
+    var withKey = cred && key !== null;
+    var encoded = query.map(function (q) { return quote(q[0], "") + "=" + quote(q[1], ""); }).join("&");
+    var urlWord;
+    if (withKey && cred["in"] === "query") {
+      var prefix = url + "?" + (encoded ? encoded + "&" : "") + quote(cred.name, "") + "=";
+      urlWord = shWithKey(prefix + cred.before, key, cred.after);
+    } else urlWord = shQuote(url + (encoded ? "?" + encoded : ""));
+    var method = op.http.toUpperCase();
+    var first = "curl" + (streams(op, ex) ? " -N" : "") + (method === "GET" ? "" : " -X " + method) + " " + urlWord;
+    var options = [];
+    if (withKey && cred["in"] === "header") options.push("-H " + shWithKey(cred.name + ": " + cred.before, key, cred.after));
+    var cookieAuth = withKey && cred["in"] === "cookie";
+    wireHeaders(op, ex).forEach(function (h) {
+      if (h[0] === "Cookie" && cookieAuth) return;
+      options.push("-H " + shQuote(h[0] + ": " + h[1]));
     });
-    if (state.body !== undefined) lines.push("  -d " + shellQuote(JSON.stringify(state.body, null, 2)));
-    return lines.join(" \\\n") + "\n";
+    if (cookieAuth) options.push("-b " + shWithKey(cred.name + "=" + cred.before, key, cred.after + cookieTexts(ex).map(function (c) { return "; " + c; }).join("")));
+    var body = op.body, given = at(ex, "body"), json = jsonBody(op, ex);
+    if (json !== NO_BODY) options.push("-d " + shQuote(jsonText(json, "  ", 0)));
+    else if (body && given.length) {
+      if (body.kind === "form" || body.kind === "multipart") {
+        formItems(op, ex).forEach(function (nv) {
+          if (body.kind === "multipart") options.push("--form-string " + shQuote(nv[0] + "=" + scalar(nv[1])));
+          else options.push("--data-urlencode " + shQuote(nv[0] + "=" + scalar(nv[1])));
+        });
+      } else options.push("--data-binary " + shQuote(scalar(given[0].value)));
+    } else if (body && body.flattened && body.kind === "multipart") {
+      options.push("-H 'Content-Type: multipart/form-data; boundary=empty'", "--data-binary $'--empty--\\r\\n'");
+    } else if (body && body.flattened && body.kind === "form") {
+      options.push("-H 'Content-Type: application/x-www-form-urlencoded'", "-d ''");
+    }
+    return [first].concat(options).join(" \\\n  ") + "\n";
   }
 
+  // --- TypeScript
+
   function tsSnippet(op, state) {
-    var parts = requestParts(op, state, "ts");
-    var lines = ["const response = await fetch(" + JSON.stringify(parts.url) + ", {", "  method: " + JSON.stringify(op.http) + ","];
-    if (parts.headers.length) {
-      lines.push("  headers: {");
-      parts.headers.forEach(function (h) {
-        var value = h[1].indexOf("${process.env.") >= 0 ? "`" + h[1].replace(/[`\\]/g, "\\$&") + "`" : JSON.stringify(h[1]);
-        lines.push("    " + JSON.stringify(h[0]) + ": " + value + ",");
-      });
-      lines.push("  },");
+    var ex = exampleOf(op, state);
+    var url = wireUrl(op, ex), query = wireQuery(ex);
+    var key = SNIP.key, cred = SNIP.cred;
+    var withKey = cred && key !== null;
+    var lines = [];
+    if (key !== null) {
+      lines.push("const apiKey = process.env[" + jsString(key) + "];",
+        "if (apiKey === undefined) throw new Error(" + jsString("Set the " + key + " environment variable.") + ");", "");
     }
-    if (state.body !== undefined) lines.push("  body: JSON.stringify(" + JSON.stringify(state.body, null, 2).split("\n").join("\n  ") + "),");
+    lines.push("const url = new URL(" + jsString(url) + ");");
+    query.forEach(function (q) { lines.push("url.searchParams.append(" + jsString(q[0]) + ", " + jsString(q[1]) + ");"); });
+    var headers = [];
+    if (withKey) {
+      var keyed = (cred.before ? [jsString(cred.before)] : []).concat(["apiKey"], cred.after ? [jsString(cred.after)] : []).join(" + ");
+      if (cred["in"] === "query") lines.push("url.searchParams.append(" + jsString(cred.name) + ", " + keyed + ");");
+      else if (cred["in"] === "header") headers.push("    " + jsString(cred.name) + ": " + keyed + ",");
+    }
+    var cookieAuth = withKey && cred["in"] === "cookie";
+    wireHeaders(op, ex).forEach(function (h) {
+      if (h[0] === "Cookie" && cookieAuth) return;
+      if (h[0] === "Content-Type" && op.body && (op.body.kind === "multipart" || op.body.kind === "form")) return;
+      headers.push("    " + jsString(h[0]) + ": " + jsString(h[1]) + ",");
+    });
+    if (cookieAuth) {
+      var after = cred.after + cookieTexts(ex).map(function (c) { return "; " + c; }).join("");
+      headers.push('    "Cookie": ' + jsString(cred.name + "=" + cred.before) + " + apiKey" + (after ? " + " + jsString(after) : "") + ",");
+    }
+    lines.push("");
+    var body = op.body, given = at(ex, "body"), json = jsonBody(op, ex), bodyText = null;
+    if (json !== NO_BODY) bodyText = "JSON.stringify(" + jsonText(json, "  ", 1) + ")";
+    else if (body && (given.length || (body.flattened && (body.kind === "form" || body.kind === "multipart")))) {
+      if (body.kind === "form" || body.kind === "multipart") {
+        lines.push("const form = " + (body.kind === "form" ? "new URLSearchParams()" : "new FormData()") + ";");
+        formItems(op, ex).forEach(function (nv) { lines.push("form.append(" + jsString(nv[0]) + ", " + jsString(scalar(nv[1])) + ");"); });
+        lines.push("");
+        bodyText = "form";
+      } else bodyText = jsString(scalar(given[0].value));
+    }
+    lines.push("const response = await fetch(url, {");
+    lines.push("  method: " + jsString(op.http.toUpperCase()) + ",");
+    if (headers.length) lines.push("  headers: {", ...headers, "  },");
+    if (bodyText !== null) lines.push("  body: " + bodyText + ",");
     lines.push("});");
-    lines.push("console.log(response.status, await response.text());");
+    lines.push("if (!response.ok) throw new Error(`${response.status}: ${await response.text()}`);");
+    var kind = op.snip.response;
+    if (streams(op, ex) || kind === "text") lines.push("console.log(await response.text());");
+    else if (kind === "json") lines.push("const " + op.snip.ts + ": unknown = await response.json();", "console.log(" + op.snip.ts + ");");
+    else if (kind === "binary") lines.push("const data = new Uint8Array(await response.arrayBuffer());", "console.log(data.length);");
+    else lines.push("console.log(response.status);");
     return lines.join("\n") + "\n";
   }
 
@@ -922,7 +1208,7 @@
     var authFields = document.getElementById("auth-fields");
     var help = document.getElementById("auth-help");
     if (META.auth) {
-      help.textContent = "Configure credentials for " + META.title + " (" + META.auth["in"] + " " + META.auth.name + "). They appear masked in the snippets and are never sent from this page: the gateway injects its own.";
+      help.textContent = "Configure credentials for " + META.title + " (" + META.auth["in"] + " " + META.auth.name + "). The snippets read it from the environment" + (META.snip.key ? " (" + META.snip.key + ")" : "") + ", as the docs do, and it is never sent from this page: the gateway injects its own.";
       credentialInput = el("input", { type: "password", id: "credential", autocomplete: "off", placeholder: META.auth.template.replace("{key}", "…") });
       credentialInput.value = store.get("credential:" + META.auth.name);
       credentialInput.addEventListener("input", function () { store.set("credential:" + META.auth.name, credentialInput.value); note("Saved to " + (store.remembered() ? "localStorage" : "sessionStorage") + "."); update(); });
@@ -1006,5 +1292,12 @@
   route();
   // For bench/tryit.py: when the first operation's form stood in the document.
   if (window.performance && performance.mark) performance.mark("tryit-first-operation");
-  window.__tryit = { check: check, meta: META };
+  window.__tryit = {
+    check: check, meta: META,
+    // The snippets for operation n and the client's arguments (what the form would hold), for tests.
+    snippets: function (n, args) {
+      var op = opBlob(n), state = { args: args };
+      return { python: pythonSnippet(op, state), curl: curlSnippet(op, state), typescript: tsSnippet(op, state) };
+    },
+  };
 })();
