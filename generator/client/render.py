@@ -184,6 +184,7 @@ class Renderer:
             eager_type_imports=self._eager_type_imports,
             lazy_type_imports=self._lazy_type_imports,
             used_imports=_used_imports,
+            stream_only_imports=_stream_only_imports,
             quote_forward=_quote_forward,
             unshadow=self._unshadow,
             unshadow_members=self._unshadow_members,
@@ -585,6 +586,25 @@ def _used_imports(imports: list[tuple[str, list[str]]], code: str) -> list[tuple
     (``cast("Model | None", ...)``) are not evaluated and need no import at run time."""
     bare = _STRING_LITERAL.sub('""', code)
     return [(m, kept) for m, names in imports if (kept := [n for n in names if _uses(bare, n)])]
+
+
+_STREAM_ITEM_LINE = re.compile(r"^\s*stream_item=.*$", re.MULTILINE)
+
+
+def _stream_only_imports(
+    imports: list[tuple[str, list[str]]], code: str, op: ir.Operation
+) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """``imports`` split into those the call always evaluates and those only its stream item needs.
+
+    Where a flag chooses between a stream and one response, the stream's item type (often a union of
+    every event: a large model graph) is only evaluated, and so only imported, when the flag is set.
+    """
+    if not (op.stream and op.stream.flag):
+        return imports, []
+    rest = _used_imports(imports, _STREAM_ITEM_LINE.sub("", code))
+    always = {(m, n) for m, names in rest for n in names}
+    later = [(m, kept) for m, names in imports if (kept := [n for n in names if (m, n) not in always])]
+    return rest, later
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:
