@@ -301,9 +301,11 @@ class Runs(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.assistant_stream_event import AssistantStreamEvent
         from ..types.error_response import ErrorResponse
         from ..types.run_object import RunObject
+
+        if stream is True:
+            from ..types.assistant_stream_event import AssistantStreamEvent
 
         return cast(
             "RunObject | Stream[AssistantStreamEvent | UnknownEvent]",
@@ -338,7 +340,7 @@ class Runs(SyncResource):
                     response_kind="json",
                     cast_to=RunObject,
                     stream=stream is True,
-                    stream_item=AssistantStreamEvent,
+                    stream_item=AssistantStreamEvent if stream is True else None,
                     stream_envelope=True,
                     error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
@@ -910,9 +912,11 @@ class AsyncRuns(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.assistant_stream_event import AssistantStreamEvent
         from ..types.error_response import ErrorResponse
         from ..types.run_object import RunObject
+
+        if stream is True:
+            from ..types.assistant_stream_event import AssistantStreamEvent
 
         return cast(
             "RunObject | AsyncStream[AssistantStreamEvent | UnknownEvent]",
@@ -947,7 +951,7 @@ class AsyncRuns(AsyncResource):
                     response_kind="json",
                     cast_to=RunObject,
                     stream=stream is True,
-                    stream_item=AssistantStreamEvent,
+                    stream_item=AssistantStreamEvent if stream is True else None,
                     stream_envelope=True,
                     error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
                     fixed_headers={"OpenAI-Beta": "assistants=v2"},

@@ -84,8 +84,10 @@ class Chat(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.completion_event import CompletionEvent
         from ..types.reply import Reply
+
+        if stream is True:
+            from ..types.completion_event import CompletionEvent
 
         return cast(
             "Reply | Stream[CompletionEvent | UnknownEvent]",
@@ -102,7 +104,7 @@ class Chat(SyncResource):
                     response_kind="json",
                     cast_to=Reply,
                     stream=stream is True,
-                    stream_item=CompletionEvent,
+                    stream_item=CompletionEvent if stream is True else None,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -178,8 +180,10 @@ class AsyncChat(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.completion_event import CompletionEvent
         from ..types.reply import Reply
+
+        if stream is True:
+            from ..types.completion_event import CompletionEvent
 
         return cast(
             "Reply | AsyncStream[CompletionEvent | UnknownEvent]",
@@ -196,7 +200,7 @@ class AsyncChat(AsyncResource):
                     response_kind="json",
                     cast_to=Reply,
                     stream=stream is True,
-                    stream_item=CompletionEvent,
+                    stream_item=CompletionEvent if stream is True else None,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
