@@ -438,22 +438,45 @@ if sys.argv[2] == "ours":
     import openai_client
     transport = httpx.MockTransport(lambda request: httpx.Response(200, headers={"content-type": "application/json"}, content=run))
     client = openai_client.Client(api_key="sk-x", http_client=httpx.Client(transport=transport), max_retries=0)
-    result = client.threads.runs.create("thread_abc", **kwargs)
+    if sys.argv[5] == "responses":
+        result = client.responses.create(**kwargs)
+    else:
+        result = client.threads.runs.create("thread_abc", **kwargs)
 else:
     import httpx2
     import openai
     transport = httpx2.MockTransport(lambda request: httpx2.Response(200, headers={"content-type": "application/json"}, content=run))
     client = openai.OpenAI(api_key="sk-x", http_client=httpx2.Client(transport=transport), max_retries=0)
-    result = client.beta.threads.runs.create("thread_abc", **kwargs)
-assert result.id == json.loads(run)["id"]
+    if sys.argv[5] == "responses":
+        result = client.responses.create(**kwargs)
+    else:
+        result = client.beta.threads.runs.create("thread_abc", **kwargs)
+assert result.id == json.loads(run)["id"], result
 print(time.perf_counter() - started)
 """
 
 
-def first_call_times(repeats: int) -> dict[str, list[float]]:
+# `--first-call responses`: `responses.create(model=..., input=...)` answered with a small completed Response
+# (the full OpenAI spec's client only: BENCH_RUNTIME_CLIENT): a resource with a large model graph behind it.
+RESPONSE = {
+    "id": "resp_abc", "object": "response", "created_at": 1_700_000_000, "status": "completed", "model": "gpt-4o",
+    "output": [{"type": "message", "id": "msg_1", "status": "completed", "role": "assistant",
+                "content": [{"type": "output_text", "text": "Hello.", "annotations": []}]}],
+    "parallel_tool_calls": True, "tool_choice": "auto", "tools": [], "error": None, "incomplete_details": None,
+    "instructions": None, "metadata": {}, "temperature": 1.0, "top_p": 1.0,
+    "usage": {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5,
+              "input_tokens_details": {"cached_tokens": 0}, "output_tokens_details": {"reasoning_tokens": 0}},
+}
+RESPONSE_KWARGS = {"model": "gpt-4o", "input": "Say hello."}
+
+
+def first_call_times(repeats: int, call: str = "runs") -> dict[str, list[float]]:
     """Seconds from the first import to the end of the first call, in fresh processes, ours and the SDK's alternating."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached, as usual
-    args = [json.dumps(CALL_KWARGS), RUN_BYTES.decode()]
+    if call == "responses":
+        args = [json.dumps(RESPONSE_KWARGS), json.dumps(RESPONSE), call]
+    else:
+        args = [json.dumps(CALL_KWARGS), RUN_BYTES.decode(), call]
     times: dict[str, list[float]] = {"ours": [], "sdk": []}
     for r in range(repeats + 1):
         for who in ("ours", "sdk") if r % 2 == 0 else ("sdk", "ours"):
@@ -473,12 +496,16 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=None, help="message deltas in the long stream (default 20000; quick 2000)")
     parser.add_argument("--items", type=int, default=None, help="files iterated across pages of 100 (default 10000; quick 2000)")
     parser.add_argument("--first-call-only", action="store_true", help="only import plus first call (fresh processes)")
+    parser.add_argument(
+        "--first-call", choices=("runs", "responses"), default="runs",
+        help="the first call timed by --first-call-only: runs.create (default) or responses.create (full spec's client)",
+    )
     args = parser.parse_args()
     repeats = args.repeats or (3 if args.quick else 9)
     if args.first_call_only:
-        first = first_call_times(repeats)
+        first = first_call_times(repeats, args.first_call)
         for who, values in first.items():
-            print(f"{who:<5} import plus first runs.create: median {statistics.median(values):.3f} s (min {min(values):.3f}, max {max(values):.3f}, {repeats} fresh processes)")
+            print(f"{who:<5} import plus first {args.first_call}.create: median {statistics.median(values):.3f} s (min {min(values):.3f}, max {max(values):.3f}, {repeats} fresh processes)")
         print(f"ours/SDK = {statistics.median(first['ours']) / statistics.median(first['sdk']):.2f}x; ours: {_CLIENT}")
         return 0
     calls = args.calls or (50 if args.quick else 400)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from collections.abc import Mapping, Sequence
 
 import httpx
@@ -10,7 +10,9 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.settings import Settings
+
+if TYPE_CHECKING:
+    from ..types.settings import Settings
 
 __all__ = ["SettingsResource", "AsyncSettingsResource"]
 
@@ -56,6 +58,8 @@ class SettingsResource(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.settings import Settings
+
         return cast(
             "Settings",
             self._client.request(
@@ -129,6 +133,8 @@ class AsyncSettingsResource(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.settings import Settings
+
         return cast(
             "Settings",
             await self._client.request(

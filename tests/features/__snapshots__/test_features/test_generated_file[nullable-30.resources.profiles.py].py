@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from collections.abc import Sequence
 from typing import Optional
 
@@ -11,9 +11,11 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.color import Color
-from ..types.profile import Profile
-from ..types.settings_param import SettingsParam
+
+if TYPE_CHECKING:
+    from ..types.color import Color
+    from ..types.profile import Profile
+    from ..types.settings_param import SettingsParam
 
 __all__ = ["Profiles", "AsyncProfiles"]
 
@@ -62,6 +64,8 @@ class Profiles(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.profile import Profile
+
         return cast(
             "Profile",
             self._client.request(
@@ -138,6 +142,8 @@ class AsyncProfiles(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.profile import Profile
+
         return cast(
             "Profile",
             await self._client.request(

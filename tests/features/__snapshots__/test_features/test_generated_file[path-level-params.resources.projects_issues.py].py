@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.issue import Issue
+
+if TYPE_CHECKING:
+    from ..types.issue import Issue
 
 __all__ = ["Issues", "AsyncIssues"]
 
@@ -48,6 +50,8 @@ class Issues(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.issue import Issue
+
         return cast(
             "list[Issue]",
             self._client.request(
@@ -99,6 +103,8 @@ class Issues(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.issue import Issue
+
         return cast(
             "Issue",
             self._client.request(
@@ -143,6 +149,8 @@ class Issues(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.issue import Issue
+
         return cast(
             "Issue",
             self._client.request(
@@ -198,6 +206,8 @@ class AsyncIssues(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.issue import Issue
+
         return cast(
             "list[Issue]",
             await self._client.request(
@@ -249,6 +259,8 @@ class AsyncIssues(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.issue import Issue
+
         return cast(
             "Issue",
             await self._client.request(
@@ -293,6 +305,8 @@ class AsyncIssues(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from ..types.issue import Issue
+
         return cast(
             "Issue",
             await self._client.request(
