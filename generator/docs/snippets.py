@@ -318,7 +318,8 @@ def wire_path(ex: Example) -> str:
             if enc is None:
                 return f";{key}={scalar}"
             return f";{key}=" + ",".join(enc) if not explode else "".join(f";{key}={e}" if not isinstance(value, dict) else f";{e}" for e in enc)
-        return scalar if enc is None else ",".join(enc)
+        # A simple scalar keeps RFC 3986's sub-delims, ":" and "@" as the client does (`arn:aws:...`).
+        return quote(_scalar(value), safe=_PCHAR_SAFE) if enc is None else ",".join(enc)
 
     # The path's own text percent-encoded as httpx sends it (non-ASCII as upper-case UTF-8 escapes).
     # A `#` starts a fragment (AWS specs' `/#X-Amz-Target=...` keys), which no client sends.
@@ -327,6 +328,7 @@ def wire_path(ex: Example) -> str:
 
 
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_PCHAR_SAFE = "!$&'()*+,;=:@"  # the client's choice for a path parameter's value (_base_client)
 
 
 def wire_query(ex: Example) -> list[tuple[str, str]]:
@@ -378,7 +380,9 @@ def wire_headers(api: ir.Api, ex: Example) -> list[tuple[str, str]]:
         headers.append(("Cookie", "; ".join(cookies)))
     body = ex.operation.body
     if body is not None and (has_json_body(ex) or body.kind in ("text", "binary") and ex.at("body")):
-        headers.append(("Content-Type", body.content_type))
+        # As the client sends it: a JSON body under a media range (`*/*`) goes as plain JSON.
+        json_range = body.kind == "json" and "*" in body.content_type
+        headers.append(("Content-Type", "application/json" if json_range else body.content_type))
     return headers
 
 
