@@ -967,6 +967,15 @@ def test_a_json_body_is_sent_with_the_specs_media_type() -> None:
     assert api.last.headers["content-type"] == "application/json"  # a range is no type to send
 
 
+def test_a_segment_that_names_its_parameter_is_a_resource_and_its_item() -> None:
+    """Corpus: oxforddictionaries' `/entries/{lang}/{word}/regions={region}` was `client.entries.regions_region.list`."""
+    api = MockApi(json_reply({"text": "colour"}))
+    entries = api.client("names-keyed-segments").entries
+    assert not hasattr(entries, "regions_region")
+    assert entries.regions.retrieve("gb", word="color").text == "colour"
+    assert raw_path(api.last) == "/entries/color/regions=gb"
+
+
 def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     found = support.corpus().results["lenient-30"]
     warnings = sorted((w.pointer, w.message, w.severity) for w in found.warnings)
