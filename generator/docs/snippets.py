@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from generator import escape, ir
 from generator.client.literals import py_literal
@@ -323,7 +323,8 @@ def wire_path(ex: Example) -> str:
 
     # The path's own text percent-encoded as httpx sends it (non-ASCII as upper-case UTF-8 escapes).
     # A `#` starts a fragment (AWS specs' `/#X-Amz-Target=...` keys), which no client sends.
-    parts = re.split(r"(\{[^{}]+\})", ex.operation.path.split("#", 1)[0])
+    # A fixed query written into the path key (`/rest?method=flickr.test.echo`) goes as query pairs (wire_query).
+    parts = re.split(r"(\{[^{}]+\})", ex.operation.path.split("#", 1)[0].partition("?")[0])
     return "".join(re.sub(r"\{([^{}]+)\}", substitute, part) if i % 2 else quote(part, safe=_PATH_SAFE) for i, part in enumerate(parts))
 
 
@@ -332,8 +333,9 @@ _PCHAR_SAFE = "!$&'()*+,;=:@"  # the client's choice for a path parameter's valu
 
 
 def wire_query(ex: Example) -> list[tuple[str, str]]:
-    """The query pairs (not encoded), as the client sends them."""
-    pairs: list[tuple[str, str]] = []
+    """The query pairs (not encoded), as the client sends them: the path key's fixed ones first."""
+    fixed = "&".join(pair for pair in ex.operation.path.split("#", 1)[0].partition("?")[2].split("&") if "{" not in pair)
+    pairs: list[tuple[str, str]] = parse_qsl(fixed, keep_blank_values=True)  # a `{name}` pair is a parameter's
     for a in ex.at("query"):
         pairs += _query_pairs(a.parameter.wire_name, a.value, a.parameter)
     return pairs

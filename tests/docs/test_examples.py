@@ -198,3 +198,15 @@ def test_a_path_value_keeps_colons_as_the_client_sends_it() -> None:
     op = ir.Operation("op", "op", "delete", "/points/{AccessPointId}", None, None, (param,), None, ir.Response("none", None))
     api = ir.Api("p", "t", "1", None, "https://x.test", None, (), (ir.Resource("r", "R", "r", (op,)),))
     assert S.wire_path(example(api, op)) == "/points/arn:aws:efs:0:ap%2Ff%20s"
+
+
+def test_a_fixed_query_in_the_path_key_is_sent_as_query_pairs() -> None:
+    """Corpus: flickr's `/rest?method=flickr.favorites.getContext`: curl sent `/rest%3Fmethod=...`, the client
+    `/rest` with `method=...` in the query."""
+    param = ir.Parameter("photo_id", "photo_id", "query", ir.Primitive("str"), True, example='"1"')
+    op = ir.Operation("op", "op", "get", "/rest?method=flickr.favorites.getContext", None, None, (param,), None, ir.Response("none", None))
+    api = ir.Api("p", "t", "1", None, "https://x.test", None, (), (ir.Resource("r", "R", "r", (op,)),))
+    ex = example(api, op)
+    assert S.wire_path(ex) == "/rest"
+    assert S.wire_query(ex) == [("method", "flickr.favorites.getContext"), ("photo_id", "1")]
+    assert "https://x.test/rest?method=flickr.favorites.getContext&photo_id=1" in S.curl(api, ex)
