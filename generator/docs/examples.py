@@ -343,9 +343,9 @@ def _string(c: ir.Constraints, words: str, format: str | None) -> str:
         if _primitive_fits(ir.Primitive("str", constraints=c), fitted):
             return fitted
     if c.pattern is not None:
-        built = _from_pattern(c.pattern)
+        built = _from_pattern(c.pattern, c.min_length, c.max_length)
         if built is not None:
-            return _fit_length(built, ir.Constraints()) if not (c.min_length or c.max_length) else built
+            return built
     return _fit_length(candidates[0], c)
 
 
@@ -391,22 +391,36 @@ _ATOM = re.compile(r"\\d|\\w|\\s|\\.|\\[-/\\^$.*+?()|{}\[\]]|\[(\^?)((?:\\.|[^\]
 _REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}|[*+?]")
 
 
-def _from_pattern(pattern: str) -> str | None:
+def _from_pattern(pattern: str, min_length: int | None = None, max_length: int | None = None) -> str | None:
     """A string matching ``pattern``, for patterns made of literals, classes, escapes, groups (the
-    first alternative of each) and quantifiers (each at its least, a ``+`` once); None otherwise."""
-    try:
-        built, at = _sequence(pattern, 0, 0)
-    except (ValueError, IndexError):
-        return None
-    if built is None or at != len(pattern):
-        return None
-    try:
-        return built if re.search(pattern, built) else None
-    except re.error:
-        return None
+    first alternative of each) and quantifiers; None otherwise. Each quantifier is at its least (a
+    ``+`` once) unless that is shorter than ``min_length``: then the open quantifiers repeat more,
+    until the text is long enough (corpus: AWS ARNs with ``minLength: 20`` and a short pattern
+    reading). A text that fits the pattern but not the lengths is the last resort."""
+    fallback: str | None = None
+    for extra in (0, 1, 2, 4, 8, 16, 32, 64):
+        try:
+            built, at = _sequence(pattern, 0, 0, extra)
+        except (ValueError, IndexError):
+            return None
+        if built is None or at != len(pattern):
+            return None
+        try:
+            if not re.search(pattern, built):
+                return fallback
+        except re.error:
+            return None
+        if max_length is not None and len(built) > max_length:
+            return fallback or built
+        if min_length is None or len(built) >= min_length:
+            return built
+        if fallback is not None and len(built) <= len(fallback):
+            return fallback  # nothing open to repeat: more would not lengthen it
+        fallback = fallback or built
+    return fallback
 
 
-def _sequence(body: str, at: int, depth: int) -> tuple[str | None, int]:
+def _sequence(body: str, at: int, depth: int, extra: int = 0) -> tuple[str | None, int]:
     if depth > 20:
         return None, at
     out: list[str] = []
@@ -425,7 +439,7 @@ def _sequence(body: str, at: int, depth: int) -> tuple[str | None, int]:
                 start += 2
             elif body.startswith("?", start):
                 return None, at  # lookarounds, named groups, flags
-            inner, end = _sequence(body, start, depth + 1)
+            inner, end = _sequence(body, start, depth + 1, extra)
             if inner is None or end >= len(body) or body[end] != ")":
                 return None, at
             piece, at = inner, end + 1
@@ -443,7 +457,13 @@ def _sequence(body: str, at: int, depth: int) -> tuple[str | None, int]:
         if repeat is not None:
             at = repeat.end()
             token = repeat.group(0)
-            count = 0 if token in ("*", "?") else 1 if token == "+" else int(repeat.group(1))
+            if token == "?":
+                count = 0
+            elif token in ("*", "+"):
+                count = (token == "+") + extra
+            else:
+                low, high = int(repeat.group(1)), repeat.group(2)
+                count = low if high is None else low + extra if high == "" else min(low + extra, int(high))
             if body.startswith("?", at):
                 at += 1  # a lazy quantifier
         out.append(piece * min(count, 64))
@@ -481,7 +501,11 @@ def _atom_text(atom: re.Match[str]) -> str | None:
         return text[1]
     if text.startswith("["):
         if atom.group(1):
-            return None
+            # A negated class (`[^/]`): the first of a few plain characters it lets through.
+            try:
+                return next((ch for ch in "a1xA_-." if re.fullmatch(text, ch)), None)
+            except re.error:
+                return None
         return _class_member(atom.group(2))
     return text
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from generator import escape, ir
 from generator.client.literals import py_literal
@@ -323,7 +323,8 @@ def wire_path(ex: Example) -> str:
 
     # The path's own text percent-encoded as httpx sends it (non-ASCII as upper-case UTF-8 escapes).
     # A `#` starts a fragment (AWS specs' `/#X-Amz-Target=...` keys), which no client sends.
-    parts = re.split(r"(\{[^{}]+\})", ex.operation.path.split("#", 1)[0])
+    # A fixed query written into the path key (`/rest?method=flickr.test.echo`) goes as query pairs (wire_query).
+    parts = re.split(r"(\{[^{}]+\})", ex.operation.path.split("#", 1)[0].partition("?")[0])
     return "".join(re.sub(r"\{([^{}]+)\}", substitute, part) if i % 2 else quote(part, safe=_PATH_SAFE) for i, part in enumerate(parts))
 
 
@@ -332,8 +333,9 @@ _PCHAR_SAFE = "!$&'()*+,;=:@"  # the runtime's, for a path parameter's value
 
 
 def wire_query(ex: Example) -> list[tuple[str, str]]:
-    """The query pairs (not encoded), as the client sends them."""
-    pairs: list[tuple[str, str]] = []
+    """The query pairs (not encoded), as the client sends them: the path key's fixed ones first."""
+    fixed = "&".join(pair for pair in ex.operation.path.split("#", 1)[0].partition("?")[2].split("&") if "{" not in pair)
+    pairs: list[tuple[str, str]] = parse_qsl(fixed, keep_blank_values=True)  # a `{name}` pair is a parameter's
     for a in ex.at("query"):
         pairs += _query_pairs(a.parameter.wire_name, a.value, a.parameter)
     return pairs
@@ -380,7 +382,9 @@ def wire_headers(api: ir.Api, ex: Example) -> list[tuple[str, str]]:
         headers.append(("Cookie", "; ".join(cookies)))
     body = ex.operation.body
     if body is not None and (has_json_body(ex) or body.kind in ("text", "binary") and ex.at("body")):
-        headers.append(("Content-Type", body.content_type))
+        # As the client sends it: a JSON body under a media range (`*/*`) goes as plain JSON.
+        json_range = body.kind == "json" and "*" in body.content_type
+        headers.append(("Content-Type", "application/json" if json_range else body.content_type))
     return headers
 
 

@@ -93,7 +93,16 @@ class _Path:
 
 def _raw_segments(path: str) -> list[str]:
     template = path.partition("?")[0]
-    return [_EXTENSION.sub("", s) for s in template.split("/") if s and _EXTENSION.sub("", s)]
+    found: list[str] = []
+    for s in template.split("/"):
+        s = _EXTENSION.sub("", s)
+        keyed = _KEYED.match(s)
+        found += [keyed.group(1), keyed.group(2)] if keyed else [s] if s else []
+    return found
+
+
+# A segment that names its parameter (`/entries/{word}/regions={region}`): read as `regions/{region}`.
+_KEYED = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)=(\{[^{}]+\})$")
 
 
 def _key(path: str) -> str:

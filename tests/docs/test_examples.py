@@ -170,3 +170,43 @@ def test_a_fragment_in_a_path_key_is_not_sent() -> None:
     api = ir.Api("p", "t", "1", None, "https://x.test", None, (), (ir.Resource("r", "R", "r", (op,)),))
     assert S.wire_path(example(api, op)) == "/"
     assert "'https://x.test/'" in S.curl(api, example(api, op))
+
+
+def test_a_pattern_value_is_lengthened_to_the_min_length() -> None:
+    """Corpus: AWS ARNs (acm's `minLength: 20` with `arn:[\\w+=/,.@-]+:acm:...`, backup-gateway's 50): the
+    shortest text the pattern allows was too short, so every snippet was refused by the client."""
+    from generator.docs.examples import _string
+
+    arn = r"arn:[\w+=/,.@-]+:acm:[\w+=/,.@-]*:[0-9]+:[\w+=,.@-]+(/[\w+=,.@-]+)*"
+    for least in (20, 50, 180):
+        value = _string(ir.Constraints(min_length=least, max_length=2048, pattern=arn), "certificate_arn", None)
+        assert len(value) >= least and re.search(arn, value), (least, value)
+
+
+def test_a_negated_class_in_a_pattern_gets_a_matching_value() -> None:
+    """Corpus: chime-sdk-messaging's ARNs end in `:[^/].{0,1023}`: no value was built and the client refused the snippets."""
+    from generator.docs.examples import _from_pattern
+
+    pattern = r"arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}"
+    built = _from_pattern(pattern, 5, 1600)
+    assert built is not None and re.fullmatch(pattern, built)
+
+
+def test_a_path_value_keeps_colons_as_the_client_sends_it() -> None:
+    """Corpus: elasticfilesystem's access point ARN in the path: curl sent `arn%3Aaws%3A...`, the client `arn:aws:...`."""
+    param = ir.Parameter("access_point_id", "AccessPointId", "path", ir.Primitive("str"), True, example='"arn:aws:efs:0:ap/f s"')
+    op = ir.Operation("op", "op", "delete", "/points/{AccessPointId}", None, None, (param,), None, ir.Response("none", None))
+    api = ir.Api("p", "t", "1", None, "https://x.test", None, (), (ir.Resource("r", "R", "r", (op,)),))
+    assert S.wire_path(example(api, op)) == "/points/arn:aws:efs:0:ap%2Ff%20s"
+
+
+def test_a_fixed_query_in_the_path_key_is_sent_as_query_pairs() -> None:
+    """Corpus: flickr's `/rest?method=flickr.favorites.getContext`: curl sent `/rest%3Fmethod=...`, the client
+    `/rest` with `method=...` in the query."""
+    param = ir.Parameter("photo_id", "photo_id", "query", ir.Primitive("str"), True, example='"1"')
+    op = ir.Operation("op", "op", "get", "/rest?method=flickr.favorites.getContext", None, None, (param,), None, ir.Response("none", None))
+    api = ir.Api("p", "t", "1", None, "https://x.test", None, (), (ir.Resource("r", "R", "r", (op,)),))
+    ex = example(api, op)
+    assert S.wire_path(ex) == "/rest"
+    assert S.wire_query(ex) == [("method", "flickr.favorites.getContext"), ("photo_id", "1")]
+    assert "https://x.test/rest?method=flickr.favorites.getContext&photo_id=1" in S.curl(api, ex)

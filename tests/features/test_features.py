@@ -943,6 +943,39 @@ def test_operations_without_responses_31() -> None:
     assert client.health.retrieve() is None and api.last.url.path == "/health"
 
 
+def test_a_pattern_python_cannot_read_is_left_to_the_server() -> None:
+    """Corpus: amadeus-hotel-booking's `\\p{L}` patterns: every call raised `re.error: bad escape \\p`."""
+    api = MockApi(httpx.Response(204))
+    bookings = api.client("patterns-ecma").bookings
+    assert bookings.create(name="Zoë d'Arc", code="ABC") is None
+    assert json.loads(api.last.content) == {"name": "Zoë d'Arc", "code": "ABC"}
+    with pytest.raises(ValueError, match="code"):
+        bookings.create(name="Zoë", code="abc")  # a pattern Python reads is still checked
+    assert len(api.requests) == 1
+
+
+def test_a_json_body_is_sent_with_the_specs_media_type() -> None:
+    """Corpus: amadeus's `application/vnd.amadeus+json` bodies went out as `application/json` (curl said otherwise)."""
+    api = MockApi(httpx.Response(204))
+    client = api.client("json-media-types")
+    client.orders.create(item="tea")
+    assert api.last.headers["content-type"] == "application/vnd.acme.order+json"
+    assert json.loads(api.last.content) == {"item": "tea"}
+    client.orders.update("o1", item="tea")
+    assert api.last.headers["content-type"] == "application/json; charset=utf-8"
+    client.notes.create(item="tea")
+    assert api.last.headers["content-type"] == "application/json"  # a range is no type to send
+
+
+def test_a_segment_that_names_its_parameter_is_a_resource_and_its_item() -> None:
+    """Corpus: oxforddictionaries' `/entries/{lang}/{word}/regions={region}` was `client.entries.regions_region.list`."""
+    api = MockApi(json_reply({"text": "colour"}))
+    entries = api.client("names-keyed-segments").entries
+    assert not hasattr(entries, "regions_region")
+    assert entries.regions.retrieve("gb", word="color").text == "colour"
+    assert raw_path(api.last) == "/entries/color/regions=gb"
+
+
 def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     found = support.corpus().results["lenient-30"]
     warnings = sorted((w.pointer, w.message, w.severity) for w in found.warnings)

@@ -1060,7 +1060,10 @@ def _content_type(options: RequestOptions) -> str | None:
         return None
     kind = _body_kind(options)
     if kind == "json":
-        return "application/json"
+        # The spec's JSON media type (`application/vnd.amadeus+json`, `application/json; charset=utf-8`):
+        # a server may route on it. A range (`*/*`) or no type at all is sent as plain JSON.
+        media = options.content_type
+        return media if media and "*" not in media else "application/json"
     if kind == "multipart":
         return None  # httpx writes it, with the boundary
     if kind == "form":

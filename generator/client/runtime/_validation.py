@@ -197,14 +197,21 @@ def _check_string(value: object, rule: Mapping[str, object]) -> str | None:
     if bound is not None and len(value) > bound:
         return f"must be at most {bound} characters"
     pattern = rule.get("pattern")
-    if isinstance(pattern, str) and _compiled(pattern).search(value) is None:
-        return f"must match pattern {pattern!r}"
+    if isinstance(pattern, str):
+        compiled = _compiled(pattern)
+        if compiled is not None and compiled.search(value) is None:
+            return f"must match pattern {pattern!r}"
     return None
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """The spec's pattern as a Python regex; None for one Python's `re` cannot read (ECMA-262's
+    `\\p{L}`, for one): a rule the client cannot check is the server's to check, not a crash."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
 
 
 def _check_array(value: object, rule: Mapping[str, object]) -> str | None:
