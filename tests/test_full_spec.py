@@ -323,29 +323,3 @@ def test_list_operations_paginate_like_the_sdk(written: Path) -> None:
     pytest.importorskip("openai")
     run = subprocess.run([sys.executable, "-c", PAGINATION_SCRIPT], cwd=written, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout[-3000:] + run.stderr[-3000:]
-
-
-def test_a_resource_imports_its_types_on_first_call(written: Path) -> None:
-    # Touching `client.responses` imported ~1,000 type modules when resource modules imported their types at
-    # the top; now none until a call, and a non-streaming call does not import the stream's event union.
-    code = (
-        "import sys, httpx\n"
-        f"from {PACKAGE} import Client\n"
-        "def types():\n"
-        f"    return sorted(name for name in sys.modules if name.startswith('{PACKAGE}.types.'))\n"
-        "body = b'{\"id\": \"resp_1\", \"object\": \"response\", \"created_at\": 1, \"status\": \"completed\", \"output\": []}'\n"
-        "transport = httpx.MockTransport(lambda r: httpx.Response(200, headers={'content-type': 'application/json'}, content=body))\n"
-        "client = Client(api_key='sk-test', http_client=httpx.Client(transport=transport), max_retries=0)\n"
-        "client.responses\n"
-        "print(len(types()))\n"
-        "response = client.responses.create(model='gpt-4o', input='hi')\n"
-        "print(type(response).__name__, response.id)\n"
-        "loaded = types()\n"
-        f"print('{PACKAGE}.types.response' in loaded, '{PACKAGE}.types.response_stream_event' in loaded)\n"
-    )
-    run = subprocess.run([sys.executable, "-c", code], cwd=written, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    at_touch, call, loaded = run.stdout.splitlines()
-    assert int(at_touch) == 0
-    assert call == "Response resp_1"
-    assert loaded == "True False"

@@ -181,10 +181,6 @@ class Renderer:
             uses=_uses,
             is_identifier=_is_plain_identifier,
             type_imports=self._type_imports,
-            eager_type_imports=self._eager_type_imports,
-            lazy_type_imports=self._lazy_type_imports,
-            used_imports=_used_imports,
-            stream_only_imports=_stream_only_imports,
             quote_forward=_quote_forward,
             unshadow=self._unshadow,
             unshadow_members=self._unshadow_members,
@@ -442,22 +438,6 @@ class Renderer:
                     wanted.setdefault(module, set()).add(written)
         return [(module, sorted(names)) for module, names in sorted(wanted.items())]
 
-    def _eager_type_imports(self, resource: ir.Resource) -> list[tuple[str, list[str]]]:
-        """The type imports a resource module makes at import time: only names a parameter shares.
-
-        Every other type is imported for the type checker at module level (``TYPE_CHECKING``) and
-        at run time inside the methods that use it, on their first call: touching a resource of a big
-        API then imports none of its models. A local import of a name a parameter also has would
-        replace the argument, so such a name is imported at module level as before.
-        """
-        params = {p.name for op in resource.operations for p in op.parameters}
-        return [(m, kept) for m, names in self._type_imports(resource) if (kept := [n for n in names if n in params])]
-
-    def _lazy_type_imports(self, resource: ir.Resource) -> list[tuple[str, list[str]]]:
-        """The type imports left to methods (see ``_eager_type_imports``)."""
-        params = {p.name for op in resource.operations for p in op.parameters}
-        return [(m, kept) for m, names in self._type_imports(resource) if (kept := [n for n in names if n not in params])]
-
     # --- filters ------------------------------------------------------------------------
 
     def _from_import(self, module: str, names: list[str], indent: int = 0) -> str:
@@ -579,32 +559,6 @@ def _uses(text: str, name: str) -> bool:
         return False  # only identifiers are ever used
     # A substring test rules out most names; the pattern then looks only for this one name.
     return name in text and _use_of(name).search(text) is not None
-
-
-def _used_imports(imports: list[tuple[str, list[str]]], code: str) -> list[tuple[str, list[str]]]:
-    """The ``(module, names)`` of ``imports`` that ``code`` evaluates: names in string literals
-    (``cast("Model | None", ...)``) are not evaluated and need no import at run time."""
-    bare = _STRING_LITERAL.sub('""', code)
-    return [(m, kept) for m, names in imports if (kept := [n for n in names if _uses(bare, n)])]
-
-
-_STREAM_ITEM_LINE = re.compile(r"^\s*stream_item=.*$", re.MULTILINE)
-
-
-def _stream_only_imports(
-    imports: list[tuple[str, list[str]]], code: str, op: ir.Operation
-) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
-    """``imports`` split into those the call always evaluates and those only its stream item needs.
-
-    Where a flag chooses between a stream and one response, the stream's item type (often a union of
-    every event: a large model graph) is only evaluated, and so only imported, when the flag is set.
-    """
-    if not (op.stream and op.stream.flag):
-        return imports, []
-    rest = _used_imports(imports, _STREAM_ITEM_LINE.sub("", code))
-    always = {(m, n) for m, names in rest for n in names}
-    later = [(m, kept) for m, names in imports if (kept := [n for n in names if (m, n) not in always])]
-    return rest, later
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:

@@ -12,6 +12,7 @@ cache) once per call: every retry of the call sends the same credentials.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import inspect
 import threading
@@ -22,8 +23,6 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Literal, Mapping, Se
 import httpx
 
 if TYPE_CHECKING:
-    import asyncio
-
     from ._base_client import AsyncAPIClient, SyncAPIClient
 
 __all__ = [
@@ -180,8 +179,6 @@ class OAuth2ClientCredentials:
         cached = self._cached()
         if cached is not None:
             return cached
-        import asyncio  # here, not at import: a sync client never loads asyncio
-
         loop = id(asyncio.get_running_loop())
         lock = self._async_locks.setdefault(loop, asyncio.Lock())
         async with lock:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast, overload
+from typing import cast, overload
 from collections.abc import Sequence
 
 import httpx
@@ -12,23 +12,21 @@ from .._runtime._models import UnknownEvent
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.assistant_stream_event import AssistantStreamEvent
-    from ..types.assistant_supported_models import AssistantSupportedModels
-    from ..types.assistant_tools_code_param import AssistantToolsCodeParam
-    from ..types.assistant_tools_file_search_param import AssistantToolsFileSearchParam
-    from ..types.assistant_tools_function_param import AssistantToolsFunctionParam
-    from ..types.assistants_api_response_format_option_param import (
-        AssistantsApiResponseFormatOptionParam,
-    )
-    from ..types.assistants_api_tool_choice_option_param import AssistantsApiToolChoiceOptionParam
-    from ..types.create_message_request_param import CreateMessageRequestParam
-    from ..types.error_response import ErrorResponse
-    from ..types.metadata import Metadata
-    from ..types.reasoning_effort import ReasoningEffort
-    from ..types.run_object import RunObject
-    from ..types.truncation_object_param import TruncationObjectParam
+from ..types.assistant_stream_event import AssistantStreamEvent
+from ..types.assistant_supported_models import AssistantSupportedModels
+from ..types.assistant_tools_code_param import AssistantToolsCodeParam
+from ..types.assistant_tools_file_search_param import AssistantToolsFileSearchParam
+from ..types.assistant_tools_function_param import AssistantToolsFunctionParam
+from ..types.assistants_api_response_format_option_param import (
+    AssistantsApiResponseFormatOptionParam,
+)
+from ..types.assistants_api_tool_choice_option_param import AssistantsApiToolChoiceOptionParam
+from ..types.create_message_request_param import CreateMessageRequestParam
+from ..types.error_response import ErrorResponse
+from ..types.metadata import Metadata
+from ..types.reasoning_effort import ReasoningEffort
+from ..types.run_object import RunObject
+from ..types.truncation_object_param import TruncationObjectParam
 
 __all__ = ["Runs", "AsyncRuns"]
 
@@ -301,12 +299,6 @@ class Runs(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.error_response import ErrorResponse
-        from ..types.run_object import RunObject
-
-        if stream is True:
-            from ..types.assistant_stream_event import AssistantStreamEvent
-
         return cast(
             "RunObject | Stream[AssistantStreamEvent | UnknownEvent]",
             self._client.request(
@@ -340,7 +332,7 @@ class Runs(SyncResource):
                     response_kind="json",
                     cast_to=RunObject,
                     stream=stream is True,
-                    stream_item=AssistantStreamEvent if stream is True else None,
+                    stream_item=AssistantStreamEvent,
                     stream_envelope=True,
                     error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
@@ -912,12 +904,6 @@ class AsyncRuns(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.error_response import ErrorResponse
-        from ..types.run_object import RunObject
-
-        if stream is True:
-            from ..types.assistant_stream_event import AssistantStreamEvent
-
         return cast(
             "RunObject | AsyncStream[AssistantStreamEvent | UnknownEvent]",
             await self._client.request(
@@ -951,7 +937,7 @@ class AsyncRuns(AsyncResource):
                     response_kind="json",
                     cast_to=RunObject,
                     stream=stream is True,
-                    stream_item=AssistantStreamEvent if stream is True else None,
+                    stream_item=AssistantStreamEvent,
                     stream_envelope=True,
                     error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
                     fixed_headers={"OpenAI-Beta": "assistants=v2"},

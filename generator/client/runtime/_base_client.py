@@ -6,6 +6,7 @@ adds only its I/O loop (send, read, sleep), which async syntax forces apart.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import email.utils
 import enum
@@ -752,8 +753,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         try:
             # Unlike the sync client, a task can be cancelled anywhere: the
             # deadline also bounds a server that trickles its headers.
-            import asyncio  # here, not at import: a sync client never loads asyncio
-
             async with asyncio.timeout(deadline):
                 return await self._send_within(
                     request, stream, time.monotonic() + deadline
@@ -791,8 +790,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             await response.aclose()
 
     async def _sleep(self, seconds: float) -> None:
-        import asyncio
-
         await asyncio.sleep(seconds)
 
     async def close(self) -> None:

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.create_transcription_response import CreateTranscriptionResponse
+from ..types.create_transcription_response import CreateTranscriptionResponse
 
 __all__ = ["Transcriptions", "AsyncTranscriptions"]
 
@@ -47,8 +45,6 @@ class Transcriptions(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.create_transcription_response import CreateTranscriptionResponse
-
         return cast(
             "CreateTranscriptionResponse",
             self._client.request(
@@ -106,8 +102,6 @@ class AsyncTranscriptions(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.create_transcription_response import CreateTranscriptionResponse
-
         return cast(
             "CreateTranscriptionResponse",
             await self._client.request(

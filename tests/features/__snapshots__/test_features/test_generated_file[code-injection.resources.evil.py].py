@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.evil_name import EvilName
+from ..types.evil_name import EvilName
 
 __all__ = ["Evil", "AsyncEvil"]
 
@@ -86,8 +84,6 @@ class Evil(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.evil_name import EvilName
-
         return cast(
             "EvilName",
             self._client.request(
@@ -207,8 +203,6 @@ class AsyncEvil(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.evil_name import EvilName
-
         return cast(
             "EvilName",
             await self._client.request(

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.tool import Tool
+from ..types.tool import Tool
 
 __all__ = ["Tools", "AsyncTools"]
 
@@ -51,8 +49,6 @@ class Tools(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.tool import Tool
-
         return cast(
             "Tool",
             self._client.request(
@@ -118,8 +114,6 @@ class AsyncTools(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.tool import Tool
-
         return cast(
             "Tool",
             await self._client.request(

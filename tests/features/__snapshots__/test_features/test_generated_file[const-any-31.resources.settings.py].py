@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Mapping, Sequence
 
 import httpx
@@ -10,9 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.settings import Settings
+from ..types.settings import Settings
 
 __all__ = ["SettingsResource", "AsyncSettingsResource"]
 
@@ -58,8 +56,6 @@ class SettingsResource(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.settings import Settings
-
         return cast(
             "Settings",
             self._client.request(
@@ -133,8 +129,6 @@ class AsyncSettingsResource(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.settings import Settings
-
         return cast(
             "Settings",
             await self._client.request(

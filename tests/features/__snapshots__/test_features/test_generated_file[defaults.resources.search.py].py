@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Mapping, Sequence
 
 import httpx
@@ -10,10 +10,8 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.mode import Mode
-    from ..types.results import Results
+from ..types.mode import Mode
+from ..types.results import Results
 
 __all__ = ["Search", "AsyncSearch"]
 
@@ -75,8 +73,6 @@ class Search(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.results import Results
-
         return cast(
             "Results",
             self._client.request(
@@ -171,8 +167,6 @@ class AsyncSearch(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.results import Results
-
         return cast(
             "Results",
             await self._client.request(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Sequence
 
 import httpx
@@ -10,9 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.create_token_response import CreateTokenResponse
+from ..types.create_token_response import CreateTokenResponse
 
 __all__ = ["Token", "AsyncToken"]
 
@@ -58,8 +56,6 @@ class Token(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.create_token_response import CreateTokenResponse
-
         return cast(
             "CreateTokenResponse",
             self._client.request(
@@ -131,8 +127,6 @@ class AsyncToken(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.create_token_response import CreateTokenResponse
-
         return cast(
             "CreateTokenResponse",
             await self._client.request(

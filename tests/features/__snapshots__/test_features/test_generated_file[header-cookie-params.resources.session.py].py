@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Sequence
 
 import httpx
@@ -10,9 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.get_session_response import GetSessionResponse
+from ..types.get_session_response import GetSessionResponse
 
 __all__ = ["Session", "AsyncSession"]
 
@@ -58,8 +56,6 @@ class Session(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.get_session_response import GetSessionResponse
-
         return cast(
             "GetSessionResponse",
             self._client.request(
@@ -129,8 +125,6 @@ class AsyncSession(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.get_session_response import GetSessionResponse
-
         return cast(
             "GetSessionResponse",
             await self._client.request(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Mapping, Sequence
 
 import httpx
@@ -10,9 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import FileTypes, NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.file_object import FileObject
+from ..types.file_object import FileObject
 
 __all__ = ["Files", "AsyncFiles"]
 
@@ -61,8 +59,6 @@ class Files(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.file_object import FileObject
-
         return cast(
             "FileObject",
             self._client.request(
@@ -136,8 +132,6 @@ class AsyncFiles(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.file_object import FileObject
-
         return cast(
             "FileObject",
             await self._client.request(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Sequence
 
 import httpx
@@ -11,11 +11,9 @@ from pydantic import Field
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.order import Order
-    from ..types.payment_method_param import PaymentMethodParam
-    from ..types.status import Status
+from ..types.order import Order
+from ..types.payment_method_param import PaymentMethodParam
+from ..types.status import Status
 
 __all__ = ["Orders", "AsyncOrders"]
 
@@ -61,8 +59,6 @@ class Orders(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.order import Order
-
         return cast(
             "Order",
             self._client.request(
@@ -135,8 +131,6 @@ class AsyncOrders(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.order import Order
-
         return cast(
             "Order",
             await self._client.request(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from collections.abc import Sequence
 from typing import Optional
 
@@ -11,11 +11,9 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.color import Color
-    from ..types.profile import Profile
-    from ..types.settings_param import SettingsParam
+from ..types.color import Color
+from ..types.profile import Profile
+from ..types.settings_param import SettingsParam
 
 __all__ = ["Profiles", "AsyncProfiles"]
 
@@ -64,8 +62,6 @@ class Profiles(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.profile import Profile
-
         return cast(
             "Profile",
             self._client.request(
@@ -142,8 +138,6 @@ class AsyncProfiles(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.profile import Profile
-
         return cast(
             "Profile",
             await self._client.request(

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.issue import Issue
+from ..types.issue import Issue
 
 __all__ = ["Issues", "AsyncIssues"]
 
@@ -50,8 +48,6 @@ class Issues(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.issue import Issue
-
         return cast(
             "list[Issue]",
             self._client.request(
@@ -103,8 +99,6 @@ class Issues(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.issue import Issue
-
         return cast(
             "Issue",
             self._client.request(
@@ -149,8 +143,6 @@ class Issues(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.issue import Issue
-
         return cast(
             "Issue",
             self._client.request(
@@ -206,8 +198,6 @@ class AsyncIssues(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.issue import Issue
-
         return cast(
             "list[Issue]",
             await self._client.request(
@@ -259,8 +249,6 @@ class AsyncIssues(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.issue import Issue
-
         return cast(
             "Issue",
             await self._client.request(
@@ -305,8 +293,6 @@ class AsyncIssues(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.issue import Issue
-
         return cast(
             "Issue",
             await self._client.request(

@@ -9,12 +9,12 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
+from ..types.list_items_filter_param import ListItemsFilterParam
+from ..types.list_items_range_param import ListItemsRangeParam
+from ..types.point_param import PointParam
 
 if TYPE_CHECKING:
     from .items_labels import AsyncLabels, Labels
-    from ..types.list_items_filter_param import ListItemsFilterParam
-    from ..types.list_items_range_param import ListItemsRangeParam
-    from ..types.point_param import PointParam
 
 __all__ = ["Items", "AsyncItems"]
 

@@ -8,10 +8,10 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
+from ..types.get_customer_property_response import GetCustomerPropertyResponse
 
 if TYPE_CHECKING:
     from .customers_property_documents import AsyncDocuments, Documents
-    from ..types.get_customer_property_response import GetCustomerPropertyResponse
 
 __all__ = ["Property", "AsyncProperty"]
 
@@ -48,8 +48,6 @@ class Property(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.get_customer_property_response import GetCustomerPropertyResponse
-
         return cast(
             "GetCustomerPropertyResponse",
             self._client.request(
@@ -100,8 +98,6 @@ class AsyncProperty(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.get_customer_property_response import GetCustomerPropertyResponse
-
         return cast(
             "GetCustomerPropertyResponse",
             await self._client.request(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from typing import Literal
-from typing import TYPE_CHECKING, cast, overload
+from typing import cast, overload
 
 import httpx
 
@@ -11,10 +11,8 @@ from .._runtime._models import UnknownEvent
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-
-if TYPE_CHECKING:
-    from ..types.completion_event import CompletionEvent
-    from ..types.reply import Reply
+from ..types.completion_event import CompletionEvent
+from ..types.reply import Reply
 
 __all__ = ["Chat", "AsyncChat"]
 
@@ -84,11 +82,6 @@ class Chat(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.reply import Reply
-
-        if stream is True:
-            from ..types.completion_event import CompletionEvent
-
         return cast(
             "Reply | Stream[CompletionEvent | UnknownEvent]",
             self._client.request(
@@ -104,7 +97,7 @@ class Chat(SyncResource):
                     response_kind="json",
                     cast_to=Reply,
                     stream=stream is True,
-                    stream_item=CompletionEvent if stream is True else None,
+                    stream_item=CompletionEvent,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -180,11 +173,6 @@ class AsyncChat(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
-        from ..types.reply import Reply
-
-        if stream is True:
-            from ..types.completion_event import CompletionEvent
-
         return cast(
             "Reply | AsyncStream[CompletionEvent | UnknownEvent]",
             await self._client.request(
@@ -200,7 +188,7 @@ class AsyncChat(AsyncResource):
                     response_kind="json",
                     cast_to=Reply,
                     stream=stream is True,
-                    stream_item=CompletionEvent if stream is True else None,
+                    stream_item=CompletionEvent,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
