@@ -317,19 +317,17 @@ def plan(owner: Owner, files: dict[str, str], *, verify: bool = True) -> Plan:
                 owned = edited = True
             elif kind == "file" and rel == MANIFEST:
                 owned = True
-            elif kind == "file" and rel in new_hashes and not _edited(path, new_hashes[rel]):
-                # Not listed, but byte for byte what is generated there (a merge of two branches' output,
-                # a manifest restored from an older commit): replacing it with itself loses nothing.
-                owned = True
         elif kind == "file":  # legacy: its modules begin with the header line
             owned = (
                 (rel.endswith(".py") and _first_line_is_header(path))
                 or (rel in files and posixpath.dirname(rel) == "_runtime" and rel.endswith(".py"))
                 or (rel == "py.typed" and rel in files and os.lstat(path).st_size == 0)
-                # byte for byte what is generated there (a file kind older versions did not write yet,
-                # such as README.md): replacing it with itself loses nothing
-                or (rel in new_hashes and not _edited(path, new_hashes[rel]))
             )
+        if not owned and kind == "file" and rel in new_hashes and not _edited(path, new_hashes[rel]):
+            # Not listed (or, before manifests, no header line), but byte for byte what is generated there: a
+            # merge of two branches' output, a manifest restored from an older commit, a file kind older
+            # versions did not write yet (README.md). Replacing it with itself loses nothing.
+            owned = True
         if owned and (rel in files or rel in new_dirs):  # replaced by a new file or folder
             if edited:
                 result.edited.append(rel)

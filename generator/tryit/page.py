@@ -235,15 +235,12 @@ def _snippet_facts(path: tuple[str, ...], op: ir.Operation) -> dict[str, Any]:
 
 
 def _credential(api: ir.Api) -> dict[str, Any] | None:
-    """The one credential the page asks for: the first key or token scheme of the API's default requirement."""
-    by_key = {scheme.key: scheme for scheme in api.security_schemes}
-    for alternative in api.security:
-        for key in alternative:
-            scheme = by_key.get(key)
-            if scheme is not None and scheme.kind in ("key", "oauth2"):
-                env = next((a.env for a in scheme.arguments if a.role == "token"), None)
-                return {"in": scheme.location, "name": scheme.name, "template": scheme.template, "env": env}
-    return None
+    """The one credential the page asks for: the docs snippets' (the first key or token scheme of the API's
+    default requirement)."""
+    credential = docs_snippets.auth(api)
+    if credential is None:
+        return None
+    return {"in": credential.location, "name": credential.name, "template": credential.template, "env": credential.env}
 
 
 def render_page(api: ir.Api) -> str:
