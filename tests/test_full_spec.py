@@ -3,6 +3,7 @@ and the output is exactly what black makes of it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -61,16 +62,35 @@ def test_every_module_imports(written: Path) -> None:
 
 
 def test_importing_the_client_does_not_import_every_model(written: Path) -> None:
+    """Resources import no model; a call imports what its response needs, and no request type or stream
+    event; the annotations still resolve at run time, for tools that read them."""
     code = (
-        "import sys\n"
+        "import json, sys, typing\n"
+        "import httpx\n"
         f"from {PACKAGE} import Client\n"
-        "client = Client(api_key='sk-test')\n"
-        "client.threads.runs\n"
-        f"print(sum(1 for name in sys.modules if name.startswith('{PACKAGE}.types.')))\n"
+        f"def loaded(): return sorted(n for n in sys.modules if n.startswith('{PACKAGE}.types.'))\n"
+        "reply = {'id': 'resp_1', 'object': 'response', 'created_at': 1, 'status': 'completed', 'model': 'm',\n"
+        "         'output': [], 'tools': [], 'parallel_tool_calls': True, 'tool_choice': 'auto'}\n"
+        "http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=reply)))\n"
+        "client = Client(api_key='sk-test', http_client=http, max_retries=0)\n"
+        "client.threads.runs, client.responses, client.chat.completions\n"
+        "touched = loaded()\n"
+        "got = client.responses.create(model='m', input='hi')\n"
+        "called = loaded()\n"
+        "requests = [n for n in called if any(typing.is_typeddict(v) for v in vars(sys.modules[n]).values())]\n"
+        "hints = typing.get_type_hints(type(client.responses).create)\n"
+        "print(json.dumps({'touched': touched, 'called': called, 'requests': requests, 'type': type(got).__name__,\n"
+        "                  'returns': str(hints['return']), 'input': str(hints['input'])}))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=written, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert int(run.stdout) < 200  # of ~1,900 type modules
+    seen = json.loads(run.stdout)
+    assert seen["touched"] == []
+    assert f"{PACKAGE}.types.response" in seen["called"] and seen["type"] == "Response"
+    assert seen["requests"] == [] and not [n for n in seen["called"] if "stream_event" in n]
+    assert len(seen["called"]) < 400  # of ~1,900 type modules
+    assert seen["returns"].startswith(f"typing.Union[{PACKAGE}.types.response.Response, ")
+    assert f"{PACKAGE}.types.easy_input_message_param.EasyInputMessageParam" in seen["input"]
 
 
 def test_mypy_strict_is_clean(written: Path) -> None:

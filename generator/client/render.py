@@ -181,6 +181,7 @@ class Renderer:
             uses=_uses,
             is_identifier=_is_plain_identifier,
             type_imports=self._type_imports,
+            types_alias=_types_alias,
             quote_forward=_quote_forward,
             unshadow=self._unshadow,
             unshadow_members=self._unshadow_members,
@@ -559,6 +560,15 @@ def _uses(text: str, name: str) -> bool:
         return False  # only identifiers are ever used
     # A substring test rules out most names; the pattern then looks only for this one name.
     return name in text and _use_of(name).search(text) is not None
+
+
+def _types_alias(resource: ir.Resource) -> str:
+    """The name a resource module gives the types package: ``types``, unless a parameter, method or
+    child resource of that module is named so (it would hide the package in a method or class body)."""
+    taken = {p.name for op in resource.operations for p in op.parameters}
+    taken.update(op.method_name for op in resource.operations)
+    taken.update(child.name for child in resource.children)
+    return "_types" if "types" in taken else "types"
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:

@@ -23,18 +23,20 @@ class TypeWriter:
 
     # --- annotations ------------------------------------------------------------------
 
-    def annotation(self, t: ir.Type, side: str, runtime: bool = False) -> str:
-        """A type expression. ``runtime`` writes ``Union``/``Optional`` for module-level aliases."""
-        return self._write(t, side, runtime)
+    def annotation(self, t: ir.Type, side: str, runtime: bool = False, module: str = "") -> str:
+        """A type expression. ``runtime`` writes ``Union``/``Optional`` for module-level aliases;
+        ``module`` (the name a resource module imports the types package as) qualifies each
+        generated type, ``types.Run``, so that the type is imported when the expression is evaluated."""
+        return self._write(t, side, runtime, module + "." if module else "")
 
-    def _write(self, t: ir.Type, side: str, runtime: bool) -> str:
+    def _write(self, t: ir.Type, side: str, runtime: bool, q: str = "") -> str:
         if isinstance(t, ir.Primitive):
             return self._primitive(t, side)
         if isinstance(t, ir.ListType):
-            inner = self._write(t.item, side, runtime)
+            inner = self._write(t.item, side, runtime, q)
             return f"Sequence[{inner}]" if side == "request" else f"list[{inner}]"
         if isinstance(t, ir.MapType):
-            inner = self._write(t.value, side, runtime)
+            inner = self._write(t.value, side, runtime, q)
             return f"Mapping[str, {inner}]" if side == "request" else f"dict[str, {inner}]"
         if isinstance(t, ir.LiteralType):
             # Floats cannot be Literal members: a number enum is typed `float` (its rule still checks it).
@@ -46,10 +48,10 @@ class TypeWriter:
                 members.append(_base_of(t.values))
             return self._join(members, runtime)
         if isinstance(t, ir.NullableType):
-            inner = self._write(t.inner, side, runtime)
+            inner = self._write(t.inner, side, runtime, q)
             return f"Optional[{inner}]" if runtime else f"{inner} | None"
         if isinstance(t, ir.UnionType):
-            members = [self._write(v, side, runtime) for v in t.variants]
+            members = [self._write(v, side, runtime, q) for v in t.variants]
             union = self._join(members, runtime)
             tag_field = self._tag_field(t) if t.discriminator and side == "response" else None
             if tag_field is not None:
@@ -61,7 +63,7 @@ class TypeWriter:
                 return f"Annotated[{inner}, KeepUnmatched]"
             return union
         if isinstance(t, ir.NamedType):
-            return self._named(t.name, side, runtime)
+            return self._named(t.name, side, runtime, q)
         raise TypeError(f"unknown IR type {t!r}")
 
     def _tag_field(self, union: ir.UnionType) -> str | None:
@@ -89,9 +91,9 @@ class TypeWriter:
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.NamedType) and isinstance(self.defs.get(t.name), ir.Model)
 
-    def _named(self, name: str, side: str, runtime: bool) -> str:
+    def _named(self, name: str, side: str, runtime: bool, q: str = "") -> str:
         definition = self.defs[name]
-        written = definition.param_name if side == "request" else definition.name
+        written = q + (definition.param_name if side == "request" else definition.name)
         if side == "response" and isinstance(definition, ir.Alias) and definition.in_request and _open(definition.type):
             # A shared enum alias is closed (requests must be exact); responses may carry new values.
             return self._join([written, _open_base(definition.type)], runtime)

@@ -24,7 +24,7 @@ class BaseModel(pydantic.BaseModel):
     property spelled like a field's Python name (`schema_2`) would be taken for it.
     """
 
-    model_config = ConfigDict(extra="allow", protected_namespaces=())
+    model_config = ConfigDict(extra="allow", protected_namespaces=(), defer_build=True)
 
     # The `x-request-id` of the response the model came from (set on the top-level model only).
     # A class-level default, not a pydantic field or private attribute: nothing per instance.

@@ -8,8 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.employee import Employee
-from ..types.named_param import NamedParam
+from .. import types
 
 __all__ = ["Employees", "AsyncEmployees"]
 
@@ -26,12 +25,12 @@ class Employees(SyncResource):
         name: str,
         salary: float,
         created_at: int | NotGiven = NOT_GIVEN,
-        manager: NamedParam | NotGiven = NOT_GIVEN,
+        manager: types.NamedParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Employee:
+    ) -> types.Employee:
         """Args:
           name: Full name.
 
@@ -50,7 +49,7 @@ class Employees(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Employee",
+            "types.Employee",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -64,7 +63,7 @@ class Employees(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Employee,
+                    cast_to=types.Employee,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -86,12 +85,12 @@ class AsyncEmployees(AsyncResource):
         name: str,
         salary: float,
         created_at: int | NotGiven = NOT_GIVEN,
-        manager: NamedParam | NotGiven = NOT_GIVEN,
+        manager: types.NamedParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Employee:
+    ) -> types.Employee:
         """Args:
           name: Full name.
 
@@ -110,7 +109,7 @@ class AsyncEmployees(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Employee",
+            "types.Employee",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -124,7 +123,7 @@ class AsyncEmployees(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Employee,
+                    cast_to=types.Employee,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.order import Order
+from .. import types
 
 __all__ = ["Orders", "AsyncOrders"]
 
@@ -27,7 +27,7 @@ class Orders(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Order:
+    ) -> types.Order:
         """Args:
           id:
 
@@ -40,14 +40,14 @@ class Orders(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Order",
+            "types.Order",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/orders/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Order,
+                    cast_to=types.Order,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -71,7 +71,7 @@ class AsyncOrders(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Order:
+    ) -> types.Order:
         """Args:
           id:
 
@@ -84,14 +84,14 @@ class AsyncOrders(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Order",
+            "types.Order",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/orders/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Order,
+                    cast_to=types.Order,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

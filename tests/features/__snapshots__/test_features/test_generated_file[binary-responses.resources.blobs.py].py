@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import FileTypes, NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.upload_blob_response import UploadBlobResponse
+from .. import types
 
 __all__ = ["Blobs", "AsyncBlobs"]
 
@@ -28,7 +28,7 @@ class Blobs(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> UploadBlobResponse:
+    ) -> types.UploadBlobResponse:
         """Args:
           name:
 
@@ -43,7 +43,7 @@ class Blobs(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "UploadBlobResponse",
+            "types.UploadBlobResponse",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -53,7 +53,7 @@ class Blobs(SyncResource):
                     body_kind="binary",
                     content_type="application/octet-stream",
                     response_kind="json",
-                    cast_to=UploadBlobResponse,
+                    cast_to=types.UploadBlobResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -78,7 +78,7 @@ class AsyncBlobs(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> UploadBlobResponse:
+    ) -> types.UploadBlobResponse:
         """Args:
           name:
 
@@ -93,7 +93,7 @@ class AsyncBlobs(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "UploadBlobResponse",
+            "types.UploadBlobResponse",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -103,7 +103,7 @@ class AsyncBlobs(AsyncResource):
                     body_kind="binary",
                     content_type="application/octet-stream",
                     response_kind="json",
-                    cast_to=UploadBlobResponse,
+                    cast_to=types.UploadBlobResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.create_transcription_response import CreateTranscriptionResponse
+from .. import types
 
 __all__ = ["Transcriptions", "AsyncTranscriptions"]
 
@@ -29,7 +29,7 @@ class Transcriptions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> CreateTranscriptionResponse:
+    ) -> types.CreateTranscriptionResponse:
         """JSON unless `response_format` asks for text.
 
         Args:
@@ -46,7 +46,7 @@ class Transcriptions(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "CreateTranscriptionResponse",
+            "types.CreateTranscriptionResponse",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -58,7 +58,7 @@ class Transcriptions(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=CreateTranscriptionResponse,
+                    cast_to=types.CreateTranscriptionResponse,
                     validation=dict(
                         response_format=(response_format, {"enum": ["json", "text", "srt"]})
                     ),
@@ -86,7 +86,7 @@ class AsyncTranscriptions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> CreateTranscriptionResponse:
+    ) -> types.CreateTranscriptionResponse:
         """JSON unless `response_format` asks for text.
 
         Args:
@@ -103,7 +103,7 @@ class AsyncTranscriptions(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "CreateTranscriptionResponse",
+            "types.CreateTranscriptionResponse",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -115,7 +115,7 @@ class AsyncTranscriptions(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=CreateTranscriptionResponse,
+                    cast_to=types.CreateTranscriptionResponse,
                     validation=dict(
                         response_format=(response_format, {"enum": ["json", "text", "srt"]})
                     ),

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.get_video_content_response import GetVideoContentResponse
+from .. import types
 
 __all__ = ["Videos", "AsyncVideos"]
 
@@ -27,7 +27,7 @@ class Videos(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetVideoContentResponse | BinaryResponse:
+    ) -> types.GetVideoContentResponse | BinaryResponse:
         """A video, a thumbnail, or a JSON description of the video.
 
         Args:
@@ -42,7 +42,7 @@ class Videos(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetVideoContentResponse | BinaryResponse",
+            "types.GetVideoContentResponse | BinaryResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -50,7 +50,7 @@ class Videos(SyncResource):
                     path_params={"id": id},
                     response_kind="json",
                     response_also=["binary"],
-                    cast_to=GetVideoContentResponse,
+                    cast_to=types.GetVideoContentResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -74,7 +74,7 @@ class AsyncVideos(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetVideoContentResponse | BinaryResponse:
+    ) -> types.GetVideoContentResponse | BinaryResponse:
         """A video, a thumbnail, or a JSON description of the video.
 
         Args:
@@ -89,7 +89,7 @@ class AsyncVideos(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetVideoContentResponse | BinaryResponse",
+            "types.GetVideoContentResponse | BinaryResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -97,7 +97,7 @@ class AsyncVideos(AsyncResource):
                     path_params={"id": id},
                     response_kind="json",
                     response_also=["binary"],
-                    cast_to=GetVideoContentResponse,
+                    cast_to=types.GetVideoContentResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

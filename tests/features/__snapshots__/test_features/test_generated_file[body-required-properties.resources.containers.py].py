@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.container import Container
+from .. import types
 
 __all__ = ["Containers", "AsyncContainers"]
 
@@ -30,7 +30,7 @@ class Containers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Container:
+    ) -> types.Container:
         """Args:
           name:
 
@@ -47,7 +47,7 @@ class Containers(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Container",
+            "types.Container",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -60,7 +60,7 @@ class Containers(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Container,
+                    cast_to=types.Container,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -78,7 +78,7 @@ class Containers(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Container:
+    ) -> types.Container:
         """Args:
           id:
 
@@ -93,7 +93,7 @@ class Containers(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Container",
+            "types.Container",
             self._client.request(
                 RequestOptions(
                     method="patch",
@@ -103,7 +103,7 @@ class Containers(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Container,
+                    cast_to=types.Container,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -129,7 +129,7 @@ class AsyncContainers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Container:
+    ) -> types.Container:
         """Args:
           name:
 
@@ -146,7 +146,7 @@ class AsyncContainers(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Container",
+            "types.Container",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -159,7 +159,7 @@ class AsyncContainers(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Container,
+                    cast_to=types.Container,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -177,7 +177,7 @@ class AsyncContainers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Container:
+    ) -> types.Container:
         """Args:
           id:
 
@@ -192,7 +192,7 @@ class AsyncContainers(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Container",
+            "types.Container",
             await self._client.request(
                 RequestOptions(
                     method="patch",
@@ -202,7 +202,7 @@ class AsyncContainers(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Container,
+                    cast_to=types.Container,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

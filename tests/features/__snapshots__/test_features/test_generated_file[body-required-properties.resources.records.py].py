@@ -8,9 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.create_record_body_a_param import CreateRecordBodyAParam
-from ..types.replace_record_body_variant2_param import ReplaceRecordBodyVariant2Param
-from ..types.txt_record_param import TxtRecordParam
+from .. import types
 
 __all__ = ["Records", "AsyncRecords"]
 
@@ -24,7 +22,7 @@ class Records(SyncResource):
     def update(
         self,
         *,
-        body: TxtRecordParam | ReplaceRecordBodyVariant2Param | NotGiven = NOT_GIVEN,
+        body: types.TxtRecordParam | types.ReplaceRecordBodyVariant2Param | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -64,7 +62,7 @@ class Records(SyncResource):
     def create(
         self,
         *,
-        body: CreateRecordBodyAParam | TxtRecordParam,
+        body: types.CreateRecordBodyAParam | types.TxtRecordParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -130,7 +128,7 @@ class AsyncRecords(AsyncResource):
     async def update(
         self,
         *,
-        body: TxtRecordParam | ReplaceRecordBodyVariant2Param | NotGiven = NOT_GIVEN,
+        body: types.TxtRecordParam | types.ReplaceRecordBodyVariant2Param | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -170,7 +168,7 @@ class AsyncRecords(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateRecordBodyAParam | TxtRecordParam,
+        body: types.CreateRecordBodyAParam | types.TxtRecordParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

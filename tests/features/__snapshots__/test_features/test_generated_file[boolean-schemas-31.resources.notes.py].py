@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.note import Note
+from .. import types
 
 __all__ = ["Notes", "AsyncNotes"]
 
@@ -30,7 +30,7 @@ class Notes(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> types.Note:
         """Args:
           text:
 
@@ -47,7 +47,7 @@ class Notes(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Note",
+            "types.Note",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -60,7 +60,7 @@ class Notes(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Note,
+                    cast_to=types.Note,
                     validation=dict(none=(none, {"maxItems": 0})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -87,7 +87,7 @@ class AsyncNotes(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> types.Note:
         """Args:
           text:
 
@@ -104,7 +104,7 @@ class AsyncNotes(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Note",
+            "types.Note",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -117,7 +117,7 @@ class AsyncNotes(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Note,
+                    cast_to=types.Note,
                     validation=dict(none=(none, {"maxItems": 0})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.evil_name import EvilName
+from .. import types
 
 __all__ = ["Evil", "AsyncEvil"]
 
@@ -50,7 +50,7 @@ class Evil(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> EvilName:
+    ) -> types.EvilName:
         """Summary with \"\"\" and a NUL \x00 byte
 
         Line one
@@ -85,7 +85,7 @@ class Evil(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "EvilName",
+            "types.EvilName",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -103,7 +103,7 @@ class Evil(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=EvilName,
+                    cast_to=types.EvilName,
                     validation=dict(
                         mode=(
                             mode,
@@ -169,7 +169,7 @@ class AsyncEvil(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> EvilName:
+    ) -> types.EvilName:
         """Summary with \"\"\" and a NUL \x00 byte
 
         Line one
@@ -204,7 +204,7 @@ class AsyncEvil(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "EvilName",
+            "types.EvilName",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -222,7 +222,7 @@ class AsyncEvil(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=EvilName,
+                    cast_to=types.EvilName,
                     validation=dict(
                         mode=(
                             mode,

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.tool import Tool
+from .. import types
 
 __all__ = ["Tools", "AsyncTools"]
 
@@ -31,7 +31,7 @@ class Tools(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Tool:
+    ) -> types.Tool:
         """Args:
           type:
 
@@ -50,7 +50,7 @@ class Tools(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Tool",
+            "types.Tool",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -64,7 +64,7 @@ class Tools(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Tool,
+                    cast_to=types.Tool,
                     validation=dict(
                         type=(type, {"enum": ["function"]}),
                         version=(version, {"enum": [2]}),
@@ -96,7 +96,7 @@ class AsyncTools(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Tool:
+    ) -> types.Tool:
         """Args:
           type:
 
@@ -115,7 +115,7 @@ class AsyncTools(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Tool",
+            "types.Tool",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -129,7 +129,7 @@ class AsyncTools(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Tool,
+                    cast_to=types.Tool,
                     validation=dict(
                         type=(type, {"enum": ["function"]}),
                         version=(version, {"enum": [2]}),

@@ -10,7 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.settings import Settings
+from .. import types
 
 __all__ = ["SettingsResource", "AsyncSettingsResource"]
 
@@ -34,7 +34,7 @@ class SettingsResource(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Settings:
+    ) -> types.Settings:
         """Args:
           version:
 
@@ -57,7 +57,7 @@ class SettingsResource(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Settings",
+            "types.Settings",
             self._client.request(
                 RequestOptions(
                     method="put",
@@ -73,7 +73,7 @@ class SettingsResource(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Settings,
+                    cast_to=types.Settings,
                     validation=dict(
                         version=(version, {"enum": [2]}),
                         ratio=(ratio, {"enum": [0.5]}),
@@ -107,7 +107,7 @@ class AsyncSettingsResource(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Settings:
+    ) -> types.Settings:
         """Args:
           version:
 
@@ -130,7 +130,7 @@ class AsyncSettingsResource(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Settings",
+            "types.Settings",
             await self._client.request(
                 RequestOptions(
                     method="put",
@@ -146,7 +146,7 @@ class AsyncSettingsResource(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Settings,
+                    cast_to=types.Settings,
                     validation=dict(
                         version=(version, {"enum": [2]}),
                         ratio=(ratio, {"enum": [0.5]}),

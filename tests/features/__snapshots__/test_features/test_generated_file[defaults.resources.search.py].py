@@ -10,8 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.mode import Mode
-from ..types.results import Results
+from .. import types
 
 __all__ = ["Search", "AsyncSearch"]
 
@@ -34,12 +33,12 @@ class Search(SyncResource):
         fields: Sequence[str] | NotGiven = NOT_GIVEN,
         filters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         cursor: str | None | NotGiven = NOT_GIVEN,
-        mode: Mode | NotGiven = NOT_GIVEN,
+        mode: types.Mode | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Results:
+    ) -> types.Results:
         """Args:
           page: Defaults to `1`.
 
@@ -74,7 +73,7 @@ class Search(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Results",
+            "types.Results",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -96,7 +95,7 @@ class Search(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Results,
+                    cast_to=types.Results,
                     validation=dict(
                         sort=(sort, {"enum": ["asc", "desc"]}),
                         mode=(mode, {"enum": ["fast", "thorough"]}),
@@ -128,12 +127,12 @@ class AsyncSearch(AsyncResource):
         fields: Sequence[str] | NotGiven = NOT_GIVEN,
         filters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         cursor: str | None | NotGiven = NOT_GIVEN,
-        mode: Mode | NotGiven = NOT_GIVEN,
+        mode: types.Mode | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Results:
+    ) -> types.Results:
         """Args:
           page: Defaults to `1`.
 
@@ -168,7 +167,7 @@ class AsyncSearch(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Results",
+            "types.Results",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -190,7 +189,7 @@ class AsyncSearch(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Results,
+                    cast_to=types.Results,
                     validation=dict(
                         sort=(sort, {"enum": ["asc", "desc"]}),
                         mode=(mode, {"enum": ["fast", "thorough"]}),

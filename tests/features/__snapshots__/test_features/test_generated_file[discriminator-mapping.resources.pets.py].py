@@ -8,8 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.pet import Pet
-from ..types.pet_param import PetParam
+from .. import types
 
 __all__ = ["Pets", "AsyncPets"]
 
@@ -23,12 +22,12 @@ class Pets(SyncResource):
     def create(
         self,
         *,
-        body: PetParam,
+        body: types.PetParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Pet:
+    ) -> types.Pet:
         """Args:
           body:
 
@@ -41,7 +40,7 @@ class Pets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Pet",
+            "types.Pet",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -50,7 +49,7 @@ class Pets(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Pet,
+                    cast_to=types.Pet,
                     validation=dict(
                         body=(
                             body,
@@ -94,12 +93,12 @@ class AsyncPets(AsyncResource):
     async def create(
         self,
         *,
-        body: PetParam,
+        body: types.PetParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Pet:
+    ) -> types.Pet:
         """Args:
           body:
 
@@ -112,7 +111,7 @@ class AsyncPets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Pet",
+            "types.Pet",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -121,7 +120,7 @@ class AsyncPets(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Pet,
+                    cast_to=types.Pet,
                     validation=dict(
                         body=(
                             body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.vehicle import Vehicle
+from .. import types
 
 __all__ = ["Vehicles", "AsyncVehicles"]
 
@@ -27,7 +27,7 @@ class Vehicles(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Vehicle:
+    ) -> types.Vehicle:
         """Args:
           id:
 
@@ -40,14 +40,14 @@ class Vehicles(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Vehicle",
+            "types.Vehicle",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/vehicles/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Vehicle,
+                    cast_to=types.Vehicle,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -71,7 +71,7 @@ class AsyncVehicles(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Vehicle:
+    ) -> types.Vehicle:
         """Args:
           id:
 
@@ -84,14 +84,14 @@ class AsyncVehicles(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Vehicle",
+            "types.Vehicle",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/vehicles/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Vehicle,
+                    cast_to=types.Vehicle,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

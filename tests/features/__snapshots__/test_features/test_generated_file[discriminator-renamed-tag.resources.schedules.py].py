@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.interval import Interval
+from .. import types
 
 __all__ = ["Schedules", "AsyncSchedules"]
 
@@ -27,7 +27,7 @@ class Schedules(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Interval:
+    ) -> types.Interval:
         """Args:
           id:
 
@@ -40,14 +40,14 @@ class Schedules(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Interval",
+            "types.Interval",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/schedules/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Interval,
+                    cast_to=types.Interval,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -71,7 +71,7 @@ class AsyncSchedules(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Interval:
+    ) -> types.Interval:
         """Args:
           id:
 
@@ -84,14 +84,14 @@ class AsyncSchedules(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Interval",
+            "types.Interval",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/schedules/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Interval,
+                    cast_to=types.Interval,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,9 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.priority import Priority
-from ..types.status import Status
-from ..types.task import Task
+from .. import types
 
 __all__ = ["Tasks", "AsyncTasks"]
 
@@ -24,13 +22,13 @@ class Tasks(SyncResource):
     def list(
         self,
         *,
-        status: Status | NotGiven = NOT_GIVEN,
-        priority: Priority | NotGiven = NOT_GIVEN,
+        status: types.Status | NotGiven = NOT_GIVEN,
+        priority: types.Priority | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Task]:
+    ) -> list[types.Task]:
         """Args:
           status: One of `open`, `in_progress`, `done`.
 
@@ -45,7 +43,7 @@ class Tasks(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Task]",
+            "list[types.Task]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -55,7 +53,7 @@ class Tasks(SyncResource):
                         "priority": priority,
                     },
                     response_kind="json",
-                    cast_to=list[Task],
+                    cast_to=list[types.Task],
                     validation=dict(
                         status=(status, {"enum": ["open", "in_progress", "done"]}),
                         priority=(priority, {"enum": [1, 2, 3]}),
@@ -78,13 +76,13 @@ class AsyncTasks(AsyncResource):
     async def list(
         self,
         *,
-        status: Status | NotGiven = NOT_GIVEN,
-        priority: Priority | NotGiven = NOT_GIVEN,
+        status: types.Status | NotGiven = NOT_GIVEN,
+        priority: types.Priority | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Task]:
+    ) -> list[types.Task]:
         """Args:
           status: One of `open`, `in_progress`, `done`.
 
@@ -99,7 +97,7 @@ class AsyncTasks(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Task]",
+            "list[types.Task]",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -109,7 +107,7 @@ class AsyncTasks(AsyncResource):
                         "priority": priority,
                     },
                     response_kind="json",
-                    cast_to=list[Task],
+                    cast_to=list[types.Task],
                     validation=dict(
                         status=(status, {"enum": ["open", "in_progress", "done"]}),
                         priority=(priority, {"enum": [1, 2, 3]}),

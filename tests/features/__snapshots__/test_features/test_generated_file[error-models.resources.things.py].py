@@ -8,9 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.error_response import ErrorResponse
-from ..types.get_thing_client_error import GetThingClientError
-from ..types.get_thing_response import GetThingResponse
+from .. import types
 
 __all__ = ["Things", "AsyncThings"]
 
@@ -29,7 +27,7 @@ class Things(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetThingResponse:
+    ) -> types.GetThingResponse:
         """Args:
           id:
 
@@ -42,18 +40,18 @@ class Things(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetThingResponse",
+            "types.GetThingResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/things/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=GetThingResponse,
+                    cast_to=types.GetThingResponse,
                     error_types={
-                        "404": ErrorResponse,
-                        "4XX": GetThingClientError,
-                        "default": ErrorResponse,
+                        "404": types.ErrorResponse,
+                        "4XX": types.GetThingClientError,
+                        "default": types.ErrorResponse,
                     },
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -78,7 +76,7 @@ class AsyncThings(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetThingResponse:
+    ) -> types.GetThingResponse:
         """Args:
           id:
 
@@ -91,18 +89,18 @@ class AsyncThings(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetThingResponse",
+            "types.GetThingResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/things/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=GetThingResponse,
+                    cast_to=types.GetThingResponse,
                     error_types={
-                        "404": ErrorResponse,
-                        "4XX": GetThingClientError,
-                        "default": ErrorResponse,
+                        "404": types.ErrorResponse,
+                        "4XX": types.GetThingClientError,
+                        "default": types.ErrorResponse,
                     },
                     extra_headers=extra_headers,
                     extra_query=extra_query,

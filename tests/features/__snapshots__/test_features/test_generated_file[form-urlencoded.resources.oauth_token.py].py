@@ -10,7 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.create_token_response import CreateTokenResponse
+from .. import types
 
 __all__ = ["Token", "AsyncToken"]
 
@@ -34,7 +34,7 @@ class Token(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> CreateTokenResponse:
+    ) -> types.CreateTokenResponse:
         """Args:
           grant_type: One of `client_credentials`, `refresh_token`.
 
@@ -57,7 +57,7 @@ class Token(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "CreateTokenResponse",
+            "types.CreateTokenResponse",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -73,7 +73,7 @@ class Token(SyncResource):
                     body_kind="form",
                     content_type="application/x-www-form-urlencoded",
                     response_kind="json",
-                    cast_to=CreateTokenResponse,
+                    cast_to=types.CreateTokenResponse,
                     validation=dict(
                         grant_type=(grant_type, {"enum": ["client_credentials", "refresh_token"]})
                     ),
@@ -105,7 +105,7 @@ class AsyncToken(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> CreateTokenResponse:
+    ) -> types.CreateTokenResponse:
         """Args:
           grant_type: One of `client_credentials`, `refresh_token`.
 
@@ -128,7 +128,7 @@ class AsyncToken(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "CreateTokenResponse",
+            "types.CreateTokenResponse",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -144,7 +144,7 @@ class AsyncToken(AsyncResource):
                     body_kind="form",
                     content_type="application/x-www-form-urlencoded",
                     response_kind="json",
-                    cast_to=CreateTokenResponse,
+                    cast_to=types.CreateTokenResponse,
                     validation=dict(
                         grant_type=(grant_type, {"enum": ["client_credentials", "refresh_token"]})
                     ),

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.record import Record
+from .. import types
 
 __all__ = ["Records", "AsyncRecords"]
 
@@ -31,7 +31,7 @@ class Records(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Record:
+    ) -> types.Record:
         """Args:
           happened_at:
 
@@ -52,7 +52,7 @@ class Records(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Record",
+            "types.Record",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -67,7 +67,7 @@ class Records(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Record,
+                    cast_to=types.Record,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -95,7 +95,7 @@ class AsyncRecords(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Record:
+    ) -> types.Record:
         """Args:
           happened_at:
 
@@ -116,7 +116,7 @@ class AsyncRecords(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Record",
+            "types.Record",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -131,7 +131,7 @@ class AsyncRecords(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Record,
+                    cast_to=types.Record,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -10,7 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.get_session_response import GetSessionResponse
+from .. import types
 
 __all__ = ["Session", "AsyncSession"]
 
@@ -34,7 +34,7 @@ class Session(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetSessionResponse:
+    ) -> types.GetSessionResponse:
         """Args:
           x_request_id:
 
@@ -57,7 +57,7 @@ class Session(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetSessionResponse",
+            "types.GetSessionResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -73,7 +73,7 @@ class Session(SyncResource):
                         "theme": theme,
                     },
                     response_kind="json",
-                    cast_to=GetSessionResponse,
+                    cast_to=types.GetSessionResponse,
                     validation=dict(theme=(theme, {"enum": ["light", "dark"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -103,7 +103,7 @@ class AsyncSession(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetSessionResponse:
+    ) -> types.GetSessionResponse:
         """Args:
           x_request_id:
 
@@ -126,7 +126,7 @@ class AsyncSession(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetSessionResponse",
+            "types.GetSessionResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -142,7 +142,7 @@ class AsyncSession(AsyncResource):
                         "theme": theme,
                     },
                     response_kind="json",
-                    cast_to=GetSessionResponse,
+                    cast_to=types.GetSessionResponse,
                     validation=dict(theme=(theme, {"enum": ["light", "dark"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -9,9 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.shape import Shape
-from ..types.shape_billing_param import ShapeBillingParam
-from ..types.shape_point_param import ShapePointParam
+from .. import types
 
 __all__ = ["Shapes", "AsyncShapes"]
 
@@ -25,17 +23,17 @@ class Shapes(SyncResource):
     def create(
         self,
         *,
-        origin: ShapePointParam,
+        origin: types.ShapePointParam,
         pair: Sequence[str | int] | NotGiven = NOT_GIVEN,
-        path: Sequence[str | ShapePointParam] | NotGiven = NOT_GIVEN,
-        billing: ShapeBillingParam | NotGiven = NOT_GIVEN,
+        path: Sequence[str | types.ShapePointParam] | NotGiven = NOT_GIVEN,
+        billing: types.ShapeBillingParam | NotGiven = NOT_GIVEN,
         thumbnail: str | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Shape:
+    ) -> types.Shape:
         """Args:
           origin:
 
@@ -60,7 +58,7 @@ class Shapes(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Shape",
+            "types.Shape",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -76,7 +74,7 @@ class Shapes(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Shape,
+                    cast_to=types.Shape,
                     validation=dict(pair=(pair, {"maxItems": 2})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -96,17 +94,17 @@ class AsyncShapes(AsyncResource):
     async def create(
         self,
         *,
-        origin: ShapePointParam,
+        origin: types.ShapePointParam,
         pair: Sequence[str | int] | NotGiven = NOT_GIVEN,
-        path: Sequence[str | ShapePointParam] | NotGiven = NOT_GIVEN,
-        billing: ShapeBillingParam | NotGiven = NOT_GIVEN,
+        path: Sequence[str | types.ShapePointParam] | NotGiven = NOT_GIVEN,
+        billing: types.ShapeBillingParam | NotGiven = NOT_GIVEN,
         thumbnail: str | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Shape:
+    ) -> types.Shape:
         """Args:
           origin:
 
@@ -131,7 +129,7 @@ class AsyncShapes(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Shape",
+            "types.Shape",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -147,7 +145,7 @@ class AsyncShapes(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Shape,
+                    cast_to=types.Shape,
                     validation=dict(pair=(pair, {"maxItems": 2})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.pet import Pet
+from .. import types
 
 __all__ = ["Pets", "AsyncPets"]
 
@@ -27,7 +27,7 @@ class Pets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Pet:
+    ) -> types.Pet:
         """Args:
           id:
 
@@ -40,14 +40,14 @@ class Pets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Pet",
+            "types.Pet",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/pets/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Pet,
+                    cast_to=types.Pet,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -109,7 +109,7 @@ class AsyncPets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Pet:
+    ) -> types.Pet:
         """Args:
           id:
 
@@ -122,14 +122,14 @@ class AsyncPets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Pet",
+            "types.Pet",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/pets/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Pet,
+                    cast_to=types.Pet,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.status import Status
+from .. import types
 
 __all__ = ["StatusResource", "AsyncStatusResource"]
 
@@ -26,7 +26,7 @@ class StatusResource(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Status:
+    ) -> types.Status:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class StatusResource(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Status",
+            "types.Status",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/status",
                     response_kind="json",
-                    cast_to=Status,
+                    cast_to=types.Status,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncStatusResource(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Status:
+    ) -> types.Status:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncStatusResource(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Status",
+            "types.Status",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/status",
                     response_kind="json",
-                    cast_to=Status,
+                    cast_to=types.Status,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

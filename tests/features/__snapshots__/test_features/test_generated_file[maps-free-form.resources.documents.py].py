@@ -9,9 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.document import Document
-from ..types.labels import Labels
-from ..types.section_param import SectionParam
+from .. import types
 
 __all__ = ["Documents", "AsyncDocuments"]
 
@@ -26,19 +24,19 @@ class Documents(SyncResource):
         self,
         *,
         id: str,
-        labels: Labels | NotGiven = NOT_GIVEN,
+        labels: types.Labels | NotGiven = NOT_GIVEN,
         counts: Mapping[str, int] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, object] | NotGiven = NOT_GIVEN,
         extra: Mapping[str, object] | NotGiven = NOT_GIVEN,
         nothing_allowed: Mapping[str, object] | NotGiven = NOT_GIVEN,
-        sections: Mapping[str, SectionParam] | NotGiven = NOT_GIVEN,
+        sections: Mapping[str, types.SectionParam] | NotGiven = NOT_GIVEN,
         matrix: Mapping[str, Mapping[str, float]] | NotGiven = NOT_GIVEN,
         anything: object | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> types.Document:
         """Args:
           id:
 
@@ -67,7 +65,7 @@ class Documents(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Document",
+            "types.Document",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -86,7 +84,7 @@ class Documents(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Document,
+                    cast_to=types.Document,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -106,19 +104,19 @@ class AsyncDocuments(AsyncResource):
         self,
         *,
         id: str,
-        labels: Labels | NotGiven = NOT_GIVEN,
+        labels: types.Labels | NotGiven = NOT_GIVEN,
         counts: Mapping[str, int] | NotGiven = NOT_GIVEN,
         metadata: Mapping[str, object] | NotGiven = NOT_GIVEN,
         extra: Mapping[str, object] | NotGiven = NOT_GIVEN,
         nothing_allowed: Mapping[str, object] | NotGiven = NOT_GIVEN,
-        sections: Mapping[str, SectionParam] | NotGiven = NOT_GIVEN,
+        sections: Mapping[str, types.SectionParam] | NotGiven = NOT_GIVEN,
         matrix: Mapping[str, Mapping[str, float]] | NotGiven = NOT_GIVEN,
         anything: object | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> types.Document:
         """Args:
           id:
 
@@ -147,7 +145,7 @@ class AsyncDocuments(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Document",
+            "types.Document",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -166,7 +164,7 @@ class AsyncDocuments(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Document,
+                    cast_to=types.Document,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

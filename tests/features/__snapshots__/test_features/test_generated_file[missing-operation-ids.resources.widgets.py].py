@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.widget import Widget
+from .. import types
 
 __all__ = ["Widgets", "AsyncWidgets"]
 
@@ -26,7 +26,7 @@ class Widgets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Widget]:
+    ) -> list[types.Widget]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Widgets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Widget]",
+            "list[types.Widget]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/widgets",
                     response_kind="json",
-                    cast_to=list[Widget],
+                    cast_to=list[types.Widget],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -60,7 +60,7 @@ class Widgets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Widget:
+    ) -> types.Widget:
         """Args:
           name:
 
@@ -73,7 +73,7 @@ class Widgets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Widget",
+            "types.Widget",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -82,7 +82,7 @@ class Widgets(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Widget,
+                    cast_to=types.Widget,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -99,7 +99,7 @@ class Widgets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Widget:
+    ) -> types.Widget:
         """Args:
           widget_id:
 
@@ -112,14 +112,14 @@ class Widgets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Widget",
+            "types.Widget",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/widgets/{widget_id}",
                     path_params={"widget_id": widget_id},
                     response_kind="json",
-                    cast_to=Widget,
+                    cast_to=types.Widget,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -172,7 +172,7 @@ class Widgets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Widget:
+    ) -> types.Widget:
         """Args:
           widget_id:
 
@@ -185,14 +185,14 @@ class Widgets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Widget",
+            "types.Widget",
             self._client.request(
                 RequestOptions(
                     method="post",
                     path="/widgets/{widget_id}/publish",
                     path_params={"widget_id": widget_id},
                     response_kind="json",
-                    cast_to=Widget,
+                    cast_to=types.Widget,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -215,7 +215,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Widget]:
+    ) -> list[types.Widget]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -226,13 +226,13 @@ class AsyncWidgets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Widget]",
+            "list[types.Widget]",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/widgets",
                     response_kind="json",
-                    cast_to=list[Widget],
+                    cast_to=list[types.Widget],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -249,7 +249,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Widget:
+    ) -> types.Widget:
         """Args:
           name:
 
@@ -262,7 +262,7 @@ class AsyncWidgets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Widget",
+            "types.Widget",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -271,7 +271,7 @@ class AsyncWidgets(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Widget,
+                    cast_to=types.Widget,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -288,7 +288,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Widget:
+    ) -> types.Widget:
         """Args:
           widget_id:
 
@@ -301,14 +301,14 @@ class AsyncWidgets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Widget",
+            "types.Widget",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/widgets/{widget_id}",
                     path_params={"widget_id": widget_id},
                     response_kind="json",
-                    cast_to=Widget,
+                    cast_to=types.Widget,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -361,7 +361,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Widget:
+    ) -> types.Widget:
         """Args:
           widget_id:
 
@@ -374,14 +374,14 @@ class AsyncWidgets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Widget",
+            "types.Widget",
             await self._client.request(
                 RequestOptions(
                     method="post",
                     path="/widgets/{widget_id}/publish",
                     path_params={"widget_id": widget_id},
                     response_kind="json",
-                    cast_to=Widget,
+                    cast_to=types.Widget,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -10,7 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import FileTypes, NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.file_object import FileObject
+from .. import types
 
 __all__ = ["Files", "AsyncFiles"]
 
@@ -35,7 +35,7 @@ class Files(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> FileObject:
+    ) -> types.FileObject:
         """Args:
           file: The file to upload.
 
@@ -60,7 +60,7 @@ class Files(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "FileObject",
+            "types.FileObject",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -77,7 +77,7 @@ class Files(SyncResource):
                     body_kind="multipart",
                     content_type="multipart/form-data",
                     response_kind="json",
-                    cast_to=FileObject,
+                    cast_to=types.FileObject,
                     validation=dict(purpose=(purpose, {"enum": ["assistants", "batch"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -108,7 +108,7 @@ class AsyncFiles(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> FileObject:
+    ) -> types.FileObject:
         """Args:
           file: The file to upload.
 
@@ -133,7 +133,7 @@ class AsyncFiles(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "FileObject",
+            "types.FileObject",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -150,7 +150,7 @@ class AsyncFiles(AsyncResource):
                     body_kind="multipart",
                     content_type="multipart/form-data",
                     response_kind="json",
-                    cast_to=FileObject,
+                    cast_to=types.FileObject,
                     validation=dict(purpose=(purpose, {"enum": ["assistants", "batch"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

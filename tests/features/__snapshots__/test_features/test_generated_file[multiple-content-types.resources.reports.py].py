@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.report import Report
+from .. import types
 
 __all__ = ["Reports", "AsyncReports"]
 
@@ -28,7 +28,7 @@ class Reports(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Report | BinaryResponse | str:
+    ) -> types.Report | BinaryResponse | str:
         """Args:
           title:
 
@@ -43,7 +43,7 @@ class Reports(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Report | BinaryResponse | str",
+            "types.Report | BinaryResponse | str",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -56,7 +56,7 @@ class Reports(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     response_also=["binary", "text"],
-                    cast_to=Report,
+                    cast_to=types.Report,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -118,7 +118,7 @@ class AsyncReports(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Report | BinaryResponse | str:
+    ) -> types.Report | BinaryResponse | str:
         """Args:
           title:
 
@@ -133,7 +133,7 @@ class AsyncReports(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Report | BinaryResponse | str",
+            "types.Report | BinaryResponse | str",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -146,7 +146,7 @@ class AsyncReports(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     response_also=["binary", "text"],
-                    cast_to=Report,
+                    cast_to=types.Report,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,8 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.binary_op import Expression
-from ..types.binary_op_param import ExpressionParam
+from .. import types
 
 __all__ = ["Expressions", "AsyncExpressions"]
 
@@ -23,12 +22,12 @@ class Expressions(SyncResource):
     def evaluate(
         self,
         *,
-        expression: ExpressionParam,
+        expression: types.ExpressionParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Expression:
+    ) -> types.Expression:
         """Args:
           expression:
 
@@ -41,7 +40,7 @@ class Expressions(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Expression",
+            "types.Expression",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -50,7 +49,7 @@ class Expressions(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Expression,
+                    cast_to=types.Expression,
                     validation=dict(
                         expression=(
                             expression,
@@ -93,12 +92,12 @@ class AsyncExpressions(AsyncResource):
     async def evaluate(
         self,
         *,
-        expression: ExpressionParam,
+        expression: types.ExpressionParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Expression:
+    ) -> types.Expression:
         """Args:
           expression:
 
@@ -111,7 +110,7 @@ class AsyncExpressions(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Expression",
+            "types.Expression",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -120,7 +119,7 @@ class AsyncExpressions(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Expression,
+                    cast_to=types.Expression,
                     validation=dict(
                         expression=(
                             expression,

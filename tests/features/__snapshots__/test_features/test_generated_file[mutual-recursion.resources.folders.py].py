@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.entry import Folder
+from .. import types
 
 __all__ = ["Folders", "AsyncFolders"]
 
@@ -27,7 +27,7 @@ class Folders(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Folder:
+    ) -> types.Folder:
         """Args:
           id:
 
@@ -40,14 +40,14 @@ class Folders(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Folder",
+            "types.Folder",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/folders/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Folder,
+                    cast_to=types.Folder,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -71,7 +71,7 @@ class AsyncFolders(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Folder:
+    ) -> types.Folder:
         """Args:
           id:
 
@@ -84,14 +84,14 @@ class AsyncFolders(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Folder",
+            "types.Folder",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/folders/{id}",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Folder,
+                    cast_to=types.Folder,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,9 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.foo import Foo
-from ..types.foo3 import Foo3
-from ..types.foo_bar import FooBar
+from .. import types
 
 __all__ = ["FooResource", "AsyncFooResource"]
 
@@ -29,7 +27,7 @@ class FooResource(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Foo:
+    ) -> types.Foo:
         """Args:
           lower:
 
@@ -42,7 +40,7 @@ class FooResource(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Foo",
+            "types.Foo",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -51,7 +49,7 @@ class FooResource(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Foo,
+                    cast_to=types.Foo,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -67,7 +65,7 @@ class FooResource(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Foo3:
+    ) -> types.Foo3:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -78,13 +76,13 @@ class FooResource(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Foo3",
+            "types.Foo3",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/Foo",
                     response_kind="json",
-                    cast_to=Foo3,
+                    cast_to=types.Foo3,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -100,7 +98,7 @@ class FooResource(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> FooBar:
+    ) -> types.FooBar:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -111,13 +109,13 @@ class FooResource(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "FooBar",
+            "types.FooBar",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/FOO",
                     response_kind="json",
-                    cast_to=FooBar,
+                    cast_to=types.FooBar,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -141,7 +139,7 @@ class AsyncFooResource(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Foo:
+    ) -> types.Foo:
         """Args:
           lower:
 
@@ -154,7 +152,7 @@ class AsyncFooResource(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Foo",
+            "types.Foo",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -163,7 +161,7 @@ class AsyncFooResource(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Foo,
+                    cast_to=types.Foo,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -179,7 +177,7 @@ class AsyncFooResource(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Foo3:
+    ) -> types.Foo3:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -190,13 +188,13 @@ class AsyncFooResource(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Foo3",
+            "types.Foo3",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/Foo",
                     response_kind="json",
-                    cast_to=Foo3,
+                    cast_to=types.Foo3,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -212,7 +210,7 @@ class AsyncFooResource(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> FooBar:
+    ) -> types.FooBar:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -223,13 +221,13 @@ class AsyncFooResource(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "FooBar",
+            "types.FooBar",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/FOO",
                     response_kind="json",
-                    cast_to=FooBar,
+                    cast_to=types.FooBar,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

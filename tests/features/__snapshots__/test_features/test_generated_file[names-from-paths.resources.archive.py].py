@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.post import Post
+from .. import types
 
 __all__ = ["Archive", "AsyncArchive"]
 
@@ -26,7 +26,7 @@ class Archive(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Post]:
+    ) -> list[types.Post]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Archive(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Post]",
+            "list[types.Post]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/legacy/things",
                     response_kind="json",
-                    cast_to=list[Post],
+                    cast_to=list[types.Post],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncArchive(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Post]:
+    ) -> list[types.Post]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncArchive(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Post]",
+            "list[types.Post]",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/legacy/things",
                     response_kind="json",
-                    cast_to=list[Post],
+                    cast_to=list[types.Post],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

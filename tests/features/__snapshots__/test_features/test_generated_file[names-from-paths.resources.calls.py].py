@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.post import Post
+from .. import types
 
 __all__ = ["Calls", "AsyncCalls"]
 
@@ -29,7 +29,7 @@ class Calls(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Post]:
+    ) -> list[types.Post]:
         """Args:
           start_time: Calls that started at this time.
 
@@ -46,7 +46,7 @@ class Calls(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Post]",
+            "list[types.Post]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -57,7 +57,7 @@ class Calls(SyncResource):
                         "StartTime>": start_time_after,
                     },
                     response_kind="json",
-                    cast_to=list[Post],
+                    cast_to=list[types.Post],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -83,7 +83,7 @@ class AsyncCalls(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Post]:
+    ) -> list[types.Post]:
         """Args:
           start_time: Calls that started at this time.
 
@@ -100,7 +100,7 @@ class AsyncCalls(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Post]",
+            "list[types.Post]",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -111,7 +111,7 @@ class AsyncCalls(AsyncResource):
                         "StartTime>": start_time_after,
                     },
                     response_kind="json",
-                    cast_to=list[Post],
+                    cast_to=list[types.Post],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.post import Post
+from .. import types
 
 __all__ = ["Me", "AsyncMe"]
 
@@ -26,7 +26,7 @@ class Me(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Post:
+    ) -> types.Post:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Me(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Post",
+            "types.Post",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/me",
                     response_kind="json",
-                    cast_to=Post,
+                    cast_to=types.Post,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncMe(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Post:
+    ) -> types.Post:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncMe(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Post",
+            "types.Post",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/me",
                     response_kind="json",
-                    cast_to=Post,
+                    cast_to=types.Post,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

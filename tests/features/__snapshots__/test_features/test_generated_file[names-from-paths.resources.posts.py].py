@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.post import Post
+from .. import types
 
 __all__ = ["Posts", "AsyncPosts"]
 
@@ -26,7 +26,7 @@ class Posts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Post]:
+    ) -> list[types.Post]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Posts(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Post]",
+            "list[types.Post]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/posts.json",
                     response_kind="json",
-                    cast_to=list[Post],
+                    cast_to=list[types.Post],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -60,7 +60,7 @@ class Posts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Post:
+    ) -> types.Post:
         """Args:
           id:
 
@@ -73,14 +73,14 @@ class Posts(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Post",
+            "types.Post",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/posts/{id}.json",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Post,
+                    cast_to=types.Post,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -135,7 +135,7 @@ class AsyncPosts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Post]:
+    ) -> list[types.Post]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -146,13 +146,13 @@ class AsyncPosts(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Post]",
+            "list[types.Post]",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/posts.json",
                     response_kind="json",
-                    cast_to=list[Post],
+                    cast_to=list[types.Post],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -169,7 +169,7 @@ class AsyncPosts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Post:
+    ) -> types.Post:
         """Args:
           id:
 
@@ -182,14 +182,14 @@ class AsyncPosts(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Post",
+            "types.Post",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/v1/posts/{id}.json",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=Post,
+                    cast_to=types.Post,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

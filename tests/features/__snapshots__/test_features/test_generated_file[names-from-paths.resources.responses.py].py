@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.post import Post
+from .. import types
 
 __all__ = ["Responses", "AsyncResponses"]
 
@@ -27,7 +27,7 @@ class Responses(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Post:
+    ) -> types.Post:
         """Args:
           input:
 
@@ -40,7 +40,7 @@ class Responses(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Post",
+            "types.Post",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -49,7 +49,7 @@ class Responses(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Post,
+                    cast_to=types.Post,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -73,7 +73,7 @@ class AsyncResponses(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Post:
+    ) -> types.Post:
         """Args:
           input:
 
@@ -86,7 +86,7 @@ class AsyncResponses(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Post",
+            "types.Post",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -95,7 +95,7 @@ class AsyncResponses(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Post,
+                    cast_to=types.Post,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.get_entries_word_regions_region_response import GetEntriesWordRegionsRegionResponse
+from .. import types
 
 __all__ = ["Regions", "AsyncRegions"]
 
@@ -28,7 +28,7 @@ class Regions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetEntriesWordRegionsRegionResponse:
+    ) -> types.GetEntriesWordRegionsRegionResponse:
         """Args:
           word:
 
@@ -43,7 +43,7 @@ class Regions(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetEntriesWordRegionsRegionResponse",
+            "types.GetEntriesWordRegionsRegionResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -53,7 +53,7 @@ class Regions(SyncResource):
                         "region": region,
                     },
                     response_kind="json",
-                    cast_to=GetEntriesWordRegionsRegionResponse,
+                    cast_to=types.GetEntriesWordRegionsRegionResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -78,7 +78,7 @@ class AsyncRegions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetEntriesWordRegionsRegionResponse:
+    ) -> types.GetEntriesWordRegionsRegionResponse:
         """Args:
           word:
 
@@ -93,7 +93,7 @@ class AsyncRegions(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetEntriesWordRegionsRegionResponse",
+            "types.GetEntriesWordRegionsRegionResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -103,7 +103,7 @@ class AsyncRegions(AsyncResource):
                         "region": region,
                     },
                     response_kind="json",
-                    cast_to=GetEntriesWordRegionsRegionResponse,
+                    cast_to=types.GetEntriesWordRegionsRegionResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,11 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.headers_model_param import HeadersModelParam
-from ..types.list_param import ListParam
-from ..types.n3_d_model import N3DModel
-from ..types.query_model import QueryModel
-from ..types.request_options_model_param import RequestOptionsModelParam
+from .. import types
 
 __all__ = ["Class", "AsyncClass"]
 
@@ -37,18 +33,18 @@ class Class(SyncResource):
         grosse: int | NotGiven = NOT_GIVEN,
         def_: bool | NotGiven = NOT_GIVEN,
         none: str | NotGiven = NOT_GIVEN,
-        list: Sequence[ListParam] | NotGiven = NOT_GIVEN,
+        list: Sequence[types.ListParam] | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
         private: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
-        headers: HeadersModelParam | NotGiven = NOT_GIVEN,
-        query: QueryModel | NotGiven = NOT_GIVEN,
-        cast_body: RequestOptionsModelParam | NotGiven = NOT_GIVEN,
+        headers: types.HeadersModelParam | NotGiven = NOT_GIVEN,
+        query: types.QueryModel | NotGiven = NOT_GIVEN,
+        cast_body: types.RequestOptionsModelParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> N3DModel:
+    ) -> types.N3DModel:
         """Args:
           from_:
 
@@ -93,7 +89,7 @@ class Class(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "N3DModel",
+            "types.N3DModel",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -122,7 +118,7 @@ class Class(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=N3DModel,
+                    cast_to=types.N3DModel,
                     validation=dict(query=(query, {"enum": ["a", "b"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -152,18 +148,18 @@ class AsyncClass(AsyncResource):
         grosse: int | NotGiven = NOT_GIVEN,
         def_: bool | NotGiven = NOT_GIVEN,
         none: str | NotGiven = NOT_GIVEN,
-        list: Sequence[ListParam] | NotGiven = NOT_GIVEN,
+        list: Sequence[types.ListParam] | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
         private: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
-        headers: HeadersModelParam | NotGiven = NOT_GIVEN,
-        query: QueryModel | NotGiven = NOT_GIVEN,
-        cast_body: RequestOptionsModelParam | NotGiven = NOT_GIVEN,
+        headers: types.HeadersModelParam | NotGiven = NOT_GIVEN,
+        query: types.QueryModel | NotGiven = NOT_GIVEN,
+        cast_body: types.RequestOptionsModelParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> N3DModel:
+    ) -> types.N3DModel:
         """Args:
           from_:
 
@@ -208,7 +204,7 @@ class AsyncClass(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "N3DModel",
+            "types.N3DModel",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -237,7 +233,7 @@ class AsyncClass(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=N3DModel,
+                    cast_to=types.N3DModel,
                     validation=dict(query=(query, {"enum": ["a", "b"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.cafe import Cafe
+from .. import types
 
 __all__ = ["Elements", "AsyncElements"]
 
@@ -26,7 +26,7 @@ class Elements(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Cafe]:
+    ) -> list[types.Cafe]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Elements(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Cafe]",
+            "list[types.Cafe]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/données/éléments",
                     response_kind="json",
-                    cast_to=list[Cafe],
+                    cast_to=list[types.Cafe],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncElements(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Cafe]:
+    ) -> list[types.Cafe]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncElements(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Cafe]",
+            "list[types.Cafe]",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/données/éléments",
                     response_kind="json",
-                    cast_to=list[Cafe],
+                    cast_to=list[types.Cafe],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from typing import cast
+from collections.abc import Sequence
 
 import httpx
 
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.node import Node
+from .. import types as _types
 
 __all__ = ["Nodes", "AsyncNodes"]
 
@@ -22,12 +23,15 @@ class Nodes(SyncResource):
     def retrieve(
         self,
         *,
+        types: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Node:
+    ) -> _types.Node:
         """Args:
+          types: A parameter named like the package the resource module reads its types from.
+
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
           extra_query: Query parameters to add to (and override) the request's.
@@ -37,13 +41,14 @@ class Nodes(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Node",
+            "_types.Node",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/nodes",
+                    query={"types": types},
                     response_kind="json",
-                    cast_to=Node,
+                    cast_to=_types.Node,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -62,12 +67,15 @@ class AsyncNodes(AsyncResource):
     async def retrieve(
         self,
         *,
+        types: Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Node:
+    ) -> _types.Node:
         """Args:
+          types: A parameter named like the package the resource module reads its types from.
+
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
           extra_query: Query parameters to add to (and override) the request's.
@@ -77,13 +85,14 @@ class AsyncNodes(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Node",
+            "_types.Node",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/nodes",
+                    query={"types": types},
                     response_kind="json",
-                    cast_to=Node,
+                    cast_to=_types.Node,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -11,9 +11,7 @@ from pydantic import Field
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.order import Order
-from ..types.payment_method_param import PaymentMethodParam
-from ..types.status import Status
+from .. import types
 
 __all__ = ["Orders", "AsyncOrders"]
 
@@ -27,9 +25,9 @@ class Orders(SyncResource):
     def create(
         self,
         *,
-        status: Status,
-        payment_method: PaymentMethodParam | NotGiven = NOT_GIVEN,
-        previous: Sequence[PaymentMethodParam] | NotGiven = NOT_GIVEN,
+        status: types.Status,
+        payment_method: types.PaymentMethodParam | NotGiven = NOT_GIVEN,
+        previous: Sequence[types.PaymentMethodParam] | NotGiven = NOT_GIVEN,
         field: str | NotGiven = NOT_GIVEN,
         literal: Literal["a", "b"] | NotGiven = NOT_GIVEN,
         str: str | NotGiven = NOT_GIVEN,
@@ -37,7 +35,7 @@ class Orders(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Order:
+    ) -> types.Order:
         """Args:
           payment_method:
 
@@ -60,7 +58,7 @@ class Orders(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Order",
+            "types.Order",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -76,7 +74,7 @@ class Orders(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Order,
+                    cast_to=types.Order,
                     validation=dict(
                         status=(status, {"enum": ["Open", "Closed"]}),
                         literal=(literal, {"enum": ["a", "b"]}),
@@ -99,9 +97,9 @@ class AsyncOrders(AsyncResource):
     async def create(
         self,
         *,
-        status: Status,
-        payment_method: PaymentMethodParam | NotGiven = NOT_GIVEN,
-        previous: Sequence[PaymentMethodParam] | NotGiven = NOT_GIVEN,
+        status: types.Status,
+        payment_method: types.PaymentMethodParam | NotGiven = NOT_GIVEN,
+        previous: Sequence[types.PaymentMethodParam] | NotGiven = NOT_GIVEN,
         field: str | NotGiven = NOT_GIVEN,
         literal: Literal["a", "b"] | NotGiven = NOT_GIVEN,
         str: str | NotGiven = NOT_GIVEN,
@@ -109,7 +107,7 @@ class AsyncOrders(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Order:
+    ) -> types.Order:
         """Args:
           payment_method:
 
@@ -132,7 +130,7 @@ class AsyncOrders(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Order",
+            "types.Order",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -148,7 +146,7 @@ class AsyncOrders(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Order,
+                    cast_to=types.Order,
                     validation=dict(
                         status=(status, {"enum": ["Open", "Closed"]}),
                         literal=(literal, {"enum": ["a", "b"]}),

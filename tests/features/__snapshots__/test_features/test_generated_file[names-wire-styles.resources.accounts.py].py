@@ -8,8 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.account import Account
-from ..types.address_param import AddressParam
+from .. import types
 
 __all__ = ["Accounts", "AsyncAccounts"]
 
@@ -26,14 +25,14 @@ class Accounts(SyncResource):
         display_name: str,
         dry_run: bool | NotGiven = NOT_GIVEN,
         x_idempotency_key: str | NotGiven = NOT_GIVEN,
-        billing_address: AddressParam | NotGiven = NOT_GIVEN,
+        billing_address: types.AddressParam | NotGiven = NOT_GIVEN,
         contact_email: str | NotGiven = NOT_GIVEN,
         class_: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Account:
+    ) -> types.Account:
         """Args:
           dry_run:
 
@@ -56,7 +55,7 @@ class Accounts(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Account",
+            "types.Account",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -72,7 +71,7 @@ class Accounts(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Account,
+                    cast_to=types.Account,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -90,7 +89,7 @@ class Accounts(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Account:
+    ) -> types.Account:
         """Args:
           account_id:
 
@@ -105,7 +104,7 @@ class Accounts(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Account",
+            "types.Account",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -113,7 +112,7 @@ class Accounts(SyncResource):
                     path_params={"accountId": account_id},
                     query={"includeDeleted": include_deleted},
                     response_kind="json",
-                    cast_to=Account,
+                    cast_to=types.Account,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -135,14 +134,14 @@ class AsyncAccounts(AsyncResource):
         display_name: str,
         dry_run: bool | NotGiven = NOT_GIVEN,
         x_idempotency_key: str | NotGiven = NOT_GIVEN,
-        billing_address: AddressParam | NotGiven = NOT_GIVEN,
+        billing_address: types.AddressParam | NotGiven = NOT_GIVEN,
         contact_email: str | NotGiven = NOT_GIVEN,
         class_: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Account:
+    ) -> types.Account:
         """Args:
           dry_run:
 
@@ -165,7 +164,7 @@ class AsyncAccounts(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Account",
+            "types.Account",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -181,7 +180,7 @@ class AsyncAccounts(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Account,
+                    cast_to=types.Account,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -199,7 +198,7 @@ class AsyncAccounts(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Account:
+    ) -> types.Account:
         """Args:
           account_id:
 
@@ -214,7 +213,7 @@ class AsyncAccounts(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Account",
+            "types.Account",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -222,7 +221,7 @@ class AsyncAccounts(AsyncResource):
                     path_params={"accountId": account_id},
                     query={"includeDeleted": include_deleted},
                     response_kind="json",
-                    cast_to=Account,
+                    cast_to=types.Account,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

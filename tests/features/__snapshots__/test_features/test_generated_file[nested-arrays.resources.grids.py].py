@@ -9,8 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.grid import Grid
-from ..types.point_param import PointParam
+from .. import types
 
 __all__ = ["Grids", "AsyncGrids"]
 
@@ -25,12 +24,12 @@ class Grids(SyncResource):
         self,
         *,
         cells: Sequence[Sequence[int]],
-        cubes: Sequence[Sequence[Sequence[PointParam]]] | NotGiven = NOT_GIVEN,
+        cubes: Sequence[Sequence[Sequence[types.PointParam]]] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Grid:
+    ) -> types.Grid:
         """Args:
           cells:
 
@@ -45,7 +44,7 @@ class Grids(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Grid",
+            "types.Grid",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -57,7 +56,7 @@ class Grids(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Grid,
+                    cast_to=types.Grid,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -77,12 +76,12 @@ class AsyncGrids(AsyncResource):
         self,
         *,
         cells: Sequence[Sequence[int]],
-        cubes: Sequence[Sequence[Sequence[PointParam]]] | NotGiven = NOT_GIVEN,
+        cubes: Sequence[Sequence[Sequence[types.PointParam]]] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Grid:
+    ) -> types.Grid:
         """Args:
           cells:
 
@@ -97,7 +96,7 @@ class AsyncGrids(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Grid",
+            "types.Grid",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -109,7 +108,7 @@ class AsyncGrids(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Grid,
+                    cast_to=types.Grid,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.ping_response import PingResponse
+from .. import types
 
 __all__ = ["Ping", "AsyncPing"]
 
@@ -26,7 +26,7 @@ class Ping(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> PingResponse:
+    ) -> types.PingResponse:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Ping(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "PingResponse",
+            "types.PingResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/ping",
                     response_kind="json",
-                    cast_to=PingResponse,
+                    cast_to=types.PingResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncPing(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> PingResponse:
+    ) -> types.PingResponse:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncPing(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "PingResponse",
+            "types.PingResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/ping",
                     response_kind="json",
-                    cast_to=PingResponse,
+                    cast_to=types.PingResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

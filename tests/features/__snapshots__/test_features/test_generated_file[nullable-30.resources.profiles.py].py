@@ -11,9 +11,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.color import Color
-from ..types.profile import Profile
-from ..types.settings_param import SettingsParam
+from .. import types
 
 __all__ = ["Profiles", "AsyncProfiles"]
 
@@ -30,15 +28,15 @@ class Profiles(SyncResource):
         nickname: str | None,
         age: int | None,
         tags: Sequence[str | None] | None,
-        color: Color | None,
-        settings: SettingsParam | None,
+        color: types.Color | None,
+        settings: types.SettingsParam | None,
         bio: str | None | NotGiven = NOT_GIVEN,
         mood: Literal["happy", "sad"] | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Profile:
+    ) -> types.Profile:
         """Args:
           nickname:
 
@@ -63,7 +61,7 @@ class Profiles(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Profile",
+            "types.Profile",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -80,7 +78,7 @@ class Profiles(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Profile,
+                    cast_to=types.Profile,
                     validation=dict(
                         color=(color, {"enum": ["red", "green"]}),
                         mood=(mood, {"enum": ["happy", "sad"]}),
@@ -106,15 +104,15 @@ class AsyncProfiles(AsyncResource):
         nickname: str | None,
         age: int | None,
         tags: Sequence[str | None] | None,
-        color: Color | None,
-        settings: SettingsParam | None,
+        color: types.Color | None,
+        settings: types.SettingsParam | None,
         bio: str | None | NotGiven = NOT_GIVEN,
         mood: Literal["happy", "sad"] | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Profile:
+    ) -> types.Profile:
         """Args:
           nickname:
 
@@ -139,7 +137,7 @@ class AsyncProfiles(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Profile",
+            "types.Profile",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -156,7 +154,7 @@ class AsyncProfiles(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Profile,
+                    cast_to=types.Profile,
                     validation=dict(
                         color=(color, {"enum": ["red", "green"]}),
                         mood=(mood, {"enum": ["happy", "sad"]}),

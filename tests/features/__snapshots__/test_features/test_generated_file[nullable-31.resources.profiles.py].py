@@ -10,9 +10,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.color import Color
-from ..types.profile import Profile
-from ..types.settings_param import SettingsParam
+from .. import types
 
 __all__ = ["Profiles", "AsyncProfiles"]
 
@@ -29,8 +27,8 @@ class Profiles(SyncResource):
         nickname: str | None,
         age: int | None,
         tags: Sequence[str | None] | None,
-        color: Color | None,
-        settings: SettingsParam | None,
+        color: types.Color | None,
+        settings: types.SettingsParam | None,
         score: int | str | None,
         bio: str | None | NotGiven = NOT_GIVEN,
         nothing: None | NotGiven = NOT_GIVEN,
@@ -38,7 +36,7 @@ class Profiles(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Profile:
+    ) -> types.Profile:
         """Args:
           nickname:
 
@@ -65,7 +63,7 @@ class Profiles(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Profile",
+            "types.Profile",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -83,7 +81,7 @@ class Profiles(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Profile,
+                    cast_to=types.Profile,
                     validation=dict(color=(color, {"enum": ["red", "green"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -106,8 +104,8 @@ class AsyncProfiles(AsyncResource):
         nickname: str | None,
         age: int | None,
         tags: Sequence[str | None] | None,
-        color: Color | None,
-        settings: SettingsParam | None,
+        color: types.Color | None,
+        settings: types.SettingsParam | None,
         score: int | str | None,
         bio: str | None | NotGiven = NOT_GIVEN,
         nothing: None | NotGiven = NOT_GIVEN,
@@ -115,7 +113,7 @@ class AsyncProfiles(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Profile:
+    ) -> types.Profile:
         """Args:
           nickname:
 
@@ -142,7 +140,7 @@ class AsyncProfiles(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Profile",
+            "types.Profile",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -160,7 +158,7 @@ class AsyncProfiles(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Profile,
+                    cast_to=types.Profile,
                     validation=dict(color=(color, {"enum": ["red", "green"]})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

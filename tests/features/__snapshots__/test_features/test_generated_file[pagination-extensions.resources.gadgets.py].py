@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_gadgets_response import ListGadgetsResponse
-from ..types.widget import Widget
+from .. import types
 
 __all__ = ["Gadgets", "AsyncGadgets"]
 
@@ -30,7 +29,7 @@ class Gadgets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Widget]:
+    ) -> SyncPage[types.Widget]:
         """Speakeasy's offsetLimit, with the results nested.
 
         Args:
@@ -47,7 +46,7 @@ class Gadgets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Widget]",
+            "SyncPage[types.Widget]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -57,7 +56,7 @@ class Gadgets(SyncResource):
                         "count": count,
                     },
                     response_kind="json",
-                    cast_to=ListGadgetsResponse,
+                    cast_to=types.ListGadgetsResponse,
                     pagination=Paging(
                         "offset", items=("payload", "items"), param="start", limit="count"
                     ),
@@ -85,7 +84,7 @@ class AsyncGadgets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Widget]:
+    ) -> AsyncPaginator[types.Widget]:
         """Speakeasy's offsetLimit, with the results nested.
 
         Args:
@@ -102,7 +101,7 @@ class AsyncGadgets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Widget]",
+            "AsyncPaginator[types.Widget]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -113,7 +112,7 @@ class AsyncGadgets(AsyncResource):
                         "count": count,
                     },
                     response_kind="json",
-                    cast_to=ListGadgetsResponse,
+                    cast_to=types.ListGadgetsResponse,
                     pagination=Paging(
                         "offset", items=("payload", "items"), param="start", limit="count"
                     ),

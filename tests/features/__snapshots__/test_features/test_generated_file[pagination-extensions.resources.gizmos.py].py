@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_gizmos_response import ListGizmosResponse
-from ..types.widget import Widget
+from .. import types
 
 __all__ = ["Gizmos", "AsyncGizmos"]
 
@@ -29,7 +28,7 @@ class Gizmos(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Widget]:
+    ) -> SyncPage[types.Widget]:
         """Fern's cursor paging.
 
         Args:
@@ -44,14 +43,14 @@ class Gizmos(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Widget]",
+            "SyncPage[types.Widget]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/gizmos",
                     query={"marker": marker},
                     response_kind="json",
-                    cast_to=ListGizmosResponse,
+                    cast_to=types.ListGizmosResponse,
                     pagination=Paging(
                         "cursor", items=("gizmos",), param="marker", cursor=("meta", "marker")
                     ),
@@ -78,7 +77,7 @@ class AsyncGizmos(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Widget]:
+    ) -> AsyncPaginator[types.Widget]:
         """Fern's cursor paging.
 
         Args:
@@ -93,7 +92,7 @@ class AsyncGizmos(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Widget]",
+            "AsyncPaginator[types.Widget]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -101,7 +100,7 @@ class AsyncGizmos(AsyncResource):
                     path="/gizmos",
                     query={"marker": marker},
                     response_kind="json",
-                    cast_to=ListGizmosResponse,
+                    cast_to=types.ListGizmosResponse,
                     pagination=Paging(
                         "cursor", items=("gizmos",), param="marker", cursor=("meta", "marker")
                     ),

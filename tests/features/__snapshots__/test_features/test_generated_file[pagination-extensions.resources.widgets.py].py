@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_widgets_response import ListWidgetsResponse
-from ..types.widget import Widget
+from .. import types
 
 __all__ = ["Widgets", "AsyncWidgets"]
 
@@ -28,7 +27,7 @@ class Widgets(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Widget]:
+    ) -> SyncPage[types.Widget]:
         """Azure's x-ms-pageable, a next link named `@odata.nextLink`.
 
         Args:
@@ -41,13 +40,13 @@ class Widgets(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Widget]",
+            "SyncPage[types.Widget]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/widgets",
                     response_kind="json",
-                    cast_to=ListWidgetsResponse,
+                    cast_to=types.ListWidgetsResponse,
                     pagination=Paging("next_url", items=("value",), cursor=("@odata.nextLink",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -71,7 +70,7 @@ class AsyncWidgets(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Widget]:
+    ) -> AsyncPaginator[types.Widget]:
         """Azure's x-ms-pageable, a next link named `@odata.nextLink`.
 
         Args:
@@ -84,14 +83,14 @@ class AsyncWidgets(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Widget]",
+            "AsyncPaginator[types.Widget]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
                     method="get",
                     path="/widgets",
                     response_kind="json",
-                    cast_to=ListWidgetsResponse,
+                    cast_to=types.ListWidgetsResponse,
                     pagination=Paging("next_url", items=("value",), cursor=("@odata.nextLink",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

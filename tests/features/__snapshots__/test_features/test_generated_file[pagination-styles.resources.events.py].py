@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_events_response import ListEventsResponse
-from ..types.thing import Thing
+from .. import types
 
 __all__ = ["Events", "AsyncEvents"]
 
@@ -29,7 +28,7 @@ class Events(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Thing]:
+    ) -> SyncPage[types.Thing]:
         """The next page's URL in the body.
 
         Args:
@@ -44,14 +43,14 @@ class Events(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Thing]",
+            "SyncPage[types.Thing]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/events",
                     query={"kind": kind},
                     response_kind="json",
-                    cast_to=ListEventsResponse,
+                    cast_to=types.ListEventsResponse,
                     pagination=Paging("next_url", items=("events",), cursor=("next",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -76,7 +75,7 @@ class AsyncEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Thing]:
+    ) -> AsyncPaginator[types.Thing]:
         """The next page's URL in the body.
 
         Args:
@@ -91,7 +90,7 @@ class AsyncEvents(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Thing]",
+            "AsyncPaginator[types.Thing]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -99,7 +98,7 @@ class AsyncEvents(AsyncResource):
                     path="/events",
                     query={"kind": kind},
                     response_kind="json",
-                    cast_to=ListEventsResponse,
+                    cast_to=types.ListEventsResponse,
                     pagination=Paging("next_url", items=("events",), cursor=("next",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.file_list import FileList
-from ..types.thing import Thing
+from .. import types
 
 __all__ = ["Files", "AsyncFiles"]
 
@@ -31,7 +30,7 @@ class Files(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Thing]:
+    ) -> SyncPage[types.Thing]:
         """Cursor paging, `after` the last item's id while `has_more`.
 
         Args:
@@ -50,7 +49,7 @@ class Files(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Thing]",
+            "SyncPage[types.Thing]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -61,7 +60,7 @@ class Files(SyncResource):
                         "purpose": purpose,
                     },
                     response_kind="json",
-                    cast_to=FileList,
+                    cast_to=types.FileList,
                     pagination=Paging("cursor", param="after", has_more=("has_more",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -88,7 +87,7 @@ class AsyncFiles(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Thing]:
+    ) -> AsyncPaginator[types.Thing]:
         """Cursor paging, `after` the last item's id while `has_more`.
 
         Args:
@@ -107,7 +106,7 @@ class AsyncFiles(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Thing]",
+            "AsyncPaginator[types.Thing]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -119,7 +118,7 @@ class AsyncFiles(AsyncResource):
                         "purpose": purpose,
                     },
                     response_kind="json",
-                    cast_to=FileList,
+                    cast_to=types.FileList,
                     pagination=Paging("cursor", param="after", has_more=("has_more",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

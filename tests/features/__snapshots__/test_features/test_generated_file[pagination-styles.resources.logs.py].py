@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_logs_response import ListLogsResponse
-from ..types.thing import Thing
+from .. import types
 
 __all__ = ["Logs", "AsyncLogs"]
 
@@ -29,7 +28,7 @@ class Logs(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Thing]:
+    ) -> SyncPage[types.Thing]:
         """A next token, sent back as the same-named parameter.
 
         Args:
@@ -44,14 +43,14 @@ class Logs(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Thing]",
+            "SyncPage[types.Thing]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/logs",
                     query={"nextToken": next_token},
                     response_kind="json",
-                    cast_to=ListLogsResponse,
+                    cast_to=types.ListLogsResponse,
                     pagination=Paging(
                         "token", items=("logs",), param="nextToken", cursor=("nextToken",)
                     ),
@@ -78,7 +77,7 @@ class AsyncLogs(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Thing]:
+    ) -> AsyncPaginator[types.Thing]:
         """A next token, sent back as the same-named parameter.
 
         Args:
@@ -93,7 +92,7 @@ class AsyncLogs(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Thing]",
+            "AsyncPaginator[types.Thing]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -101,7 +100,7 @@ class AsyncLogs(AsyncResource):
                     path="/logs",
                     query={"nextToken": next_token},
                     response_kind="json",
-                    cast_to=ListLogsResponse,
+                    cast_to=types.ListLogsResponse,
                     pagination=Paging(
                         "token", items=("logs",), param="nextToken", cursor=("nextToken",)
                     ),

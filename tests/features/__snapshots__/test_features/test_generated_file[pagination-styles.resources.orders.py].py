@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_orders_response import ListOrdersResponse
-from ..types.thing import Thing
+from .. import types
 
 __all__ = ["Orders", "AsyncOrders"]
 
@@ -30,7 +29,7 @@ class Orders(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Thing]:
+    ) -> SyncPage[types.Thing]:
         """Page numbers, up to `total_pages`.
 
         Args:
@@ -47,7 +46,7 @@ class Orders(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Thing]",
+            "SyncPage[types.Thing]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -57,7 +56,7 @@ class Orders(SyncResource):
                         "per_page": per_page,
                     },
                     response_kind="json",
-                    cast_to=ListOrdersResponse,
+                    cast_to=types.ListOrdersResponse,
                     pagination=Paging(
                         "page",
                         items=("orders",),
@@ -89,7 +88,7 @@ class AsyncOrders(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Thing]:
+    ) -> AsyncPaginator[types.Thing]:
         """Page numbers, up to `total_pages`.
 
         Args:
@@ -106,7 +105,7 @@ class AsyncOrders(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Thing]",
+            "AsyncPaginator[types.Thing]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -117,7 +116,7 @@ class AsyncOrders(AsyncResource):
                         "per_page": per_page,
                     },
                     response_kind="json",
-                    cast_to=ListOrdersResponse,
+                    cast_to=types.ListOrdersResponse,
                     pagination=Paging(
                         "page",
                         items=("orders",),

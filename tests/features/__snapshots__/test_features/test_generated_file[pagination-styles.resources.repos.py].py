@@ -9,7 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.thing import Thing
+from .. import types
 
 __all__ = ["Repos", "AsyncRepos"]
 
@@ -29,7 +29,7 @@ class Repos(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Thing]:
+    ) -> SyncPage[types.Thing]:
         """A bare array; the next page in the `Link` header.
 
         Args:
@@ -46,7 +46,7 @@ class Repos(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Thing]",
+            "SyncPage[types.Thing]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -56,7 +56,7 @@ class Repos(SyncResource):
                         "page": page,
                     },
                     response_kind="json",
-                    cast_to=list[Thing],
+                    cast_to=list[types.Thing],
                     pagination=Paging("link_header", items=()),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -82,7 +82,7 @@ class AsyncRepos(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Thing]:
+    ) -> AsyncPaginator[types.Thing]:
         """A bare array; the next page in the `Link` header.
 
         Args:
@@ -99,7 +99,7 @@ class AsyncRepos(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Thing]",
+            "AsyncPaginator[types.Thing]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -110,7 +110,7 @@ class AsyncRepos(AsyncResource):
                         "page": page,
                     },
                     response_kind="json",
-                    cast_to=list[Thing],
+                    cast_to=list[types.Thing],
                     pagination=Paging("link_header", items=()),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

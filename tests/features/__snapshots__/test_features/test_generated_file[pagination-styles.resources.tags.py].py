@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_tags_response import ListTagsResponse
+from .. import types
 
 __all__ = ["Tags", "AsyncTags"]
 
@@ -26,7 +26,7 @@ class Tags(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ListTagsResponse:
+    ) -> types.ListTagsResponse:
         """A list in one response, without paging.
 
         Args:
@@ -39,13 +39,13 @@ class Tags(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "ListTagsResponse",
+            "types.ListTagsResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/tags",
                     response_kind="json",
-                    cast_to=ListTagsResponse,
+                    cast_to=types.ListTagsResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -68,7 +68,7 @@ class AsyncTags(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ListTagsResponse:
+    ) -> types.ListTagsResponse:
         """A list in one response, without paging.
 
         Args:
@@ -81,13 +81,13 @@ class AsyncTags(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "ListTagsResponse",
+            "types.ListTagsResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/tags",
                     response_kind="json",
-                    cast_to=ListTagsResponse,
+                    cast_to=types.ListTagsResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,8 +9,7 @@ from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClien
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._pagination import AsyncPaginator, Paging, SyncPage
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_users_response import ListUsersResponse
-from ..types.thing import Thing
+from .. import types
 
 __all__ = ["Users", "AsyncUsers"]
 
@@ -30,7 +29,7 @@ class Users(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Thing]:
+    ) -> SyncPage[types.Thing]:
         """Offset paging, stopping at `total`.
 
         Args:
@@ -47,7 +46,7 @@ class Users(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "SyncPage[Thing]",
+            "SyncPage[types.Thing]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -57,7 +56,7 @@ class Users(SyncResource):
                         "limit": limit,
                     },
                     response_kind="json",
-                    cast_to=ListUsersResponse,
+                    cast_to=types.ListUsersResponse,
                     pagination=Paging(
                         "offset",
                         items=("results",),
@@ -89,7 +88,7 @@ class AsyncUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncPaginator[Thing]:
+    ) -> AsyncPaginator[types.Thing]:
         """Offset paging, stopping at `total`.
 
         Args:
@@ -106,7 +105,7 @@ class AsyncUsers(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncPaginator[Thing]",
+            "AsyncPaginator[types.Thing]",
             AsyncPaginator(
                 self._client,
                 RequestOptions(
@@ -117,7 +116,7 @@ class AsyncUsers(AsyncResource):
                         "limit": limit,
                     },
                     response_kind="json",
-                    cast_to=ListUsersResponse,
+                    cast_to=types.ListUsersResponse,
                     pagination=Paging(
                         "offset",
                         items=("results",),

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.issue import Issue
+from .. import types
 
 __all__ = ["Issues", "AsyncIssues"]
 
@@ -30,7 +30,7 @@ class Issues(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Issue]:
+    ) -> list[types.Issue]:
         """Args:
           project_id: The project's slug.
 
@@ -49,7 +49,7 @@ class Issues(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Issue]",
+            "list[types.Issue]",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -60,7 +60,7 @@ class Issues(SyncResource):
                         "limit": limit,
                     },
                     response_kind="json",
-                    cast_to=list[Issue],
+                    cast_to=list[types.Issue],
                     validation=dict(
                         verbose=(verbose, {"enum": ["yes", "no"]}),
                         limit=(limit, {"minimum": 1, "maximum": 100}),
@@ -83,7 +83,7 @@ class Issues(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Issue:
+    ) -> types.Issue:
         """Args:
           project_id: The project's slug.
 
@@ -100,7 +100,7 @@ class Issues(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Issue",
+            "types.Issue",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -111,7 +111,7 @@ class Issues(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Issue,
+                    cast_to=types.Issue,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -129,7 +129,7 @@ class Issues(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Issue:
+    ) -> types.Issue:
         """Args:
           project_id: The project's slug.
 
@@ -144,7 +144,7 @@ class Issues(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Issue",
+            "types.Issue",
             self._client.request(
                 RequestOptions(
                     method="get",
@@ -154,7 +154,7 @@ class Issues(SyncResource):
                         "issue_number": issue_number,
                     },
                     response_kind="json",
-                    cast_to=Issue,
+                    cast_to=types.Issue,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -180,7 +180,7 @@ class AsyncIssues(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Issue]:
+    ) -> list[types.Issue]:
         """Args:
           project_id: The project's slug.
 
@@ -199,7 +199,7 @@ class AsyncIssues(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Issue]",
+            "list[types.Issue]",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -210,7 +210,7 @@ class AsyncIssues(AsyncResource):
                         "limit": limit,
                     },
                     response_kind="json",
-                    cast_to=list[Issue],
+                    cast_to=list[types.Issue],
                     validation=dict(
                         verbose=(verbose, {"enum": ["yes", "no"]}),
                         limit=(limit, {"minimum": 1, "maximum": 100}),
@@ -233,7 +233,7 @@ class AsyncIssues(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Issue:
+    ) -> types.Issue:
         """Args:
           project_id: The project's slug.
 
@@ -250,7 +250,7 @@ class AsyncIssues(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Issue",
+            "types.Issue",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -261,7 +261,7 @@ class AsyncIssues(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Issue,
+                    cast_to=types.Issue,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -279,7 +279,7 @@ class AsyncIssues(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Issue:
+    ) -> types.Issue:
         """Args:
           project_id: The project's slug.
 
@@ -294,7 +294,7 @@ class AsyncIssues(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Issue",
+            "types.Issue",
             await self._client.request(
                 RequestOptions(
                     method="get",
@@ -304,7 +304,7 @@ class AsyncIssues(AsyncResource):
                         "issue_number": issue_number,
                     },
                     response_kind="json",
-                    cast_to=Issue,
+                    cast_to=types.Issue,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,9 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_items_filter_param import ListItemsFilterParam
-from ..types.list_items_range_param import ListItemsRangeParam
-from ..types.point_param import PointParam
+from .. import types
 
 if TYPE_CHECKING:
     from .items_labels import AsyncLabels, Labels
@@ -38,9 +36,9 @@ class Items(SyncResource):
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
         colors: Sequence[str] | NotGiven = NOT_GIVEN,
         words: Sequence[str] | NotGiven = NOT_GIVEN,
-        filter: ListItemsFilterParam | NotGiven = NOT_GIVEN,
-        point: PointParam | NotGiven = NOT_GIVEN,
-        range: ListItemsRangeParam | NotGiven = NOT_GIVEN,
+        filter: types.ListItemsFilterParam | NotGiven = NOT_GIVEN,
+        point: types.PointParam | NotGiven = NOT_GIVEN,
+        range: types.ListItemsRangeParam | NotGiven = NOT_GIVEN,
         plain: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -126,9 +124,9 @@ class AsyncItems(AsyncResource):
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
         colors: Sequence[str] | NotGiven = NOT_GIVEN,
         words: Sequence[str] | NotGiven = NOT_GIVEN,
-        filter: ListItemsFilterParam | NotGiven = NOT_GIVEN,
-        point: PointParam | NotGiven = NOT_GIVEN,
-        range: ListItemsRangeParam | NotGiven = NOT_GIVEN,
+        filter: types.ListItemsFilterParam | NotGiven = NOT_GIVEN,
+        point: types.PointParam | NotGiven = NOT_GIVEN,
+        range: types.ListItemsRangeParam | NotGiven = NOT_GIVEN,
         plain: Mapping[str, str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.get_labels_x_dims_param import GetLabelsXDimsParam
+from .. import types
 
 __all__ = ["Labels", "AsyncLabels"]
 
@@ -25,7 +25,7 @@ class Labels(SyncResource):
         coords: Sequence[str],
         *,
         ids: Sequence[int],
-        x_dims: GetLabelsXDimsParam | NotGiven = NOT_GIVEN,
+        x_dims: types.GetLabelsXDimsParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -83,7 +83,7 @@ class AsyncLabels(AsyncResource):
         coords: Sequence[str],
         *,
         ids: Sequence[int],
-        x_dims: GetLabelsXDimsParam | NotGiven = NOT_GIVEN,
+        x_dims: types.GetLabelsXDimsParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.point_param import PointParam
+from .. import types
 
 __all__ = ["LabelsResource", "AsyncLabelsResource"]
 
@@ -22,7 +22,7 @@ class LabelsResource(SyncResource):
 
     def points_point(
         self,
-        point: PointParam,
+        point: types.PointParam,
         *,
         label: Sequence[str],
         extra_headers: Headers | None = None,
@@ -75,7 +75,7 @@ class AsyncLabelsResource(AsyncResource):
 
     async def points_point(
         self,
-        point: PointParam,
+        point: types.PointParam,
         *,
         label: Sequence[str],
         extra_headers: Headers | None = None,

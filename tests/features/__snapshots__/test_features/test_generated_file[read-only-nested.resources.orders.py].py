@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, BinaryResponse, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.item_param import ItemParam
+from .. import types
 
 __all__ = ["Orders", "AsyncOrders"]
 
@@ -22,7 +22,7 @@ class Orders(SyncResource):
     def create(
         self,
         *,
-        item: ItemParam,
+        item: types.ItemParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -68,7 +68,7 @@ class AsyncOrders(AsyncResource):
     async def create(
         self,
         *,
-        item: ItemParam,
+        item: types.ItemParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

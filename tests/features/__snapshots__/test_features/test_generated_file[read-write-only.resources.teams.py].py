@@ -8,8 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.team import Team
-from ..types.user_param import UserParam
+from .. import types
 
 __all__ = ["Teams", "AsyncTeams"]
 
@@ -23,12 +22,12 @@ class Teams(SyncResource):
     def create(
         self,
         *,
-        owner: UserParam,
+        owner: types.UserParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Team:
+    ) -> types.Team:
         """Args:
           owner:
 
@@ -41,7 +40,7 @@ class Teams(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Team",
+            "types.Team",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -50,7 +49,7 @@ class Teams(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Team,
+                    cast_to=types.Team,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -69,12 +68,12 @@ class AsyncTeams(AsyncResource):
     async def create(
         self,
         *,
-        owner: UserParam,
+        owner: types.UserParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Team:
+    ) -> types.Team:
         """Args:
           owner:
 
@@ -87,7 +86,7 @@ class AsyncTeams(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Team",
+            "types.Team",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -96,7 +95,7 @@ class AsyncTeams(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Team,
+                    cast_to=types.Team,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.user import User
+from .. import types
 
 __all__ = ["Users", "AsyncUsers"]
 
@@ -28,7 +28,7 @@ class Users(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> types.User:
         """Args:
           email:
 
@@ -43,7 +43,7 @@ class Users(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "User",
+            "types.User",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -55,7 +55,7 @@ class Users(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=User,
+                    cast_to=types.User,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -80,7 +80,7 @@ class AsyncUsers(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> types.User:
         """Args:
           email:
 
@@ -95,7 +95,7 @@ class AsyncUsers(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "User",
+            "types.User",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -107,7 +107,7 @@ class AsyncUsers(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=User,
+                    cast_to=types.User,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,8 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.item import Item
-from ..types.value import Value
+from .. import types
 
 __all__ = ["Items", "AsyncItems"]
 
@@ -24,12 +23,12 @@ class Items(SyncResource):
         self,
         key: str,
         *,
-        value: Value | None,
+        value: types.Value | None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Item:
+    ) -> types.Item:
         """Args:
           key:
 
@@ -44,7 +43,7 @@ class Items(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Item",
+            "types.Item",
             self._client.request(
                 RequestOptions(
                     method="put",
@@ -54,7 +53,7 @@ class Items(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Item,
+                    cast_to=types.Item,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -74,12 +73,12 @@ class AsyncItems(AsyncResource):
         self,
         key: str,
         *,
-        value: Value | None,
+        value: types.Value | None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Item:
+    ) -> types.Item:
         """Args:
           key:
 
@@ -94,7 +93,7 @@ class AsyncItems(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Item",
+            "types.Item",
             await self._client.request(
                 RequestOptions(
                     method="put",
@@ -104,7 +103,7 @@ class AsyncItems(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Item,
+                    cast_to=types.Item,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,8 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.node import Node
-from ..types.node_param import NodeParam
+from .. import types
 
 __all__ = ["Tree", "AsyncTree"]
 
@@ -25,14 +24,14 @@ class Tree(SyncResource):
         self,
         *,
         value: int,
-        children: Sequence[NodeParam] | NotGiven = NOT_GIVEN,
-        parent: NodeParam | None | NotGiven = NOT_GIVEN,
-        attributes: Mapping[str, NodeParam] | NotGiven = NOT_GIVEN,
+        children: Sequence[types.NodeParam] | NotGiven = NOT_GIVEN,
+        parent: types.NodeParam | None | NotGiven = NOT_GIVEN,
+        attributes: Mapping[str, types.NodeParam] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Node:
+    ) -> types.Node:
         """Args:
           value:
 
@@ -51,7 +50,7 @@ class Tree(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Node",
+            "types.Node",
             self._client.request(
                 RequestOptions(
                     method="put",
@@ -65,7 +64,7 @@ class Tree(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Node,
+                    cast_to=types.Node,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -85,14 +84,14 @@ class AsyncTree(AsyncResource):
         self,
         *,
         value: int,
-        children: Sequence[NodeParam] | NotGiven = NOT_GIVEN,
-        parent: NodeParam | None | NotGiven = NOT_GIVEN,
-        attributes: Mapping[str, NodeParam] | NotGiven = NOT_GIVEN,
+        children: Sequence[types.NodeParam] | NotGiven = NOT_GIVEN,
+        parent: types.NodeParam | None | NotGiven = NOT_GIVEN,
+        attributes: Mapping[str, types.NodeParam] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Node:
+    ) -> types.Node:
         """Args:
           value:
 
@@ -111,7 +110,7 @@ class AsyncTree(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Node",
+            "types.Node",
             await self._client.request(
                 RequestOptions(
                     method="put",
@@ -125,7 +124,7 @@ class AsyncTree(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Node,
+                    cast_to=types.Node,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.summary import Summary
+from .. import types
 
 __all__ = ["SummaryResource", "AsyncSummaryResource"]
 
@@ -26,7 +26,7 @@ class SummaryResource(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Summary:
+    ) -> types.Summary:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class SummaryResource(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Summary",
+            "types.Summary",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/summary",
                     response_kind="json",
-                    cast_to=Summary,
+                    cast_to=types.Summary,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncSummaryResource(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Summary:
+    ) -> types.Summary:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncSummaryResource(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Summary",
+            "types.Summary",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/summary",
                     response_kind="json",
-                    cast_to=Summary,
+                    cast_to=types.Summary,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.list_things_response import ListThingsResponse
+from .. import types
 
 __all__ = ["Things", "AsyncThings"]
 
@@ -26,7 +26,7 @@ class Things(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ListThingsResponse:
+    ) -> types.ListThingsResponse:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Things(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "ListThingsResponse",
+            "types.ListThingsResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/things",
                     response_kind="json",
-                    cast_to=ListThingsResponse,
+                    cast_to=types.ListThingsResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncThings(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ListThingsResponse:
+    ) -> types.ListThingsResponse:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncThings(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "ListThingsResponse",
+            "types.ListThingsResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/things",
                     response_kind="json",
-                    cast_to=ListThingsResponse,
+                    cast_to=types.ListThingsResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,8 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.book import Book
-from ..types.book_param import BookParam
+from .. import types
 
 __all__ = ["Books", "AsyncBooks"]
 
@@ -24,12 +23,12 @@ class Books(SyncResource):
     def create(
         self,
         *,
-        books: Sequence[BookParam],
+        books: Sequence[types.BookParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Book]:
+    ) -> list[types.Book]:
         """Args:
           books:
 
@@ -42,7 +41,7 @@ class Books(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Book]",
+            "list[types.Book]",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -51,7 +50,7 @@ class Books(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=list[Book],
+                    cast_to=list[types.Book],
                     validation=dict(
                         books=(
                             books,
@@ -76,12 +75,12 @@ class AsyncBooks(AsyncResource):
     async def create(
         self,
         *,
-        books: Sequence[BookParam],
+        books: Sequence[types.BookParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Book]:
+    ) -> list[types.Book]:
         """Args:
           books:
 
@@ -94,7 +93,7 @@ class AsyncBooks(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Book]",
+            "list[types.Book]",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -103,7 +102,7 @@ class AsyncBooks(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=list[Book],
+                    cast_to=list[types.Book],
                     validation=dict(
                         books=(
                             books,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.get_customer_property_response import GetCustomerPropertyResponse
+from .. import types
 
 if TYPE_CHECKING:
     from .customers_property_documents import AsyncDocuments, Documents
@@ -36,7 +36,7 @@ class Property(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetCustomerPropertyResponse:
+    ) -> types.GetCustomerPropertyResponse:
         """Args:
           id:
 
@@ -49,14 +49,14 @@ class Property(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetCustomerPropertyResponse",
+            "types.GetCustomerPropertyResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/customers/{id}/property",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=GetCustomerPropertyResponse,
+                    cast_to=types.GetCustomerPropertyResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -86,7 +86,7 @@ class AsyncProperty(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetCustomerPropertyResponse:
+    ) -> types.GetCustomerPropertyResponse:
         """Args:
           id:
 
@@ -99,14 +99,14 @@ class AsyncProperty(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetCustomerPropertyResponse",
+            "types.GetCustomerPropertyResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/customers/{id}/property",
                     path_params={"id": id},
                     response_kind="json",
-                    cast_to=GetCustomerPropertyResponse,
+                    cast_to=types.GetCustomerPropertyResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

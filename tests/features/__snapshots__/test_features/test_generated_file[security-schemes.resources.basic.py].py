@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.ok import Ok
+from .. import types
 
 __all__ = ["Basic", "AsyncBasic"]
 
@@ -26,7 +26,7 @@ class Basic(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Ok:
+    ) -> types.Ok:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Basic(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Ok",
+            "types.Ok",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/basic",
                     response_kind="json",
-                    cast_to=Ok,
+                    cast_to=types.Ok,
                     security=(("basicAuth",),),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -67,7 +67,7 @@ class AsyncBasic(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Ok:
+    ) -> types.Ok:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -78,13 +78,13 @@ class AsyncBasic(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Ok",
+            "types.Ok",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/basic",
                     response_kind="json",
-                    cast_to=Ok,
+                    cast_to=types.Ok,
                     security=(("basicAuth",),),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

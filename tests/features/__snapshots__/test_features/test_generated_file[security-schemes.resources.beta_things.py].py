@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.ok import Ok
+from .. import types
 
 __all__ = ["Things", "AsyncThings"]
 
@@ -27,7 +27,7 @@ class Things(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Ok:
+    ) -> types.Ok:
         """Args:
           name:
 
@@ -40,7 +40,7 @@ class Things(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Ok",
+            "types.Ok",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -49,7 +49,7 @@ class Things(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Ok,
+                    cast_to=types.Ok,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -73,7 +73,7 @@ class AsyncThings(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Ok:
+    ) -> types.Ok:
         """Args:
           name:
 
@@ -86,7 +86,7 @@ class AsyncThings(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Ok",
+            "types.Ok",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -95,7 +95,7 @@ class AsyncThings(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Ok,
+                    cast_to=types.Ok,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

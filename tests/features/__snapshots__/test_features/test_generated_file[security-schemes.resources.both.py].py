@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.ok import Ok
+from .. import types
 
 __all__ = ["Both", "AsyncBoth"]
 
@@ -26,7 +26,7 @@ class Both(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Ok:
+    ) -> types.Ok:
         """Needs the query key and the app id together, or else OAuth2.
 
         Args:
@@ -39,13 +39,13 @@ class Both(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Ok",
+            "types.Ok",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/both",
                     response_kind="json",
-                    cast_to=Ok,
+                    cast_to=types.Ok,
                     security=(("queryKey", "appId"), ("oauth",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -69,7 +69,7 @@ class AsyncBoth(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Ok:
+    ) -> types.Ok:
         """Needs the query key and the app id together, or else OAuth2.
 
         Args:
@@ -82,13 +82,13 @@ class AsyncBoth(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Ok",
+            "types.Ok",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/both",
                     response_kind="json",
-                    cast_to=Ok,
+                    cast_to=types.Ok,
                     security=(("queryKey", "appId"), ("oauth",)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

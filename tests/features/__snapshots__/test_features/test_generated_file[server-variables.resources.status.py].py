@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.get_status_response import GetStatusResponse
+from .. import types
 
 __all__ = ["Status", "AsyncStatus"]
 
@@ -26,7 +26,7 @@ class Status(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetStatusResponse:
+    ) -> types.GetStatusResponse:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Status(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetStatusResponse",
+            "types.GetStatusResponse",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/status",
                     response_kind="json",
-                    cast_to=GetStatusResponse,
+                    cast_to=types.GetStatusResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncStatus(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> GetStatusResponse:
+    ) -> types.GetStatusResponse:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncStatus(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "GetStatusResponse",
+            "types.GetStatusResponse",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/status",
                     response_kind="json",
-                    cast_to=GetStatusResponse,
+                    cast_to=types.GetStatusResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -11,8 +11,7 @@ from .._runtime._models import UnknownEvent
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.completion_event import CompletionEvent
-from ..types.reply import Reply
+from .. import types
 
 __all__ = ["Chat", "AsyncChat"]
 
@@ -33,7 +32,7 @@ class Chat(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Reply: ...
+    ) -> types.Reply: ...
 
     @overload
     def create(
@@ -45,7 +44,7 @@ class Chat(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Stream[CompletionEvent | UnknownEvent]: ...
+    ) -> Stream[types.CompletionEvent | UnknownEvent]: ...
 
     @overload
     def create(
@@ -57,7 +56,7 @@ class Chat(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Reply | Stream[CompletionEvent | UnknownEvent]: ...
+    ) -> types.Reply | Stream[types.CompletionEvent | UnknownEvent]: ...
 
     def create(
         self,
@@ -68,7 +67,7 @@ class Chat(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Reply | Stream[CompletionEvent | UnknownEvent]:
+    ) -> types.Reply | Stream[types.CompletionEvent | UnknownEvent]:
         """Args:
           message:
 
@@ -83,7 +82,7 @@ class Chat(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Reply | Stream[CompletionEvent | UnknownEvent]",
+            "types.Reply | Stream[types.CompletionEvent | UnknownEvent]",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -95,9 +94,9 @@ class Chat(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Reply,
+                    cast_to=types.Reply,
                     stream=stream is True,
-                    stream_item=CompletionEvent,
+                    stream_item=types.CompletionEvent if stream is True else None,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -124,7 +123,7 @@ class AsyncChat(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Reply: ...
+    ) -> types.Reply: ...
 
     @overload
     async def create(
@@ -136,7 +135,7 @@ class AsyncChat(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[CompletionEvent | UnknownEvent]: ...
+    ) -> AsyncStream[types.CompletionEvent | UnknownEvent]: ...
 
     @overload
     async def create(
@@ -148,7 +147,7 @@ class AsyncChat(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Reply | AsyncStream[CompletionEvent | UnknownEvent]: ...
+    ) -> types.Reply | AsyncStream[types.CompletionEvent | UnknownEvent]: ...
 
     async def create(
         self,
@@ -159,7 +158,7 @@ class AsyncChat(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Reply | AsyncStream[CompletionEvent | UnknownEvent]:
+    ) -> types.Reply | AsyncStream[types.CompletionEvent | UnknownEvent]:
         """Args:
           message:
 
@@ -174,7 +173,7 @@ class AsyncChat(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Reply | AsyncStream[CompletionEvent | UnknownEvent]",
+            "types.Reply | AsyncStream[types.CompletionEvent | UnknownEvent]",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -186,9 +185,9 @@ class AsyncChat(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Reply,
+                    cast_to=types.Reply,
                     stream=stream is True,
-                    stream_item=CompletionEvent,
+                    stream_item=types.CompletionEvent if stream is True else None,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,

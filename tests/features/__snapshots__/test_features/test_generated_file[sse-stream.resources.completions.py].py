@@ -10,7 +10,7 @@ from .._runtime._models import UnknownEvent
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.completion_event import CompletionEvent
+from .. import types
 
 __all__ = ["Completions", "AsyncCompletions"]
 
@@ -29,7 +29,7 @@ class Completions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Stream[CompletionEvent | UnknownEvent]:
+    ) -> Stream[types.CompletionEvent | UnknownEvent]:
         """Args:
           prompt:
 
@@ -42,7 +42,7 @@ class Completions(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Stream[CompletionEvent | UnknownEvent]",
+            "Stream[types.CompletionEvent | UnknownEvent]",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -52,7 +52,7 @@ class Completions(SyncResource):
                     content_type="application/json",
                     response_kind="none",
                     stream=True,
-                    stream_item=CompletionEvent,
+                    stream_item=types.CompletionEvent,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -77,7 +77,7 @@ class AsyncCompletions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[CompletionEvent | UnknownEvent]:
+    ) -> AsyncStream[types.CompletionEvent | UnknownEvent]:
         """Args:
           prompt:
 
@@ -90,7 +90,7 @@ class AsyncCompletions(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "AsyncStream[CompletionEvent | UnknownEvent]",
+            "AsyncStream[types.CompletionEvent | UnknownEvent]",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -100,7 +100,7 @@ class AsyncCompletions(AsyncResource):
                     content_type="application/json",
                     response_kind="none",
                     stream=True,
-                    stream_item=CompletionEvent,
+                    stream_item=types.CompletionEvent,
                     stream_envelope=False,
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -9,8 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.content_part import ContentPart
-from ..types.content_part_param import ContentPartParam
+from .. import types
 
 __all__ = ["Messages", "AsyncMessages"]
 
@@ -24,12 +23,12 @@ class Messages(SyncResource):
     def create(
         self,
         *,
-        content: Sequence[ContentPartParam],
+        content: Sequence[types.ContentPartParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[ContentPart]:
+    ) -> list[types.ContentPart]:
         """Args:
           content:
 
@@ -42,7 +41,7 @@ class Messages(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[ContentPart]",
+            "list[types.ContentPart]",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -51,7 +50,7 @@ class Messages(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=list[ContentPart],
+                    cast_to=list[types.ContentPart],
                     validation=dict(
                         content=(
                             content,
@@ -96,12 +95,12 @@ class AsyncMessages(AsyncResource):
     async def create(
         self,
         *,
-        content: Sequence[ContentPartParam],
+        content: Sequence[types.ContentPartParam],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[ContentPart]:
+    ) -> list[types.ContentPart]:
         """Args:
           content:
 
@@ -114,7 +113,7 @@ class AsyncMessages(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[ContentPart]",
+            "list[types.ContentPart]",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -123,7 +122,7 @@ class AsyncMessages(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=list[ContentPart],
+                    cast_to=list[types.ContentPart],
                     validation=dict(
                         content=(
                             content,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.event import Event
+from .. import types
 
 __all__ = ["Events", "AsyncEvents"]
 
@@ -26,7 +26,7 @@ class Events(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Event]:
+    ) -> list[types.Event]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -37,13 +37,13 @@ class Events(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Event]",
+            "list[types.Event]",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/events",
                     response_kind="json",
-                    cast_to=list[Event],
+                    cast_to=list[types.Event],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -66,7 +66,7 @@ class AsyncEvents(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> list[Event]:
+    ) -> list[types.Event]:
         """Args:
           extra_headers: Headers to send in addition to (and overriding) the client's.
 
@@ -77,13 +77,13 @@ class AsyncEvents(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "list[Event]",
+            "list[types.Event]",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/events",
                     response_kind="json",
-                    cast_to=list[Event],
+                    cast_to=list[types.Event],
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -9,7 +9,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.put_cell_response import PutCellResponse
+from .. import types
 
 __all__ = ["Cells", "AsyncCells"]
 
@@ -30,7 +30,7 @@ class Cells(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> PutCellResponse:
+    ) -> types.PutCellResponse:
         """Args:
           id:
 
@@ -47,7 +47,7 @@ class Cells(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "PutCellResponse",
+            "types.PutCellResponse",
             self._client.request(
                 RequestOptions(
                     method="put",
@@ -60,7 +60,7 @@ class Cells(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=PutCellResponse,
+                    cast_to=types.PutCellResponse,
                     validation=dict(
                         value=(
                             value,
@@ -98,7 +98,7 @@ class AsyncCells(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> PutCellResponse:
+    ) -> types.PutCellResponse:
         """Args:
           id:
 
@@ -115,7 +115,7 @@ class AsyncCells(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "PutCellResponse",
+            "types.PutCellResponse",
             await self._client.request(
                 RequestOptions(
                     method="put",
@@ -128,7 +128,7 @@ class AsyncCells(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=PutCellResponse,
+                    cast_to=types.PutCellResponse,
                     validation=dict(
                         value=(
                             value,

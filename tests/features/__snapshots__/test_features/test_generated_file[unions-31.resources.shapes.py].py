@@ -8,9 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.label import Label
-from ..types.shape import Shape
-from ..types.shape_param import ShapeParam
+from .. import types
 
 __all__ = ["Shapes", "AsyncShapes"]
 
@@ -24,13 +22,13 @@ class Shapes(SyncResource):
     def create(
         self,
         *,
-        shape: ShapeParam,
-        label: Label | NotGiven = NOT_GIVEN,
+        shape: types.ShapeParam,
+        label: types.Label | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Shape:
+    ) -> types.Shape:
         """Args:
           shape: A circle or a square, told apart by their required properties.
 
@@ -45,7 +43,7 @@ class Shapes(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Shape",
+            "types.Shape",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -57,7 +55,7 @@ class Shapes(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Shape,
+                    cast_to=types.Shape,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -76,13 +74,13 @@ class AsyncShapes(AsyncResource):
     async def create(
         self,
         *,
-        shape: ShapeParam,
-        label: Label | NotGiven = NOT_GIVEN,
+        shape: types.ShapeParam,
+        label: types.Label | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Shape:
+    ) -> types.Shape:
         """Args:
           shape: A circle or a square, told apart by their required properties.
 
@@ -97,7 +95,7 @@ class AsyncShapes(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Shape",
+            "types.Shape",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -109,7 +107,7 @@ class AsyncShapes(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=Shape,
+                    cast_to=types.Shape,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.value import Value
+from .. import types
 
 __all__ = ["Values", "AsyncValues"]
 
@@ -27,7 +27,7 @@ class Values(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Value:
+    ) -> types.Value:
         """Args:
           key:
 
@@ -40,14 +40,14 @@ class Values(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Value",
+            "types.Value",
             self._client.request(
                 RequestOptions(
                     method="get",
                     path="/values/{key}",
                     path_params={"key": key},
                     response_kind="json",
-                    cast_to=Value,
+                    cast_to=types.Value,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -71,7 +71,7 @@ class AsyncValues(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Value:
+    ) -> types.Value:
         """Args:
           key:
 
@@ -84,14 +84,14 @@ class AsyncValues(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "Value",
+            "types.Value",
             await self._client.request(
                 RequestOptions(
                     method="get",
                     path="/values/{key}",
                     path_params={"key": key},
                     response_kind="json",
-                    cast_to=Value,
+                    cast_to=types.Value,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

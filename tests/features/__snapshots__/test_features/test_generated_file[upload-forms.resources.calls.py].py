@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.create_call_body_session_param import CreateCallBodySessionParam
+from .. import types
 
 __all__ = ["Calls", "AsyncCalls"]
 
@@ -23,7 +23,7 @@ class Calls(SyncResource):
         self,
         *,
         sdp: str,
-        session: CreateCallBodySessionParam | NotGiven = NOT_GIVEN,
+        session: types.CreateCallBodySessionParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -79,7 +79,7 @@ class AsyncCalls(AsyncResource):
         self,
         *,
         sdp: str,
-        session: CreateCallBodySessionParam | NotGiven = NOT_GIVEN,
+        session: types.CreateCallBodySessionParam | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -8,7 +8,7 @@ import httpx
 from .._runtime._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.create_subscription_response import CreateSubscriptionResponse
+from .. import types
 
 __all__ = ["Subscriptions", "AsyncSubscriptions"]
 
@@ -27,7 +27,7 @@ class Subscriptions(SyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> CreateSubscriptionResponse:
+    ) -> types.CreateSubscriptionResponse:
         """Args:
           url:
 
@@ -40,7 +40,7 @@ class Subscriptions(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "CreateSubscriptionResponse",
+            "types.CreateSubscriptionResponse",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -49,7 +49,7 @@ class Subscriptions(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=CreateSubscriptionResponse,
+                    cast_to=types.CreateSubscriptionResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -73,7 +73,7 @@ class AsyncSubscriptions(AsyncResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> CreateSubscriptionResponse:
+    ) -> types.CreateSubscriptionResponse:
         """Args:
           url:
 
@@ -86,7 +86,7 @@ class AsyncSubscriptions(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "CreateSubscriptionResponse",
+            "types.CreateSubscriptionResponse",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -95,7 +95,7 @@ class AsyncSubscriptions(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=CreateSubscriptionResponse,
+                    cast_to=types.CreateSubscriptionResponse,
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

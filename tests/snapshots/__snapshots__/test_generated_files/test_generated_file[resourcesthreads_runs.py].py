@@ -12,21 +12,7 @@ from .._runtime._models import UnknownEvent
 from .._runtime._response import AsyncResource, SyncResource
 from .._runtime._streaming import AsyncStream, Stream
 from .._runtime._types import NOT_GIVEN, Body, Headers, NotGiven, Query
-from ..types.assistant_stream_event import AssistantStreamEvent
-from ..types.assistant_supported_models import AssistantSupportedModels
-from ..types.assistant_tools_code_param import AssistantToolsCodeParam
-from ..types.assistant_tools_file_search_param import AssistantToolsFileSearchParam
-from ..types.assistant_tools_function_param import AssistantToolsFunctionParam
-from ..types.assistants_api_response_format_option_param import (
-    AssistantsApiResponseFormatOptionParam,
-)
-from ..types.assistants_api_tool_choice_option_param import AssistantsApiToolChoiceOptionParam
-from ..types.create_message_request_param import CreateMessageRequestParam
-from ..types.error_response import ErrorResponse
-from ..types.metadata import Metadata
-from ..types.reasoning_effort import ReasoningEffort
-from ..types.run_object import RunObject
-from ..types.truncation_object_param import TruncationObjectParam
+from .. import types
 
 __all__ = ["Runs", "AsyncRuns"]
 
@@ -47,35 +33,37 @@ class Runs(SyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         stream: Literal[False] | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> RunObject: ...
+    ) -> types.RunObject: ...
 
     @overload
     def create(
@@ -88,34 +76,36 @@ class Runs(SyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> Stream[AssistantStreamEvent | UnknownEvent]: ...
+    ) -> Stream[types.AssistantStreamEvent | UnknownEvent]: ...
 
     @overload
     def create(
@@ -128,34 +118,36 @@ class Runs(SyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> RunObject | Stream[AssistantStreamEvent | UnknownEvent]: ...
+    ) -> types.RunObject | Stream[types.AssistantStreamEvent | UnknownEvent]: ...
 
     def create(
         self,
@@ -166,35 +158,37 @@ class Runs(SyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         stream: bool | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> RunObject | Stream[AssistantStreamEvent | UnknownEvent]:
+    ) -> types.RunObject | Stream[types.AssistantStreamEvent | UnknownEvent]:
         """Create a run.
 
         Create a run: execute an [assistant](https://platform.openai.com/docs/api-reference/assistants) on a
@@ -300,7 +294,7 @@ class Runs(SyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "RunObject | Stream[AssistantStreamEvent | UnknownEvent]",
+            "types.RunObject | Stream[types.AssistantStreamEvent | UnknownEvent]",
             self._client.request(
                 RequestOptions(
                     method="post",
@@ -330,11 +324,11 @@ class Runs(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=RunObject,
+                    cast_to=types.RunObject,
                     stream=stream is True,
-                    stream_item=AssistantStreamEvent,
+                    stream_item=types.AssistantStreamEvent if stream is True else None,
                     stream_envelope=True,
-                    error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
+                    error_types={"4XX": types.ErrorResponse, "5XX": types.ErrorResponse},
                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
                     validation=dict(
                         include=(
@@ -652,35 +646,37 @@ class AsyncRuns(AsyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         stream: Literal[False] | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> RunObject: ...
+    ) -> types.RunObject: ...
 
     @overload
     async def create(
@@ -693,34 +689,36 @@ class AsyncRuns(AsyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[AssistantStreamEvent | UnknownEvent]: ...
+    ) -> AsyncStream[types.AssistantStreamEvent | UnknownEvent]: ...
 
     @overload
     async def create(
@@ -733,34 +731,36 @@ class AsyncRuns(AsyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> RunObject | AsyncStream[AssistantStreamEvent | UnknownEvent]: ...
+    ) -> types.RunObject | AsyncStream[types.AssistantStreamEvent | UnknownEvent]: ...
 
     async def create(
         self,
@@ -771,35 +771,37 @@ class AsyncRuns(AsyncResource):
             Sequence[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
             | NotGiven
         ) = NOT_GIVEN,
-        model: str | AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
-        reasoning_effort: ReasoningEffort | None | NotGiven = NOT_GIVEN,
+        model: str | types.AssistantSupportedModels | None | NotGiven = NOT_GIVEN,
+        reasoning_effort: types.ReasoningEffort | None | NotGiven = NOT_GIVEN,
         instructions: str | None | NotGiven = NOT_GIVEN,
         additional_instructions: str | None | NotGiven = NOT_GIVEN,
-        additional_messages: Sequence[CreateMessageRequestParam] | None | NotGiven = NOT_GIVEN,
+        additional_messages: (
+            Sequence[types.CreateMessageRequestParam] | None | NotGiven
+        ) = NOT_GIVEN,
         tools: (
             Sequence[
-                AssistantToolsCodeParam
-                | AssistantToolsFileSearchParam
-                | AssistantToolsFunctionParam
+                types.AssistantToolsCodeParam
+                | types.AssistantToolsFileSearchParam
+                | types.AssistantToolsFunctionParam
             ]
             | None
             | NotGiven
         ) = NOT_GIVEN,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: types.Metadata | None | NotGiven = NOT_GIVEN,
         temperature: float | None | NotGiven = NOT_GIVEN,
         top_p: float | None | NotGiven = NOT_GIVEN,
         stream: bool | None | NotGiven = NOT_GIVEN,
         max_prompt_tokens: int | None | NotGiven = NOT_GIVEN,
         max_completion_tokens: int | None | NotGiven = NOT_GIVEN,
-        truncation_strategy: TruncationObjectParam | None | NotGiven = NOT_GIVEN,
-        tool_choice: AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
+        truncation_strategy: types.TruncationObjectParam | None | NotGiven = NOT_GIVEN,
+        tool_choice: types.AssistantsApiToolChoiceOptionParam | None | NotGiven = NOT_GIVEN,
         parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
+        response_format: types.AssistantsApiResponseFormatOptionParam | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> RunObject | AsyncStream[AssistantStreamEvent | UnknownEvent]:
+    ) -> types.RunObject | AsyncStream[types.AssistantStreamEvent | UnknownEvent]:
         """Create a run.
 
         Create a run: execute an [assistant](https://platform.openai.com/docs/api-reference/assistants) on a
@@ -905,7 +907,7 @@ class AsyncRuns(AsyncResource):
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
         return cast(
-            "RunObject | AsyncStream[AssistantStreamEvent | UnknownEvent]",
+            "types.RunObject | AsyncStream[types.AssistantStreamEvent | UnknownEvent]",
             await self._client.request(
                 RequestOptions(
                     method="post",
@@ -935,11 +937,11 @@ class AsyncRuns(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="json",
-                    cast_to=RunObject,
+                    cast_to=types.RunObject,
                     stream=stream is True,
-                    stream_item=AssistantStreamEvent,
+                    stream_item=types.AssistantStreamEvent if stream is True else None,
                     stream_envelope=True,
-                    error_types={"4XX": ErrorResponse, "5XX": ErrorResponse},
+                    error_types={"4XX": types.ErrorResponse, "5XX": types.ErrorResponse},
                     fixed_headers={"OpenAI-Beta": "assistants=v2"},
                     validation=dict(
                         include=(
