@@ -241,6 +241,10 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
             continue
         if len(tokens) > 1 and tokens[-1] == "examples" and error["type"] == "list_type" and _in_schema(raw, tokens):
             continue  # a schema's `examples` written as a map: only an annotation, ignored by lowering with a warning
+        if len(tokens) == 2 and tokens[0] == "paths" and str(tokens[1]).startswith("x-"):
+            continue  # a specification extension of the Paths object (`x-codegen-contextRoot`): allowed, ignored by lowering
+        if tokens and tokens[-1] == "pattern" and not isinstance(node, str) and _in_schema(raw, tokens):
+            continue  # a number as a pattern: lowering does not check it, with a warning
         if tokens and tokens[-1] == "type" and node == "null" and error["type"] in {"enum", "literal_error"}:
             continue  # `type: 'null'` in 3.0: lowering reads it as `nullable: true`, with a warning
         if tokens and tokens[-1] == "type" and _is_type_list(node) and _in_schema(raw, tokens[:-1] + ["type"]):

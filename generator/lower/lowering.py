@@ -123,7 +123,7 @@ def _object(value: Any) -> dict[Any, Any]:
 
 def _spec_paths(raw: dict[str, Any]) -> dict[str, set[str]]:
     paths = _object(raw.get("paths"))
-    return {str(p): {m for m in HTTP_METHODS if m in item} for p, item in paths.items() if isinstance(item, dict)}
+    return {str(p): {m for m in HTTP_METHODS if m in item} for p, item in paths.items() if isinstance(item, dict) and not str(p).startswith("x-")}
 
 
 def _operation_ids(paths: Any) -> list[str]:
@@ -131,7 +131,7 @@ def _operation_ids(paths: Any) -> list[str]:
     return [
         operation_id_of(str(path), method, item[method])
         for path, item in _object(paths).items()
-        if isinstance(item, dict)
+        if isinstance(item, dict) and not str(path).startswith("x-")
         for method in HTTP_METHODS
         if isinstance(item.get(method), dict)
     ]

@@ -61,6 +61,8 @@ class OperationLowerer:
         seen_ids: dict[str, str] = {}
         operations = []
         for path, item in paths.items():
+            if str(path).startswith("x-"):
+                continue  # a specification extension of the Paths object, not a path
             at: Location = (self.root.file, "/paths/" + escape_pointer_token(str(path)))
             if not str(path).startswith("/"):
                 self.report.error(at[1], f"path {str(path)!r} does not start with `/`", "paths are relative to the server URL and start with `/`")

@@ -70,7 +70,7 @@ def apply(
             if extension is False:
                 paging = None
             elif isinstance(extension, dict):
-                paging = _explicit(op, extension, models, report, at, "the operation's pagination extension")
+                paging = _explicit(op, extension, models, report, at, "the operation's pagination extension", lenient=True)
             else:
                 paging = _detect(op, node, models)
         out.append(replace(op, pagination=paging) if paging is not None else op)
@@ -176,27 +176,38 @@ def _explicit(
     report: Report,
     at: str,
     source: str,
+    lenient: bool = False,
 ) -> ir.Pagination | None:
-    """A pagination from settings, completed from what detection would find; reported when it cannot apply."""
+    """A pagination from settings, completed from what detection would find; reported when it cannot apply.
+
+    ``lenient`` (the spec's own extension, not the configuration): what cannot apply is a warning, and the
+    operation is generated as a plain call, returning its response as it is.
+    """
+
+    def fail(where: str, message: str, hint: str | None = None) -> None:
+        if lenient:
+            report.warn(where, message + "; generated without paging", hint)
+        else:
+            report.error(where, message, hint)
     detected = _detect(op, {}, models)
     style = settings.get("style", detected.style if detected else None)
     if style not in STYLES:
-        report.error(at, f"{source}: {op.operation_id}: `style` must be one of {', '.join(STYLES)}, not {style!r}")
+        fail(at, f"{source}: {op.operation_id}: `style` must be one of {', '.join(STYLES)}, not {style!r}")
         return None
     if op.response.kind != "json" or op.response.type is None:
-        report.error(at, f"{source}: {op.operation_id} has no JSON response to page through")
+        fail(at, f"{source}: {op.operation_id} has no JSON response to page through")
         return None
     items = _path(settings["items"]) if "items" in settings else (detected.items if detected else ("data",))
     item = _item_type(op.response.type, items, models)
     if item is None:
         where = ".".join(items) or "the response"
-        report.error(at, f"{source}: {op.operation_id}: {where!r} is not an array in the response", "set `items` to the response property that holds the list")
+        fail(at, f"{source}: {op.operation_id}: {where!r} is not an array in the response", "set `items` to the response property that holds the list")
         return None
     query = {p.wire_name for p in op.parameters if p.location == "query"}
     base = detected if detected is not None and detected.style == style else None
     param = settings.get("param", base.param if base else None)
     if style in ("cursor", "offset", "page", "token") and not isinstance(param, str):
-        report.error(at, f"{source}: {op.operation_id}: the {style} style needs `param`, the query parameter that asks for the next page")
+        fail(at, f"{source}: {op.operation_id}: the {style} style needs `param`, the query parameter that asks for the next page")
         return None
     if isinstance(param, str) and param not in query:
         report.warn(at, f"{source}: {op.operation_id}: {param!r} is not one of the operation's query parameters; it is sent anyway")

@@ -146,6 +146,8 @@ class SchemaLowerer:
 
     def _leniencies(self, node: dict[str, Any], at: Location) -> None:
         """Warn of what a schema gets wrong whose intent is clear (each schema node is lowered through here)."""
+        if "pattern" in node and not isinstance(node["pattern"], str):
+            self.report.warn(at[1] + "/pattern", f"a `pattern` must be a string, not {kind_of(node['pattern'])}; not checked", "quote the regular expression", file=at[0])
         if self._is_30:
             self._warn_30(node, at)
         elif "examples" in node and not isinstance(node["examples"], list):

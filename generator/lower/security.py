@@ -220,7 +220,9 @@ def _scopes_wanted(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """The scopes the document's requirements ask of each scheme (requested with a fetched token)."""
     wanted: dict[str, list[str]] = {}
     requirements: list[Any] = list(raw.get("security") or []) if isinstance(raw.get("security"), list) else []
-    for item in _obj(raw.get("paths")).values():
+    for path, item in _obj(raw.get("paths")).items():
+        if str(path).startswith("x-"):
+            continue  # an extension, not a path
         for node in item.values() if isinstance(item, dict) else ():
             if isinstance(node, dict) and isinstance(node.get("security"), list):
                 requirements.extend(node["security"])

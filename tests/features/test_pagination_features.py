@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 import httpx
 
+from . import support
 from .support import BASE_URL, MockApi, json_reply, load, query_pairs, run
 
 THINGS = [{"id": f"t{n}", "name": f"n{n}"} for n in range(1, 8)]  # pages of 3, 3, 1
@@ -127,6 +128,17 @@ def test_x_ms_pageable_next_link() -> None:
     api = _serve(handler)
     assert _names(api.client("pagination-extensions").widgets.list()) == ALL
     assert len(api.requests) == 3
+
+
+def test_a_pagination_extension_the_response_does_not_fit_is_a_plain_call_with_a_warning() -> None:
+    found = support.corpus().results["pagination-extensions"]
+    assert [(w.pointer, w.message) for w in found.warnings] == [(
+        "/paths/~1sprockets/get",
+        "the operation's pagination extension: listSprockets: 'value' is not an array in the response; generated without paging",
+    )]
+    api = _serve(lambda r: _chunk(0))
+    got = api.client("pagination-extensions").sprockets.list()
+    assert isinstance(got, list) and [w.id for w in got] == [t["id"] for t in _chunk(0)] and len(api.requests) == 1
 
 
 def test_speakeasy_offset_with_nested_results() -> None:

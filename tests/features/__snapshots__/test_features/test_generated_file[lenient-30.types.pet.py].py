@@ -20,3 +20,5 @@ class Pet(BaseModel):
     meta: object | None = None
 
     breed: str | None = None
+
+    tag: str | None = None

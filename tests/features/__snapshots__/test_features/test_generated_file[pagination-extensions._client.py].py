@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .resources.widgets import AsyncWidgets, Widgets
     from .resources.gadgets import AsyncGadgets, Gadgets
     from .resources.gizmos import AsyncGizmos, Gizmos
+    from .resources.sprockets import AsyncSprockets, Sprockets
 
 __version__ = "0.1.0"
 
@@ -108,6 +109,12 @@ class Client(SyncAPIClient):
 
         return Gizmos(self)
 
+    @property
+    def sprockets(self) -> Sprockets:
+        from .resources.sprockets import Sprockets
+
+        return Sprockets(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for pagination extensions.
@@ -181,3 +188,9 @@ class AsyncClient(AsyncAPIClient):
         from .resources.gizmos import AsyncGizmos
 
         return AsyncGizmos(self)
+
+    @property
+    def sprockets(self) -> AsyncSprockets:
+        from .resources.sprockets import AsyncSprockets
+
+        return AsyncSprockets(self)
