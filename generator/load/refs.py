@@ -116,6 +116,11 @@ class Resolver:
                 self.report.add(problem)
             return BROKEN, at
 
+    def follow_strict(self, node: Any, at: Location) -> tuple[Any, Location]:
+        """``follow`` that raises SpecError for a broken chain, whether or not there is a report:
+        for a caller that can do without the target (and warns instead)."""
+        return self._follow(node, at)
+
     def _follow(self, node: Any, at: Location) -> tuple[Any, Location]:
         # The chain in order (to name a cycle), and as a set: a membership test per step keeps
         # a long chain linear (a list made a chain of 24,000 references take seconds).

@@ -243,6 +243,8 @@ def _translate(file: str, raw: dict[str, Any], exc: ValidationError) -> list[Pro
             continue  # a schema's `examples` written as a map: only an annotation, ignored by lowering with a warning
         if len(tokens) == 2 and tokens[0] == "paths" and str(tokens[1]).startswith("x-"):
             continue  # a specification extension of the Paths object (`x-codegen-contextRoot`): allowed, ignored by lowering
+        if len(tokens) > 3 and tokens[-3] == "callbacks" and tokens[-1] == "$ref" and isinstance(node, str):
+            continue  # a callback given by reference (valid; openapi-pydantic reads `$ref` as an expression)
         if tokens and tokens[-1] == "pattern" and not isinstance(node, str) and _in_schema(raw, tokens):
             continue  # a number as a pattern: lowering does not check it, with a warning
         if tokens and tokens[-1] == "type" and node == "null" and error["type"] in {"enum", "literal_error"}:

@@ -59,6 +59,16 @@ class OperationLowerer:
             return []
         wanted = set(self.target.operations)
         seen_ids: dict[str, str] = {}
+        # An id made from the method and path (the operation states none) may be one another operation
+        # states, or one made for another path (`/users/~` and `/users` both give `get_users`): it then
+        # takes a number, and only ids the spec states twice are an error.
+        stated = {
+            node["operationId"]
+            for path, item in paths.items() if isinstance(item, dict) and not str(path).startswith("x-")
+            for method in HTTP_METHODS if isinstance(node := item.get(method), dict)
+            if isinstance(node.get("operationId"), str) and node["operationId"].strip()
+        }
+        made = NameTable(stated)
         operations = []
         for path, item in paths.items():
             if str(path).startswith("x-"):
@@ -82,6 +92,8 @@ class OperationLowerer:
                     self.report.error(op_at[1], f"an operation must be an object, not {kind_of(node)}", file=at[0])
                     continue
                 operation_id = operation_id_of(str(path), method, node)
+                if operation_id != node.get("operationId"):
+                    operation_id = made.claim(operation_id)
                 if wanted and operation_id not in wanted:
                     continue
                 if operation_id in seen_ids:

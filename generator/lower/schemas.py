@@ -517,7 +517,14 @@ class SchemaLowerer:
                 continue
             if "#" not in ref and "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
                 ref = "#/components/schemas/" + escape_pointer_token(ref)  # a bare schema name
-            target_at = self.follow({"$ref": ref}, child(at, str(tag)))[1]
+            try:
+                target_at = self.resolver.follow_strict({"$ref": ref}, child(at, str(tag)))[1]
+            except SpecError as exc:
+                # Only a hint (the union's members are listed anyway; a tag then comes from the member):
+                # an entry that points nowhere is left out, not the spec (digitalocean's names a file it does not ship).
+                problem = exc.problems[0]
+                self.report.warn(problem.pointer.removesuffix("/$ref"), problem.message + "; this mapping entry is ignored", problem.hint, file=problem.file)
+                continue
             mapped.setdefault(target_at, []).append(str(tag))
         plan: dict[Location, list[str | int | bool]] = {}
         for variant, variant_at, _ in flat:

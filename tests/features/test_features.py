@@ -1001,6 +1001,7 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
         ("/components/schemas/Pet/properties/owner", "`type` beside `$ref` ignored, as OpenAPI 3.0 says", "warning"),
         ("/components/schemas/Pet/properties/tag/pattern", "a `pattern` must be a string, not a number; not checked", "warning"),
         ("/components/schemas/Pet/required", "required property 'chip' is not in `properties`", "warning"),
+        ("/components/schemas/Shape/discriminator/mapping/square", "`$ref` to missing file 'shapes.yaml'; this mapping entry is ignored", "warning"),
         ("/paths/~1pets~1{id}/delete/requestBody/content", "`requestBody` lists no media type; the operation sends no body", "warning"),
     ]
     assert all(w.line > 0 for w in found.warnings)
@@ -1014,6 +1015,9 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "breed": "collie"}).breed == "collie"
     assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "tag": "any"}).tag == "any"
     assert not hasattr(api.client("lenient-30"), "x_codegen_context_root") and set(found.files) >= {"resources/pets.py"}
+    # The mapping entry left out: the member's tag is its component name, as with no mapping.
+    shapes = [MockApi(json_reply(v)).client("lenient-30").shapes.list() for v in ({"kind": "circle"}, {"kind": "Square"})]
+    assert [type(shape).__name__ for shape in shapes] == ["Circle", "Square"]
     api.replies = [httpx.Response(204)]
     api.client("lenient-30").pets.delete("p1")
     assert api.last.method == "DELETE" and api.last.content == b""
@@ -1032,7 +1036,7 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     spec = str(support.SPECS / "lenient-30.yaml")
     assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
     err = capsys.readouterr().err
-    assert err.count("warning:") == 9 and "with --strict; nothing was written" in err
+    assert err.count("warning:") == 10 and "with --strict; nothing was written" in err
     assert not (tmp_path / "pkg").exists()
 
 

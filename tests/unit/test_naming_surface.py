@@ -430,3 +430,19 @@ def test_names_do_not_depend_on_the_pythons_soft_keywords(monkeypatch: pytest.Mo
     finally:
         naming.snake.cache_clear()
         naming.field_name.cache_clear()
+
+
+def test_an_operation_id_made_from_the_path_takes_a_number_where_another_operation_has_it(tmp_path: Path) -> None:
+    """No operationId: one is made from the method and path, and `/users/~` makes what `/users` makes (daniweb's
+    spec in the corpus was refused for it). A stated id keeps its name; only an id stated twice is an error."""
+    bare = {"responses": {"200": {"description": "OK", "content": {"application/json": {"schema": OBJECT}}}}}
+    file = spec(tmp_path, {"/users/~": {"get": bare}, "/users": {"get": bare}, "/me": {"get": op("get_users")}})
+    found = operations(file)
+    assert {name: (o.path, o.http_method) for name, o in found.items()} == {
+        "get_users_2": ("/users/~", "get"),
+        "get_users_3": ("/users", "get"),
+        "get_users": ("/me", "get"),
+    }
+    twice = spec(tmp_path, {"/a": {"get": op("same")}, "/b": {"get": op("same")}})
+    with pytest.raises(SpecError, match="duplicate operationId 'same'"):
+        operations(twice)

@@ -19,6 +19,7 @@ from ._runtime._base_client import (
 
 if TYPE_CHECKING:
     from .resources.pets import AsyncPets, Pets
+    from .resources.shapes import AsyncShapes, Shapes
 
 __version__ = "0.1.0"
 
@@ -94,6 +95,12 @@ class Client(SyncAPIClient):
 
         return Pets(self)
 
+    @property
+    def shapes(self) -> Shapes:
+        from .resources.shapes import Shapes
+
+        return Shapes(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for What real 3.0 specs get wrong.
@@ -155,3 +162,9 @@ class AsyncClient(AsyncAPIClient):
         from .resources.pets import AsyncPets
 
         return AsyncPets(self)
+
+    @property
+    def shapes(self) -> AsyncShapes:
+        from .resources.shapes import AsyncShapes
+
+        return AsyncShapes(self)

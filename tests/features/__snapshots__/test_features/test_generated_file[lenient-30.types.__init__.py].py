@@ -11,13 +11,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .circle import Circle as Circle
     from .owner import Owner as Owner
     from .pet import Pet as Pet
+    from .shape import Shape as Shape
+    from .square import Square as Square
 
 # "Name module" per line: a table, not code, so that a large API does not make a large dict display.
 _INDEX = """
+Circle circle
 Owner owner
 Pet pet
+Shape shape
+Square square
 """
 _PAIRS = (line.split(" ") for line in _INDEX.strip().splitlines())
 _MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
