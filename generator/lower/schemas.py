@@ -295,7 +295,7 @@ class SchemaLowerer:
 
     def _has_properties(self, node: dict[str, Any], at: Location) -> bool:
         if isinstance(node.get("properties"), dict) and node["properties"]:
-            return "oneOf" not in node and "anyOf" not in node
+            return ("oneOf" not in node and "anyOf" not in node) or _required_alternatives(node) is not None
         if isinstance(node.get("allOf"), list):
             substantive = [p for p in node["allOf"] if not _only_annotations(p)]
             if len(substantive) > 1:
@@ -315,7 +315,7 @@ class SchemaLowerer:
             return _const_type(node["const"])
         if "enum" in node:
             return self._enum(node, at)
-        if "oneOf" in node or "anyOf" in node:
+        if ("oneOf" in node or "anyOf" in node) and _required_alternatives(node) is None:
             return self._union(node, at, hint)
         if "allOf" in node:
             return self._all_of(node, at, hint)
@@ -592,6 +592,7 @@ class SchemaLowerer:
         required = node.get("required")
         if isinstance(required, list):
             result.required.extend(str(r) for r in required if str(r) not in result.required)
+        result.required.extend(r for r in _required_alternatives(node) or () if r not in result.required)
         extra = _extra_properties(node)
         if extra is False:
             result.extra_forbidden = True
@@ -715,6 +716,39 @@ def _is_null_schema(node: Any) -> bool:
 
 def _only_annotations(node: Any) -> bool:
     return isinstance(node, dict) and "$ref" not in node and set(node) <= _ANNOTATIONS
+
+
+# What a `oneOf`/`anyOf` member beside `properties` may say and still be only a choice of which of those
+# properties are required (`anyOf: [{required: [file_ids]}, {required: [files]}]`).
+_FRAGMENT_KEYS = frozenset({"required", "properties", "additionalProperties", "type", "title", "description", "not", "minProperties", "maxProperties"})
+
+
+def _required_alternatives(node: dict[str, Any]) -> list[str] | None:
+    """For an object whose ``oneOf``/``anyOf`` members only choose among its own properties (which are
+    required, or a narrower value for one), what every member requires; None for any other union.
+
+    Such an object is a model with its properties (a body of keyword arguments, not one opaque value):
+    a property some members require and others don't is optional, as the server decides between them.
+    """
+    properties = node.get("properties")
+    keyword = "oneOf" if "oneOf" in node else "anyOf" if "anyOf" in node else None
+    if keyword is None or not isinstance(properties, dict) or not properties:
+        return None
+    members = node[keyword]
+    if not isinstance(members, list) or not members:
+        return None
+    common: list[str] | None = None
+    for member in members:
+        if not isinstance(member, dict) or not all(k in _FRAGMENT_KEYS or str(k).startswith("x-") for k in member):
+            return None
+        if member.get("type", "object") != "object" or not set(member.get("properties") or {}) <= set(properties):
+            return None
+        required = member.get("required") or []
+        if not isinstance(required, list) or not {str(r) for r in required} <= set(properties):
+            return None
+        names = [str(r) for r in required]
+        common = names if common is None else [r for r in common if r in names]
+    return common
 
 
 def _plain_union(node: Any) -> str | None:

@@ -20,6 +20,8 @@ from ._runtime._base_client import (
 if TYPE_CHECKING:
     from .resources.containers import AsyncContainers, Containers
     from .resources.records import AsyncRecords, Records
+    from .resources.checks import AsyncChecks, Checks
+    from .resources.batches import AsyncBatches, Batches
 
 __version__ = "0.1.0"
 
@@ -101,6 +103,18 @@ class Client(SyncAPIClient):
 
         return Records(self)
 
+    @property
+    def checks(self) -> Checks:
+        from .resources.checks import Checks
+
+        return Checks(self)
+
+    @property
+    def batches(self) -> Batches:
+        from .resources.batches import Batches
+
+        return Batches(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for Required body properties.
@@ -168,3 +182,15 @@ class AsyncClient(AsyncAPIClient):
         from .resources.records import AsyncRecords
 
         return AsyncRecords(self)
+
+    @property
+    def checks(self) -> AsyncChecks:
+        from .resources.checks import AsyncChecks
+
+        return AsyncChecks(self)
+
+    @property
+    def batches(self) -> AsyncBatches:
+        from .resources.batches import AsyncBatches
+
+        return AsyncBatches(self)

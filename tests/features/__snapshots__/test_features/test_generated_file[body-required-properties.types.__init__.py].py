@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .container import Container as Container
     from .create_record_body_a_param import CreateRecordBodyAParam as CreateRecordBodyAParam
+    from .new_batch_files_item_param import NewBatchFilesItemParam as NewBatchFilesItemParam
     from .replace_record_body_variant2_param import (
         ReplaceRecordBodyVariant2Param as ReplaceRecordBodyVariant2Param,
     )
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 _INDEX = """
 Container container
 CreateRecordBodyAParam create_record_body_a_param
+NewBatchFilesItemParam new_batch_files_item_param
 ReplaceRecordBodyVariant2Param replace_record_body_variant2_param
 TxtRecordParam txt_record_param
 """
