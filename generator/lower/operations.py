@@ -442,8 +442,8 @@ class OperationLowerer:
         if code is None:
             return ir.Response("none", None), None
         key = code if code in responses else int(code)
-        response, response_at = self.resolver.follow(responses[key], child(at, "responses", code))
-        if self._wrong_target(responses[key], child(at, "responses", code), response_at, "responses"):
+        response, response_at = self._follow_response(responses[key], child(at, "responses", code))
+        if response is BROKEN:
             return ir.Response("none", None), None
         content = response.get("content") if isinstance(response, dict) else None
         if not isinstance(content, dict) or not content:
@@ -496,8 +496,8 @@ class OperationLowerer:
             elif not (len(status) == 3 and status[0] in "45" and (status[1:].isdigit() or status[1:] == "XX")):
                 continue
             used_at = child(at, "responses", str(code))
-            response, response_at = self.resolver.follow(responses[code], used_at)
-            if response is BROKEN or not isinstance(response, dict) or self._wrong_target(responses[code], used_at, response_at, "responses"):
+            response, response_at = self._follow_response(responses[code], used_at)
+            if response is BROKEN or not isinstance(response, dict):
                 continue
             content = response.get("content")
             if not isinstance(content, dict):
@@ -515,6 +515,21 @@ class OperationLowerer:
         item = self.schemas.lower(schema, child(at, "schema"), hint + "Event")
         flag = next((p.name for p in body_parameters if p.wire_name == self.target.stream_flag and _is_bool(p.type)), None)
         return ir.Stream(item=item, envelope=self._is_envelope(item), flag=flag)
+
+    def _follow_response(self, node: Any, used_at: Location) -> tuple[Any, Location]:
+        """A response, through its ``$ref``s; BROKEN when it cannot be read (reported).
+
+        A response ``$ref`` to a schema (``400: {$ref: '#/components/schemas/BadRequest'}``, swaggerhub) means a
+        JSON body of that schema: read so, with a warning. Into another section, it is an error.
+        """
+        response, response_at = self.resolver.follow(node, used_at)
+        tokens = response_at[1].split("/")[1:]
+        if response is not BROKEN and response_at != used_at and len(tokens) == 3 and tokens[:2] == ["components", "schemas"]:
+            self.report.warn(used_at[1] + "/$ref", f"`$ref` {node.get('$ref')!r} points to a schema, not to a response; read as a JSON response of that schema", "write `content: {application/json: {schema: {$ref: ...}}}`", file=used_at[0])
+            return {"description": "", "content": {"application/json": {"schema": {"$ref": node["$ref"]}}}}, used_at
+        if response is BROKEN or self._wrong_target(node, used_at, response_at, "responses"):
+            return BROKEN, used_at
+        return response, response_at
 
     def _wrong_target(self, node: Any, used_at: Location, target_at: Location, expected: str) -> bool:
         """Report a ``$ref`` that points into another section of ``components`` than ``expected``."""

@@ -233,6 +233,14 @@ class SchemaLowerer:
         if target_node is BROKEN:
             return ir.Primitive("any")  # reported by the resolver
         wrong = _not_a_schema(target_node, target[1])
+        if wrong == "a response":
+            # A schema `$ref` to a response (rumble): its JSON body's schema is meant, any JSON when it has none.
+            schema = _json_schema_of_response(target_node)
+            self.report.warn(at[1] + "/$ref", f"`$ref` {node['$ref']!r} points to a response, not to a schema; read as the schema of its JSON body" + ("" if schema is not None else ", which it does not give: any JSON"), file=at[0])
+            if schema is None:
+                return ir.Primitive("any")
+            media = next(m for m in target_node["content"] if "json" in str(m).lower())
+            return self.lower(schema, child(target, "content", str(media), "schema"), "Model")
         if wrong is not None:
             self.report.error(at[1] + "/$ref", f"`$ref` {node['$ref']!r} points to {wrong}, not to a schema", file=at[0])
             return ir.Primitive("any")
@@ -640,6 +648,14 @@ class SchemaLowerer:
 # inside Python's default recursion limit; real specs nest fewer than 20.
 MAX_SCHEMA_DEPTH = 100
 _NOT_SCHEMAS = {section: kind for section, kind in COMPONENT_KINDS.items() if section != "schemas"}
+
+
+def _json_schema_of_response(node: Any) -> Any:
+    """The schema of a response object's JSON content, or None."""
+    content = node.get("content") if isinstance(node, dict) else None
+    media = next((m for m in content if "json" in str(m).lower()), None) if isinstance(content, dict) else None
+    found = content[media] if media is not None else None
+    return found.get("schema") if isinstance(found, dict) else None
 
 
 def _not_a_schema(node: Any, ptr: str) -> str | None:

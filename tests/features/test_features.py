@@ -1018,6 +1018,8 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
         ("/components/schemas/Pet/properties/tag/pattern", "a `pattern` must be a string, not a number; not checked", "warning"),
         ("/components/schemas/Pet/required", "required property 'chip' is not in `properties`", "warning"),
         ("/components/schemas/Shape/discriminator/mapping/square", "`$ref` to missing file 'shapes.yaml'; this mapping entry is ignored", "warning"),
+        ("/paths/~1owners~1{id}/get/responses/200/content/application~1json/schema/$ref", "`$ref` '#/components/responses/OwnerFound' points to a response, not to a schema; read as the schema of its JSON body", "warning"),
+        ("/paths/~1owners~1{id}/get/responses/404/$ref", "`$ref` '#/components/schemas/Problem' points to a schema, not to a response; read as a JSON response of that schema", "warning"),
         ("/paths/~1pets~1{id}/delete/requestBody/content", "`requestBody` lists no media type; the operation sends no body", "warning"),
     ]
     assert all(w.line > 0 for w in found.warnings)
@@ -1032,6 +1034,11 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     assert types.Pet.model_validate({"name": "Rex", "nickname": "R", "tag": "any"}).tag == "any"
     assert not hasattr(api.client("lenient-30"), "x_codegen_context_root") and set(found.files) >= {"resources/pets.py"}
     # The mapping entry left out: the member's tag is its component name, as with no mapping.
+    owner = MockApi(json_reply({"name": "Ann"})).client("lenient-30").owners.retrieve("o1")
+    assert isinstance(owner, types.Owner) and owner.name == "Ann"
+    with pytest.raises(Exception) as missing:
+        MockApi(json_reply({"detail": "no such owner"}, status=404)).client("lenient-30").owners.retrieve("o2")
+    assert type(missing.value.error).__name__ == "Problem" and missing.value.error.detail == "no such owner"
     shapes = [MockApi(json_reply(v)).client("lenient-30").shapes.list() for v in ({"kind": "circle"}, {"kind": "Square"})]
     assert [type(shape).__name__ for shape in shapes] == ["Circle", "Square"]
     api.replies = [httpx.Response(204)]
@@ -1052,7 +1059,7 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     spec = str(support.SPECS / "lenient-30.yaml")
     assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
     err = capsys.readouterr().err
-    assert err.count("warning:") == 10 and "with --strict; nothing was written" in err
+    assert err.count("warning:") == 12 and "with --strict; nothing was written" in err
     assert not (tmp_path / "pkg").exists()
 
 

@@ -19,6 +19,7 @@ from ._runtime._base_client import (
 
 if TYPE_CHECKING:
     from .resources.pets import AsyncPets, Pets
+    from .resources.owners import AsyncOwners, Owners
     from .resources.shapes import AsyncShapes, Shapes
 
 __version__ = "0.1.0"
@@ -96,6 +97,12 @@ class Client(SyncAPIClient):
         return Pets(self)
 
     @property
+    def owners(self) -> Owners:
+        from .resources.owners import Owners
+
+        return Owners(self)
+
+    @property
     def shapes(self) -> Shapes:
         from .resources.shapes import Shapes
 
@@ -162,6 +169,12 @@ class AsyncClient(AsyncAPIClient):
         from .resources.pets import AsyncPets
 
         return AsyncPets(self)
+
+    @property
+    def owners(self) -> AsyncOwners:
+        from .resources.owners import AsyncOwners
+
+        return AsyncOwners(self)
 
     @property
     def shapes(self) -> AsyncShapes:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .circle import Circle as Circle
     from .owner import Owner as Owner
     from .pet import Pet as Pet
+    from .problem import Problem as Problem
     from .shape import Shape as Shape
     from .square import Square as Square
 
@@ -22,6 +23,7 @@ _INDEX = """
 Circle circle
 Owner owner
 Pet pet
+Problem problem
 Shape shape
 Square square
 """
