@@ -114,3 +114,18 @@ def _resources(resources: tuple[ir.Resource, ...]) -> Any:
     for resource in resources:
         yield resource
         yield from _resources(resource.children)
+
+
+def test_a_changed_shared_rule_changes_the_rules_module_and_its_key(tmp_path: Path) -> None:
+    """Methods refer to a constant by name: a change of the rule changes `_rules.py` (and its cache
+    key), and the resource modules that refer to it keep their text."""
+    source = (ROOT / "specs" / "features" / "shared-rules.yaml").read_text(encoding="utf-8")
+    changed = tmp_path / "shared-rules.yaml"
+    changed.write_text(source.replace("maxLength: 40", "maxLength: 41", 1), encoding="utf-8")
+    before = Renderer(lower_spec(ROOT / "specs" / "features" / "shared-rules.yaml").api, RenderOptions(source="s"))
+    after = Renderer(lower_spec(changed).api, RenderOptions(source="s"))
+    (files_before, keys_before), (files_after, keys_after) = before.render(), after.render()
+    assert '"maxLength": 40' in files_before["_rules.py"] and '"maxLength": 41' in files_after["_rules.py"]
+    assert keys_before["_rules.py"] != keys_after["_rules.py"]
+    assert files_before["resources/customers.py"] == files_after["resources/customers.py"]
+    assert "_rules.Address" in files_after["resources/customers.py"]
