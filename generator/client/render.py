@@ -24,7 +24,7 @@ from generator.client import docstrings as docs
 from generator.cache import read_entry, source_digest, write_entry
 from generator.client.literals import py_literal, py_str
 from generator.lower.operations import fixed_path
-from generator.client.typing_render import TypeWriter
+from generator.client.typing_render import TypeWriter, rule_constant, rule_refs, rule_source
 from generator.docs import readme, snippets
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class Renderer:
         self._resource_digests: dict[int, str] = {}
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
-        self._rules: dict[int, tuple[ir.Type, str | None]] = {}
+        self._rules: dict[tuple[int, str], tuple[ir.Type, str | None, bool]] = {}
         # Per definition, not per field: a class's fields are written one by one (20,000 in one spec).
         self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
         self._shadowed_keys: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
@@ -176,6 +176,8 @@ class Renderer:
             comment=docs.comment_text,
             pyrepr=py_literal,
             rule=self._rule,
+            shares_rules=self._shares_rules,
+            rules_alias=_rules_alias,
             param_doc=self._param_doc,
             field_doc=_field_doc,
             uses=_uses,
@@ -241,6 +243,17 @@ class Renderer:
             else:
                 files[path] = self._template("resource.py.jinja", resource=resource)
                 keys[path] = key
+        shared = self._shared_rules()
+        if shared:
+            # Each named type's rule once; methods refer to the constants (written by name only).
+            key = self._rules_key(shared) if keyed else ""
+            final = known(key) if keyed else None
+            if final is not None:
+                files["_rules.py"] = final
+                self.served.add("_rules.py")
+            else:
+                files["_rules.py"] = self._template("rules.py.jinja", rules=shared, forward=[name for name, _, declared in shared if declared])
+                keys["_rules.py"] = key
         files["types/__init__.py"] = self._template("types_init.py.jinja", modules=modules)
         for module in modules:
             path = f"types/{module.name}.py"
@@ -270,6 +283,45 @@ class Renderer:
                 roots.extend(self._depends_on(name))
         digests = [self._digest(name) for name in sorted(reached)]
         payload = repr((self._salt, "resource", self.options, self._resource_digest(resource), digests))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _shared_rules(self) -> list[tuple[str, str, bool]]:
+        """The rules module's constants, in order: ``(constant, source, declared before)``.
+
+        Only the rules the operations reach, each after those it refers to; a constant that is
+        referred to before it is written (a recursive type) is declared empty first and filled
+        where it comes. Roots and references are taken in order of appearance, so the order is
+        the same on every run.
+        """
+        bodies = self.types.shared_rules()
+        roots = [name for resource in _walk(self.api.resources) for op in resource.operations for p in op.parameters for name in rule_refs(self.types.shared_rule(p.type))]
+        order: list[str] = []
+        placed: set[str] = set()
+        for root in roots:
+            if root in placed:
+                continue
+            # Depth first, iteratively (schemas nest deeper than Python's recursion limit allows):
+            # a name is written after its references, which are written in order of appearance.
+            placed.add(root)
+            stack = [(root, iter(list(dict.fromkeys(rule_refs(bodies[root])))))]
+            while stack:
+                name, refs = stack[-1]
+                for ref in refs:
+                    if ref not in placed:
+                        placed.add(ref)
+                        stack.append((ref, iter(list(dict.fromkeys(rule_refs(bodies[ref]))))))
+                        break
+                else:
+                    stack.pop()
+                    order.append(name)
+        position = {name: i for i, name in enumerate(order)}
+        forward = {ref for name in order for ref in rule_refs(bodies[name]) if position[ref] >= position[name]}
+        return [(rule_constant(name), rule_source(bodies[name], ""), name in forward) for name in order]
+
+    def _rules_key(self, shared: list[tuple[str, str, bool]]) -> str:
+        """The rules module's text is its constants' sources: the key is a hash of them (cheap
+        next to formatting the module, which is what the cache saves)."""
+        payload = repr((self._salt, "rules", self.options, shared))
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _resource_digest(self, resource: ir.Resource) -> str:
@@ -462,13 +514,22 @@ class Renderer:
             return f'\n{indent}"""{_indent_rest(body, len(indent))}\n{indent}"""'
         return f'\n{indent}"""{body}"""'
 
-    def _rule(self, t: ir.Type) -> str | None:
-        # Each method is written sync and async: the same parameter types, whose rules may reach far.
-        found = self._rules.get(id(t))
+    def _rule(self, t: ir.Type, module: str) -> str | None:
+        """A parameter's rule as source, each named type's rule ``module.Constant`` in the rules module."""
+        return self._rule_entry(t, module)[1]
+
+    def _shares_rules(self, t: ir.Type) -> bool:
+        """Whether a parameter's rule refers to the rules module (the method imports it then)."""
+        return self._rule_entry(t, "")[2]
+
+    def _rule_entry(self, t: ir.Type, module: str) -> tuple[ir.Type, str | None, bool]:
+        # Each method is written sync and async: the same parameter types.
+        found = self._rules.get((id(t), module))
         if found is None or found[0] is not t:
-            rule = self.types.rule(t)
-            found = self._rules[id(t)] = (t, py_literal(rule) if rule else None)
-        return found[1]
+            rule = self.types.shared_rule(t)
+            shares = rule is not None and next(iter(rule_refs(rule)), None) is not None
+            found = self._rules[(id(t), module)] = (t, rule_source(rule, module) if rule else None, shares)
+        return found
 
     def _param_doc(self, param: ir.Parameter | ir.Field) -> str:
         """A parameter's or field's documentation, as plain text (the ``doc`` filter escapes it)."""
@@ -569,6 +630,16 @@ def _types_alias(resource: ir.Resource) -> str:
     taken.update(op.method_name for op in resource.operations)
     taken.update(child.name for child in resource.children)
     return "_types" if "types" in taken else "types"
+
+
+def _rules_alias(resource: ir.Resource) -> str:
+    """The name a method imports the rules module as: ``_rules``, unless one of the module's
+    parameters is named so (the import would replace the argument)."""
+    taken = {p.name for op in resource.operations for p in op.parameters}
+    alias = "_rules"
+    while alias in taken:
+        alias += "_"
+    return alias
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:

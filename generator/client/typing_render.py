@@ -8,10 +8,62 @@ any mapping; enums closed, so a type checker catches typos).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from generator import ir
 from generator.client.literals import py_literal
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A place in a rule where a named type's shared rule goes: its constant in the rules module."""
+
+    name: str
+
+
+class _Everything:
+    """A container of every name: while the fixpoint finds each name's references."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+# Names the rules module itself uses: a constant named so gets the suffix (as names ending in it do).
+_RESERVED_CONSTANTS = frozenset({"dict", "str", "object"})
+
+
+def rule_constant(name: str) -> str:
+    """The rules module's constant for a named type: its Python name (already an identifier, unique),
+    with `_rule` added for a name the module uses itself, or one that ends so (which keeps it injective)."""
+    if name in _RESERVED_CONSTANTS or name.startswith("__") or name.endswith("_rule"):
+        return name + "_rule"
+    return name
+
+
+def rule_source(rule: object, module: str) -> str:
+    """A rule as Python source, as ``py_literal`` writes it; a shared rule is ``module.Constant``."""
+    if isinstance(rule, RuleRef):
+        return f"{module}.{rule_constant(rule.name)}" if module else rule_constant(rule.name)
+    if isinstance(rule, dict):
+        return "{" + ", ".join(f"{py_literal(k)}: {rule_source(v, module)}" for k, v in rule.items()) + "}"
+    if isinstance(rule, list):
+        return "[" + ", ".join(rule_source(v, module) for v in rule) + "]"
+    return py_literal(rule)
+
+
+def rule_refs(rule: object) -> Iterable[str]:
+    """The shared rules a rule refers to, in order of appearance (repeats included)."""
+    if isinstance(rule, RuleRef):
+        yield rule.name
+    elif isinstance(rule, dict):
+        for value in rule.values():
+            yield from rule_refs(value)
+    elif isinstance(rule, list):
+        for value in rule:
+            yield from rule_refs(value)
 
 
 class TypeWriter:
@@ -174,6 +226,117 @@ class TypeWriter:
         """A JSON-Schema-like rule for the runtime validator, or None when nothing can be checked."""
         return self._rule(t, frozenset())
 
+    def shared_rule(self, t: ir.Type) -> dict[str, Any] | RuleRef | None:
+        """``rule``, but each named type with a rule is a ``RuleRef`` to its shared rule
+        (``shared_rules``) instead of its rule written out; a recursive type is checked to any depth."""
+        return self._canonical(self._body(t, self._nonempty))
+
+    def shared_rules(self) -> dict[str, dict[str, Any]]:
+        """Each named type's own rule (``RuleRef`` for the named types in it), by name, for the named
+        types that have one: a type whose rule is another's (an alias of a model) has none here, the
+        references go to that other type's."""
+        found: dict[str, dict[str, Any]] = {}
+        for name, body in self._bodies.items():
+            if isinstance(body, dict):
+                canonical = self._canonical(body)
+                assert isinstance(canonical, dict)
+                found[name] = canonical
+        return found
+
+    @functools.cached_property
+    def _nonempty(self) -> frozenset[str]:
+        """The named types with a rule: a least fixpoint, since a rule may refer to itself (a cycle
+        without a constraint in it has no rule). A name is added when its rule, with the names found
+        so far, is not empty, and only the names that mention it are looked at again."""
+        everything = _Everything()
+        users: dict[str, set[str]] = {}
+        for name in self.defs:
+            for used in rule_refs(self._named_body(name, everything)):
+                users.setdefault(used, set()).add(name)
+        found: set[str] = set()
+        queue = [name for name in self.defs if self._named_body(name, found)]
+        found.update(queue)
+        while queue:
+            name = queue.pop()
+            for user in sorted(users.get(name, ())):
+                if user not in found and self._named_body(user, found):
+                    found.add(user)
+                    queue.append(user)
+        return frozenset(found)
+
+    @functools.cached_property
+    def _bodies(self) -> dict[str, dict[str, Any] | RuleRef]:
+        nonempty = self._nonempty
+        bodies: dict[str, dict[str, Any] | RuleRef] = {}
+        for name in self.defs:
+            if name in nonempty:
+                body = self._named_body(name, nonempty)
+                assert body is not None
+                bodies[name] = body
+        return bodies
+
+    def _target(self, name: str) -> str:
+        """The type whose shared rule ``name``'s is: itself, or the type an alias (chain) stands for."""
+        seen = {name}
+        body = self._bodies[name]
+        while isinstance(body, RuleRef) and body.name not in seen:
+            name = body.name
+            seen.add(name)
+            body = self._bodies[name]
+        return name
+
+    def _canonical(self, rule: Any) -> Any:
+        if isinstance(rule, RuleRef):
+            return RuleRef(self._target(rule.name))
+        if isinstance(rule, dict):
+            return {k: self._canonical(v) for k, v in rule.items()}
+        if isinstance(rule, list):
+            return [self._canonical(v) for v in rule]
+        return rule
+
+    def _named_body(self, name: str, nonempty: Container[str]) -> dict[str, Any] | RuleRef | None:
+        """A named type's own rule: ``_rule``'s, with each named type in it a reference."""
+        definition = self.defs[name]
+        if isinstance(definition, ir.Alias):
+            return self._body(definition.type, nonempty)
+        properties = {}
+        for f in definition.fields:
+            if f.read_only:
+                continue  # rules check what is sent, and a readOnly property is not
+            sub = self._body(f.type, nonempty)
+            if sub:
+                properties[f.wire_name] = sub
+        return {"properties": properties} if properties else None
+
+    def _body(self, t: ir.Type, nonempty: Container[str]) -> dict[str, Any] | RuleRef | None:
+        if isinstance(t, ir.NullableType):
+            return self._body(t.inner, nonempty)
+        if isinstance(t, ir.NamedType):
+            return RuleRef(t.name) if t.name in nonempty else None
+        rule: dict[str, Any] = {}
+        if isinstance(t, ir.Primitive):
+            rule.update(_constraint_rule(t.constraints))
+        elif isinstance(t, ir.LiteralType):
+            rule["enum"] = list(t.values)
+        elif isinstance(t, ir.ListType):
+            rule.update(_constraint_rule(t.constraints))
+            items = self._body(t.item, nonempty)
+            if items:
+                rule["items"] = items
+        elif isinstance(t, ir.MapType):
+            rule.update(_constraint_rule(t.constraints))
+            keys = _constraint_rule(t.key_constraints)
+            if keys:
+                rule["keys"] = keys
+            values = self._body(t.value, nonempty)
+            if values:
+                rule["values"] = values
+        elif isinstance(t, ir.UnionType):
+            variants = self._variant_rules(t, lambda v: self._body(v, nonempty))
+            if variants:
+                rule["variants"] = variants
+        return rule or None
+
     def _rule(self, t: ir.Type, visiting: frozenset[str]) -> dict[str, Any] | None:
         if isinstance(t, ir.NullableType):
             return self._rule(t.inner, visiting)
@@ -210,12 +373,12 @@ class TypeWriter:
             if values:
                 rule["values"] = values
         elif isinstance(t, ir.UnionType):
-            variants = self._variant_rules(t, visiting)
+            variants = self._variant_rules(t, lambda v: self._rule(v, visiting))
             if variants:
                 rule["variants"] = variants
         return rule or None
 
-    def _variant_rules(self, union: ir.UnionType, visiting: frozenset[str]) -> list[dict[str, Any]]:
+    def _variant_rules(self, union: ir.UnionType, rule_of: Callable[[ir.Type], object]) -> list[dict[str, Any]]:
         """Each member's rule, with the JSON kind (and tag) the runtime tells members apart by."""
         out = []
         discriminator = union.discriminator or self._implied_tag(union)
@@ -226,7 +389,7 @@ class TypeWriter:
             entry: dict[str, Any] = {"kind": kind}
             if tag is not None:
                 entry["tag"] = [discriminator, tag]
-            sub = self._rule(variant, visiting)
+            sub = rule_of(variant)
             if sub:
                 entry["rule"] = sub
             out.append(entry)

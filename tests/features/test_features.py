@@ -1264,3 +1264,84 @@ def test_form_fields_take_the_encoding_style() -> None:
     api = MockApi(json_reply({}))
     api.client("upload-forms").token.create(grant_type="client_credentials", scope=["read", "write"])
     assert api.last.content == b"grant_type=client_credentials&scope=read+write"
+
+
+# --- validation rules written once -----------------------------------------------------------
+
+
+def test_shared_rules_refuse_a_bad_value_deep_inside() -> None:
+    """Named types' rules live in `_rules`, once: a constrained model reached from two operations
+    and nested in another is checked wherever it is, with the message an inlined rule gave."""
+    api = MockApi(json_reply({"street": "s", "postcode": "12345"}))
+    client = api.client("shared-rules")
+    good = {"street": "Main St", "postcode": "12345"}
+    client.addresses.validate(address=good)
+    client.customers.create(name="n", billing=good, shipping=[good, good])
+    assert json.loads(api.last.content)["shipping"] == [good, good]
+    with pytest.raises(ValueError, match=r"^address\.postcode: must match pattern '\^\[0-9\]\{5\}\$'$"):
+        client.addresses.validate(address={"street": "Main St", "postcode": "1234"})
+    with pytest.raises(ValueError, match=r"^billing\.street: must be at least 1 characters$"):
+        client.customers.create(name="n", billing={"street": "", "postcode": "12345"})
+    with pytest.raises(ValueError, match=r"^shipping\[1\]\.street: must be at most 40 characters$"):
+        client.customers.create(name="n", billing=good, shipping=[good, {"street": "x" * 41, "postcode": "12345"}])
+    with pytest.raises(ValueError, match=r"^shipping: must have at most 3 items \(got 4\)$"):
+        client.customers.create(name="n", billing=good, shipping=[good] * 4)
+    with pytest.raises(ValueError, match=r"^street: must be at most 40 characters$"):
+        client.addresses.create(street="x" * 41, postcode="12345")
+    requests = len(api.requests)
+    with pytest.raises(ValueError, match=r"^address\.postcode"):
+        run(api.async_client("shared-rules").addresses.validate(address={"street": "s", "postcode": "x"}))
+    assert len(api.requests) == requests  # refused before anything is sent
+
+
+def test_shared_rules_check_a_recursive_tree_at_any_depth() -> None:
+    """An inlined rule stopped at the second visit of a type; the shared rule refers to itself, so a
+    node three levels down is checked like the root."""
+    api = MockApi(json_reply({"name": "root"}))
+    trees = api.client("shared-rules").trees
+    deep = {"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": [{"name": "d"}]}]}]}
+    trees.update(name="root", children=[deep])
+    assert json.loads(api.last.content)["children"] == [deep]
+    with pytest.raises(ValueError, match=r"^name: must be at most 8 characters$"):
+        trees.update(name="x" * 9)
+    with pytest.raises(ValueError, match=r"^children\[0\]\.children\[1\]\.name: must be at most 8 characters$"):
+        trees.update(name="root", children=[{"name": "a", "children": [{"name": "b"}, {"name": "x" * 9}]}])
+    # Depth 3 below the root (an inlined rule checked only the first level of `children`), and deeper.
+    third = {"name": "a", "children": [{"name": "b", "children": [{"name": "x" * 9}]}]}
+    with pytest.raises(ValueError, match=r"^children\[0\]\.children\[0\]\.children\[0\]\.name: must be at most 8 characters$"):
+        trees.update(name="root", children=[third])
+    fourth = {"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": [{"name": "x" * 9}]}]}]}
+    with pytest.raises(ValueError, match=r"^children\[0\]\.children\[0\]\.children\[0\]\.children\[0\]\.name: must be at most 8 characters$"):
+        run(api.async_client("shared-rules").trees.update(name="root", children=[fourth]))
+
+
+def test_shared_rules_of_an_alias_with_a_pattern() -> None:
+    api = MockApi(json_reply([]))
+    products = api.client("shared-rules").products
+    products.list(sku=["ABC-1234", "XYZ-0000"])
+    products.create(sku="ABC-1234", related=["XYZ-0000"])
+    with pytest.raises(ValueError, match=r"^sku\[1\]: must match pattern"):
+        products.list(sku=["ABC-1234", "abc"])
+    with pytest.raises(ValueError, match=r"^sku: must have at most 5 items \(got 6\)$"):
+        products.list(sku=["ABC-1234"] * 6)
+    with pytest.raises(ValueError, match=r"^related\[0\]: must match pattern"):
+        products.create(sku="ABC-1234", related=["nope"])
+    with pytest.raises(ValueError, match=r"^sku: must match pattern"):
+        products.create(sku="nope")
+
+
+def test_shared_rules_module_is_imported_on_first_use() -> None:
+    """Importing the client (or a resource module) does not import `_rules`; a checked call does."""
+    import importlib
+    import sys
+
+    package = support.package_of("shared-rules")
+    root = load("shared-rules")
+    # As if no method had been called yet (other tests did): the module and the package's attribute.
+    sys.modules.pop(f"{package}._rules", None)
+    if hasattr(root, "_rules"):
+        delattr(root, "_rules")
+    importlib.reload(importlib.import_module(f"{package}.resources.trees"))
+    assert f"{package}._rules" not in sys.modules
+    MockApi(json_reply({"name": "r"})).client("shared-rules").trees.update(name="r")
+    assert f"{package}._rules" in sys.modules

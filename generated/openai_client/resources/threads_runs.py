@@ -293,6 +293,8 @@ class Runs(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.RunObject | Stream[types.AssistantStreamEvent | UnknownEvent]",
             self._client.request(
@@ -341,136 +343,10 @@ class Runs(SyncResource):
                                 }
                             },
                         ),
-                        reasoning_effort=(reasoning_effort, {"enum": ["low", "medium", "high"]}),
+                        reasoning_effort=(reasoning_effort, _rules.ReasoningEffort),
                         additional_messages=(
                             additional_messages,
-                            {
-                                "items": {
-                                    "properties": {
-                                        "role": {"enum": ["user", "assistant"]},
-                                        "content": {
-                                            "variants": [
-                                                {"kind": "string"},
-                                                {
-                                                    "kind": "array",
-                                                    "rule": {
-                                                        "minItems": 1,
-                                                        "items": {
-                                                            "variants": [
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "image_file"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "image_file"
-                                                                                ]
-                                                                            },
-                                                                            "image_file": {
-                                                                                "properties": {
-                                                                                    "detail": {
-                                                                                        "enum": [
-                                                                                            "auto",
-                                                                                            "low",
-                                                                                            "high",
-                                                                                        ]
-                                                                                    }
-                                                                                }
-                                                                            },
-                                                                        }
-                                                                    },
-                                                                },
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "image_url"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "image_url"
-                                                                                ]
-                                                                            },
-                                                                            "image_url": {
-                                                                                "properties": {
-                                                                                    "detail": {
-                                                                                        "enum": [
-                                                                                            "auto",
-                                                                                            "low",
-                                                                                            "high",
-                                                                                        ]
-                                                                                    }
-                                                                                }
-                                                                            },
-                                                                        }
-                                                                    },
-                                                                },
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "text"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": ["text"]
-                                                                            }
-                                                                        }
-                                                                    },
-                                                                },
-                                                            ]
-                                                        },
-                                                    },
-                                                },
-                                            ]
-                                        },
-                                        "attachments": {
-                                            "items": {
-                                                "properties": {
-                                                    "tools": {
-                                                        "items": {
-                                                            "variants": [
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": [
-                                                                        "type",
-                                                                        "code_interpreter",
-                                                                    ],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "code_interpreter"
-                                                                                ]
-                                                                            }
-                                                                        }
-                                                                    },
-                                                                },
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "file_search"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "file_search"
-                                                                                ]
-                                                                            }
-                                                                        }
-                                                                    },
-                                                                },
-                                                            ]
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        },
-                                        "metadata": {
-                                            "maxProperties": 16,
-                                            "keys": {"maxLength": 64},
-                                            "values": {"maxLength": 512},
-                                        },
-                                    }
-                                }
-                            },
+                            {"items": _rules.CreateMessageRequest},
                         ),
                         tools=(
                             tools,
@@ -481,145 +357,30 @@ class Runs(SyncResource):
                                         {
                                             "kind": "object",
                                             "tag": ["type", "code_interpreter"],
-                                            "rule": {
-                                                "properties": {
-                                                    "type": {"enum": ["code_interpreter"]}
-                                                }
-                                            },
+                                            "rule": _rules.AssistantToolsCode,
                                         },
                                         {
                                             "kind": "object",
                                             "tag": ["type", "file_search"],
-                                            "rule": {
-                                                "properties": {
-                                                    "type": {"enum": ["file_search"]},
-                                                    "file_search": {
-                                                        "properties": {
-                                                            "max_num_results": {
-                                                                "minimum": 1,
-                                                                "maximum": 50,
-                                                            },
-                                                            "ranking_options": {
-                                                                "properties": {
-                                                                    "ranker": {
-                                                                        "enum": [
-                                                                            "auto",
-                                                                            "default_2024_08_21",
-                                                                        ]
-                                                                    },
-                                                                    "score_threshold": {
-                                                                        "minimum": 0,
-                                                                        "maximum": 1,
-                                                                    },
-                                                                }
-                                                            },
-                                                        }
-                                                    },
-                                                }
-                                            },
+                                            "rule": _rules.AssistantToolsFileSearch,
                                         },
                                         {
                                             "kind": "object",
                                             "tag": ["type", "function"],
-                                            "rule": {
-                                                "properties": {
-                                                    "type": {"enum": ["function"]},
-                                                    "function": {
-                                                        "properties": {
-                                                            "name": {
-                                                                "maxLength": 64,
-                                                                "pattern": "^[a-zA-Z0-9_-]+$",
-                                                            }
-                                                        }
-                                                    },
-                                                }
-                                            },
+                                            "rule": _rules.AssistantToolsFunction,
                                         },
                                     ]
                                 },
                             },
                         ),
-                        metadata=(
-                            metadata,
-                            {
-                                "maxProperties": 16,
-                                "keys": {"maxLength": 64},
-                                "values": {"maxLength": 512},
-                            },
-                        ),
+                        metadata=(metadata, _rules.Metadata),
                         temperature=(temperature, {"minimum": 0, "maximum": 2}),
                         top_p=(top_p, {"minimum": 0, "maximum": 1}),
                         max_prompt_tokens=(max_prompt_tokens, {"minimum": 256}),
                         max_completion_tokens=(max_completion_tokens, {"minimum": 256}),
-                        truncation_strategy=(
-                            truncation_strategy,
-                            {
-                                "properties": {
-                                    "type": {"enum": ["auto", "last_messages"]},
-                                    "last_messages": {"minimum": 1},
-                                }
-                            },
-                        ),
-                        tool_choice=(
-                            tool_choice,
-                            {
-                                "variants": [
-                                    {
-                                        "kind": "string",
-                                        "rule": {"enum": ["none", "auto", "required"]},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "rule": {
-                                            "properties": {
-                                                "type": {
-                                                    "enum": [
-                                                        "function",
-                                                        "code_interpreter",
-                                                        "file_search",
-                                                    ]
-                                                }
-                                            }
-                                        },
-                                    },
-                                ]
-                            },
-                        ),
-                        response_format=(
-                            response_format,
-                            {
-                                "variants": [
-                                    {"kind": "string", "rule": {"enum": ["auto"]}},
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "text"],
-                                        "rule": {"properties": {"type": {"enum": ["text"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "json_object"],
-                                        "rule": {"properties": {"type": {"enum": ["json_object"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "json_schema"],
-                                        "rule": {
-                                            "properties": {
-                                                "type": {"enum": ["json_schema"]},
-                                                "json_schema": {
-                                                    "properties": {
-                                                        "name": {
-                                                            "maxLength": 64,
-                                                            "pattern": "^[a-zA-Z0-9_-]+$",
-                                                        }
-                                                    }
-                                                },
-                                            }
-                                        },
-                                    },
-                                ]
-                            },
-                        ),
+                        truncation_strategy=(truncation_strategy, _rules.TruncationObject),
+                        tool_choice=(tool_choice, _rules.AssistantsApiToolChoiceOption),
+                        response_format=(response_format, _rules.AssistantsApiResponseFormatOption),
                     ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -906,6 +667,8 @@ class AsyncRuns(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.RunObject | AsyncStream[types.AssistantStreamEvent | UnknownEvent]",
             await self._client.request(
@@ -954,136 +717,10 @@ class AsyncRuns(AsyncResource):
                                 }
                             },
                         ),
-                        reasoning_effort=(reasoning_effort, {"enum": ["low", "medium", "high"]}),
+                        reasoning_effort=(reasoning_effort, _rules.ReasoningEffort),
                         additional_messages=(
                             additional_messages,
-                            {
-                                "items": {
-                                    "properties": {
-                                        "role": {"enum": ["user", "assistant"]},
-                                        "content": {
-                                            "variants": [
-                                                {"kind": "string"},
-                                                {
-                                                    "kind": "array",
-                                                    "rule": {
-                                                        "minItems": 1,
-                                                        "items": {
-                                                            "variants": [
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "image_file"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "image_file"
-                                                                                ]
-                                                                            },
-                                                                            "image_file": {
-                                                                                "properties": {
-                                                                                    "detail": {
-                                                                                        "enum": [
-                                                                                            "auto",
-                                                                                            "low",
-                                                                                            "high",
-                                                                                        ]
-                                                                                    }
-                                                                                }
-                                                                            },
-                                                                        }
-                                                                    },
-                                                                },
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "image_url"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "image_url"
-                                                                                ]
-                                                                            },
-                                                                            "image_url": {
-                                                                                "properties": {
-                                                                                    "detail": {
-                                                                                        "enum": [
-                                                                                            "auto",
-                                                                                            "low",
-                                                                                            "high",
-                                                                                        ]
-                                                                                    }
-                                                                                }
-                                                                            },
-                                                                        }
-                                                                    },
-                                                                },
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "text"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": ["text"]
-                                                                            }
-                                                                        }
-                                                                    },
-                                                                },
-                                                            ]
-                                                        },
-                                                    },
-                                                },
-                                            ]
-                                        },
-                                        "attachments": {
-                                            "items": {
-                                                "properties": {
-                                                    "tools": {
-                                                        "items": {
-                                                            "variants": [
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": [
-                                                                        "type",
-                                                                        "code_interpreter",
-                                                                    ],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "code_interpreter"
-                                                                                ]
-                                                                            }
-                                                                        }
-                                                                    },
-                                                                },
-                                                                {
-                                                                    "kind": "object",
-                                                                    "tag": ["type", "file_search"],
-                                                                    "rule": {
-                                                                        "properties": {
-                                                                            "type": {
-                                                                                "enum": [
-                                                                                    "file_search"
-                                                                                ]
-                                                                            }
-                                                                        }
-                                                                    },
-                                                                },
-                                                            ]
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        },
-                                        "metadata": {
-                                            "maxProperties": 16,
-                                            "keys": {"maxLength": 64},
-                                            "values": {"maxLength": 512},
-                                        },
-                                    }
-                                }
-                            },
+                            {"items": _rules.CreateMessageRequest},
                         ),
                         tools=(
                             tools,
@@ -1094,145 +731,30 @@ class AsyncRuns(AsyncResource):
                                         {
                                             "kind": "object",
                                             "tag": ["type", "code_interpreter"],
-                                            "rule": {
-                                                "properties": {
-                                                    "type": {"enum": ["code_interpreter"]}
-                                                }
-                                            },
+                                            "rule": _rules.AssistantToolsCode,
                                         },
                                         {
                                             "kind": "object",
                                             "tag": ["type", "file_search"],
-                                            "rule": {
-                                                "properties": {
-                                                    "type": {"enum": ["file_search"]},
-                                                    "file_search": {
-                                                        "properties": {
-                                                            "max_num_results": {
-                                                                "minimum": 1,
-                                                                "maximum": 50,
-                                                            },
-                                                            "ranking_options": {
-                                                                "properties": {
-                                                                    "ranker": {
-                                                                        "enum": [
-                                                                            "auto",
-                                                                            "default_2024_08_21",
-                                                                        ]
-                                                                    },
-                                                                    "score_threshold": {
-                                                                        "minimum": 0,
-                                                                        "maximum": 1,
-                                                                    },
-                                                                }
-                                                            },
-                                                        }
-                                                    },
-                                                }
-                                            },
+                                            "rule": _rules.AssistantToolsFileSearch,
                                         },
                                         {
                                             "kind": "object",
                                             "tag": ["type", "function"],
-                                            "rule": {
-                                                "properties": {
-                                                    "type": {"enum": ["function"]},
-                                                    "function": {
-                                                        "properties": {
-                                                            "name": {
-                                                                "maxLength": 64,
-                                                                "pattern": "^[a-zA-Z0-9_-]+$",
-                                                            }
-                                                        }
-                                                    },
-                                                }
-                                            },
+                                            "rule": _rules.AssistantToolsFunction,
                                         },
                                     ]
                                 },
                             },
                         ),
-                        metadata=(
-                            metadata,
-                            {
-                                "maxProperties": 16,
-                                "keys": {"maxLength": 64},
-                                "values": {"maxLength": 512},
-                            },
-                        ),
+                        metadata=(metadata, _rules.Metadata),
                         temperature=(temperature, {"minimum": 0, "maximum": 2}),
                         top_p=(top_p, {"minimum": 0, "maximum": 1}),
                         max_prompt_tokens=(max_prompt_tokens, {"minimum": 256}),
                         max_completion_tokens=(max_completion_tokens, {"minimum": 256}),
-                        truncation_strategy=(
-                            truncation_strategy,
-                            {
-                                "properties": {
-                                    "type": {"enum": ["auto", "last_messages"]},
-                                    "last_messages": {"minimum": 1},
-                                }
-                            },
-                        ),
-                        tool_choice=(
-                            tool_choice,
-                            {
-                                "variants": [
-                                    {
-                                        "kind": "string",
-                                        "rule": {"enum": ["none", "auto", "required"]},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "rule": {
-                                            "properties": {
-                                                "type": {
-                                                    "enum": [
-                                                        "function",
-                                                        "code_interpreter",
-                                                        "file_search",
-                                                    ]
-                                                }
-                                            }
-                                        },
-                                    },
-                                ]
-                            },
-                        ),
-                        response_format=(
-                            response_format,
-                            {
-                                "variants": [
-                                    {"kind": "string", "rule": {"enum": ["auto"]}},
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "text"],
-                                        "rule": {"properties": {"type": {"enum": ["text"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "json_object"],
-                                        "rule": {"properties": {"type": {"enum": ["json_object"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "json_schema"],
-                                        "rule": {
-                                            "properties": {
-                                                "type": {"enum": ["json_schema"]},
-                                                "json_schema": {
-                                                    "properties": {
-                                                        "name": {
-                                                            "maxLength": 64,
-                                                            "pattern": "^[a-zA-Z0-9_-]+$",
-                                                        }
-                                                    }
-                                                },
-                                            }
-                                        },
-                                    },
-                                ]
-                            },
-                        ),
+                        truncation_strategy=(truncation_strategy, _rules.TruncationObject),
+                        tool_choice=(tool_choice, _rules.AssistantsApiToolChoiceOption),
+                        response_format=(response_format, _rules.AssistantsApiResponseFormatOption),
                     ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

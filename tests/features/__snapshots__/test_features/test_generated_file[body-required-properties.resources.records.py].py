@@ -81,6 +81,8 @@ class Records(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "BinaryResponse | str | None",
             self._client.request(
@@ -99,12 +101,12 @@ class Records(SyncResource):
                                     {
                                         "kind": "object",
                                         "tag": ["type", "A"],
-                                        "rule": {"properties": {"type": {"enum": ["A"]}}},
+                                        "rule": _rules.CreateRecordBodyA,
                                     },
                                     {
                                         "kind": "object",
                                         "tag": ["type", "TXT"],
-                                        "rule": {"properties": {"type": {"enum": ["TXT"]}}},
+                                        "rule": _rules.TxtRecord,
                                     },
                                 ]
                             },
@@ -187,6 +189,8 @@ class AsyncRecords(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "BinaryResponse | str | None",
             await self._client.request(
@@ -205,12 +209,12 @@ class AsyncRecords(AsyncResource):
                                     {
                                         "kind": "object",
                                         "tag": ["type", "A"],
-                                        "rule": {"properties": {"type": {"enum": ["A"]}}},
+                                        "rule": _rules.CreateRecordBodyA,
                                     },
                                     {
                                         "kind": "object",
                                         "tag": ["type", "TXT"],
-                                        "rule": {"properties": {"type": {"enum": ["TXT"]}}},
+                                        "rule": _rules.TxtRecord,
                                     },
                                 ]
                             },

@@ -72,6 +72,8 @@ class Search(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Results",
             self._client.request(
@@ -98,7 +100,7 @@ class Search(SyncResource):
                     cast_to=types.Results,
                     validation=dict(
                         sort=(sort, {"enum": ["asc", "desc"]}),
-                        mode=(mode, {"enum": ["fast", "thorough"]}),
+                        mode=(mode, _rules.Mode),
                     ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -166,6 +168,8 @@ class AsyncSearch(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Results",
             await self._client.request(
@@ -192,7 +196,7 @@ class AsyncSearch(AsyncResource):
                     cast_to=types.Results,
                     validation=dict(
                         sort=(sort, {"enum": ["asc", "desc"]}),
-                        mode=(mode, {"enum": ["fast", "thorough"]}),
+                        mode=(mode, _rules.Mode),
                     ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

@@ -39,6 +39,8 @@ class Pets(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Pet",
             self._client.request(
@@ -50,31 +52,7 @@ class Pets(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.Pet,
-                    validation=dict(
-                        body=(
-                            body,
-                            {
-                                "variants": [
-                                    {
-                                        "kind": "object",
-                                        "rule": {
-                                            "properties": {"pet_type": {"enum": ["cat", "kitten"]}}
-                                        },
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["pet_type", "dog"],
-                                        "rule": {"properties": {"pet_type": {"enum": ["dog"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["pet_type", "lizard"],
-                                        "rule": {"properties": {"pet_type": {"enum": ["lizard"]}}},
-                                    },
-                                ]
-                            },
-                        )
-                    ),
+                    validation=dict(body=(body, _rules.Pet)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -110,6 +88,8 @@ class AsyncPets(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Pet",
             await self._client.request(
@@ -121,31 +101,7 @@ class AsyncPets(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.Pet,
-                    validation=dict(
-                        body=(
-                            body,
-                            {
-                                "variants": [
-                                    {
-                                        "kind": "object",
-                                        "rule": {
-                                            "properties": {"pet_type": {"enum": ["cat", "kitten"]}}
-                                        },
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["pet_type", "dog"],
-                                        "rule": {"properties": {"pet_type": {"enum": ["dog"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["pet_type", "lizard"],
-                                        "rule": {"properties": {"pet_type": {"enum": ["lizard"]}}},
-                                    },
-                                ]
-                            },
-                        )
-                    ),
+                    validation=dict(body=(body, _rules.Pet)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -42,6 +42,8 @@ class Tasks(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "list[types.Task]",
             self._client.request(
@@ -55,8 +57,8 @@ class Tasks(SyncResource):
                     response_kind="json",
                     cast_to=list[types.Task],
                     validation=dict(
-                        status=(status, {"enum": ["open", "in_progress", "done"]}),
-                        priority=(priority, {"enum": [1, 2, 3]}),
+                        status=(status, _rules.Status),
+                        priority=(priority, _rules.Priority),
                     ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
@@ -96,6 +98,8 @@ class AsyncTasks(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "list[types.Task]",
             await self._client.request(
@@ -109,8 +113,8 @@ class AsyncTasks(AsyncResource):
                     response_kind="json",
                     cast_to=list[types.Task],
                     validation=dict(
-                        status=(status, {"enum": ["open", "in_progress", "done"]}),
-                        priority=(priority, {"enum": [1, 2, 3]}),
+                        status=(status, _rules.Status),
+                        priority=(priority, _rules.Priority),
                     ),
                     extra_headers=extra_headers,
                     extra_query=extra_query,

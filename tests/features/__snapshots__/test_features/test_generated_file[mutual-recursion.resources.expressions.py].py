@@ -39,6 +39,8 @@ class Expressions(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Expression",
             self._client.request(
@@ -50,30 +52,7 @@ class Expressions(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.Expression,
-                    validation=dict(
-                        expression=(
-                            expression,
-                            {
-                                "variants": [
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "literal"],
-                                        "rule": {"properties": {"type": {"enum": ["literal"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "binary"],
-                                        "rule": {
-                                            "properties": {
-                                                "type": {"enum": ["binary"]},
-                                                "op": {"enum": ["+", "-", "*", "/"]},
-                                            }
-                                        },
-                                    },
-                                ]
-                            },
-                        )
-                    ),
+                    validation=dict(expression=(expression, _rules.Expression)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -109,6 +88,8 @@ class AsyncExpressions(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Expression",
             await self._client.request(
@@ -120,30 +101,7 @@ class AsyncExpressions(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.Expression,
-                    validation=dict(
-                        expression=(
-                            expression,
-                            {
-                                "variants": [
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "literal"],
-                                        "rule": {"properties": {"type": {"enum": ["literal"]}}},
-                                    },
-                                    {
-                                        "kind": "object",
-                                        "tag": ["type", "binary"],
-                                        "rule": {
-                                            "properties": {
-                                                "type": {"enum": ["binary"]},
-                                                "op": {"enum": ["+", "-", "*", "/"]},
-                                            }
-                                        },
-                                    },
-                                ]
-                            },
-                        )
-                    ),
+                    validation=dict(expression=(expression, _rules.Expression)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -88,6 +88,8 @@ class Class(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.N3DModel",
             self._client.request(
@@ -119,7 +121,7 @@ class Class(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.N3DModel,
-                    validation=dict(query=(query, {"enum": ["a", "b"]})),
+                    validation=dict(query=(query, _rules.QueryModel)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -203,6 +205,8 @@ class AsyncClass(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.N3DModel",
             await self._client.request(
@@ -234,7 +238,7 @@ class AsyncClass(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.N3DModel,
-                    validation=dict(query=(query, {"enum": ["a", "b"]})),
+                    validation=dict(query=(query, _rules.QueryModel)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

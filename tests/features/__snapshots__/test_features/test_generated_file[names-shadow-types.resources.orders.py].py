@@ -57,6 +57,8 @@ class Orders(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Order",
             self._client.request(
@@ -76,7 +78,7 @@ class Orders(SyncResource):
                     response_kind="json",
                     cast_to=types.Order,
                     validation=dict(
-                        status=(status, {"enum": ["Open", "Closed"]}),
+                        status=(status, _rules.Status),
                         literal=(literal, {"enum": ["a", "b"]}),
                     ),
                     extra_headers=extra_headers,
@@ -129,6 +131,8 @@ class AsyncOrders(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Order",
             await self._client.request(
@@ -148,7 +152,7 @@ class AsyncOrders(AsyncResource):
                     response_kind="json",
                     cast_to=types.Order,
                     validation=dict(
-                        status=(status, {"enum": ["Open", "Closed"]}),
+                        status=(status, _rules.Status),
                         literal=(literal, {"enum": ["a", "b"]}),
                     ),
                     extra_headers=extra_headers,

@@ -60,6 +60,8 @@ class Profiles(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Profile",
             self._client.request(
@@ -80,7 +82,7 @@ class Profiles(SyncResource):
                     response_kind="json",
                     cast_to=types.Profile,
                     validation=dict(
-                        color=(color, {"enum": ["red", "green"]}),
+                        color=(color, _rules.Color),
                         mood=(mood, {"enum": ["happy", "sad"]}),
                     ),
                     extra_headers=extra_headers,
@@ -136,6 +138,8 @@ class AsyncProfiles(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Profile",
             await self._client.request(
@@ -156,7 +160,7 @@ class AsyncProfiles(AsyncResource):
                     response_kind="json",
                     cast_to=types.Profile,
                     validation=dict(
-                        color=(color, {"enum": ["red", "green"]}),
+                        color=(color, _rules.Color),
                         mood=(mood, {"enum": ["happy", "sad"]}),
                     ),
                     extra_headers=extra_headers,

@@ -62,6 +62,8 @@ class Profiles(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Profile",
             self._client.request(
@@ -82,7 +84,7 @@ class Profiles(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.Profile,
-                    validation=dict(color=(color, {"enum": ["red", "green"]})),
+                    validation=dict(color=(color, _rules.Color)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -139,6 +141,8 @@ class AsyncProfiles(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "types.Profile",
             await self._client.request(
@@ -159,7 +163,7 @@ class AsyncProfiles(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=types.Profile,
-                    validation=dict(color=(color, {"enum": ["red", "green"]})),
+                    validation=dict(color=(color, _rules.Color)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -39,6 +39,8 @@ class Orders(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "BinaryResponse | str | None",
             self._client.request(
@@ -49,7 +51,7 @@ class Orders(SyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="none",
-                    validation=dict(item=(item, {"properties": {"sku": {"minLength": 3}}})),
+                    validation=dict(item=(item, _rules.Item)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -85,6 +87,8 @@ class AsyncOrders(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "BinaryResponse | str | None",
             await self._client.request(
@@ -95,7 +99,7 @@ class AsyncOrders(AsyncResource):
                     body_kind="json",
                     content_type="application/json",
                     response_kind="none",
-                    validation=dict(item=(item, {"properties": {"sku": {"minLength": 3}}})),
+                    validation=dict(item=(item, _rules.Item)),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

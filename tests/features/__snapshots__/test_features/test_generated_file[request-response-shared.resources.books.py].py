@@ -40,6 +40,8 @@ class Books(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "list[types.Book]",
             self._client.request(
@@ -51,12 +53,7 @@ class Books(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=list[types.Book],
-                    validation=dict(
-                        books=(
-                            books,
-                            {"items": {"properties": {"genre": {"enum": ["fiction", "poetry"]}}}},
-                        )
-                    ),
+                    validation=dict(books=(books, {"items": _rules.Book})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -92,6 +89,8 @@ class AsyncBooks(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "list[types.Book]",
             await self._client.request(
@@ -103,12 +102,7 @@ class AsyncBooks(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=list[types.Book],
-                    validation=dict(
-                        books=(
-                            books,
-                            {"items": {"properties": {"genre": {"enum": ["fiction", "poetry"]}}}},
-                        )
-                    ),
+                    validation=dict(books=(books, {"items": _rules.Book})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,

@@ -40,6 +40,8 @@ class Messages(SyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "list[types.ContentPart]",
             self._client.request(
@@ -51,32 +53,7 @@ class Messages(SyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=list[types.ContentPart],
-                    validation=dict(
-                        content=(
-                            content,
-                            {
-                                "items": {
-                                    "variants": [
-                                        {
-                                            "kind": "object",
-                                            "tag": ["kind", "text"],
-                                            "rule": {"properties": {"kind": {"enum": ["text"]}}},
-                                        },
-                                        {
-                                            "kind": "object",
-                                            "tag": ["kind", "image"],
-                                            "rule": {
-                                                "properties": {
-                                                    "kind": {"enum": ["image"]},
-                                                    "detail": {"enum": ["low", "high"]},
-                                                }
-                                            },
-                                        },
-                                    ]
-                                }
-                            },
-                        )
-                    ),
+                    validation=dict(content=(content, {"items": _rules.ContentPart})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
@@ -112,6 +89,8 @@ class AsyncMessages(AsyncResource):
 
           timeout: Overrides the client's timeout (seconds: a deadline per attempt).
         """
+        from .. import _rules
+
         return cast(
             "list[types.ContentPart]",
             await self._client.request(
@@ -123,32 +102,7 @@ class AsyncMessages(AsyncResource):
                     content_type="application/json",
                     response_kind="json",
                     cast_to=list[types.ContentPart],
-                    validation=dict(
-                        content=(
-                            content,
-                            {
-                                "items": {
-                                    "variants": [
-                                        {
-                                            "kind": "object",
-                                            "tag": ["kind", "text"],
-                                            "rule": {"properties": {"kind": {"enum": ["text"]}}},
-                                        },
-                                        {
-                                            "kind": "object",
-                                            "tag": ["kind", "image"],
-                                            "rule": {
-                                                "properties": {
-                                                    "kind": {"enum": ["image"]},
-                                                    "detail": {"enum": ["low", "high"]},
-                                                }
-                                            },
-                                        },
-                                    ]
-                                }
-                            },
-                        )
-                    ),
+                    validation=dict(content=(content, {"items": _rules.ContentPart})),
                     extra_headers=extra_headers,
                     extra_query=extra_query,
                     extra_body=extra_body,
