@@ -653,7 +653,9 @@ _NOT_SCHEMAS = {section: kind for section, kind in COMPONENT_KINDS.items() if se
 def _json_schema_of_response(node: Any) -> Any:
     """The schema of a response object's JSON content, or None."""
     content = node.get("content") if isinstance(node, dict) else None
-    media = next((m for m in content if "json" in str(m).lower()), None) if isinstance(content, dict) else None
+    if not isinstance(content, dict):
+        return None
+    media = next((m for m in content if "json" in str(m).lower()), None)
     found = content[media] if media is not None else None
     return found.get("schema") if isinstance(found, dict) else None
 

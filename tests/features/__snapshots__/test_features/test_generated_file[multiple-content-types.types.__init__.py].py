@@ -23,15 +23,19 @@ _MODULES: dict[str, str] = {name: module for name, module in _PAIRS}
 __all__ = sorted(_MODULES)
 
 
-# Not for a type checker: it reads the imports above, and reports a name that is not there.
+def _import_name(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+# The module's __getattr__, hidden from a type checker: it reads the imports above,
+# and reports a name that is not there.
 if not TYPE_CHECKING:
-    def __getattr__(name: str) -> Any:
-        module = _MODULES.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        globals()[name] = value
-        return value
+    __getattr__ = _import_name
 
 
 def __dir__() -> list[str]:
