@@ -464,6 +464,13 @@ def _annotated_assignment(leaves: list[_Leaf]) -> list[_Leaf]:
     end = _annotation_end(leaves, 2)
     if end < len(leaves) and leaves[end].text != "=":
         raise _Unsupported("a tuple")
+    if end + 1 < len(leaves) and not _is_atom(leaves, 2, end) and _is_atom(leaves, end + 1, len(leaves)) and leaves[end + 1].text in "{[":
+        # A dict or list display as the value (the rule constants of `_rules.py`): black omits the optional
+        # parentheses around it and splits at its own brackets, as the engine does with no parentheses there.
+        value = leaves[end + 1 :]
+        if any(value[i].text in ("=", ":") and value[i].kind == "op" for i in _at_level(value)):
+            raise _Unsupported("chained assignment")
+        return _wrap(leaves, 2, end)
     if _is_atom(leaves, 2, end) or (end < len(leaves) and (end + 1 == len(leaves) or _is_atom(leaves, end + 1, len(leaves)))):
         raise _Unsupported("parentheses or a display black may treat specially")
     value = leaves[end + 1 :]

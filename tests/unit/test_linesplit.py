@@ -178,3 +178,21 @@ def test_the_generated_annotations_are_within_the_subset() -> None:
     assert split_statement(field, 100) == black_statement(field, 100)
     assert split_statement(alias, 100) == black_statement(alias, 100)
     assert split_element(parameter, 100, parameter=True) == black_parameter(parameter, 100)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=names,
+    annotation=st.one_of(st.just("dict[str, object]"), annotations()),
+    value=st.one_of(st.lists(values, max_size=6), st.dictionaries(st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=12), values, max_size=6)),
+    reference=names,
+    depth=st.integers(0, 2),
+    line_length=st.integers(40, 120),
+)
+def test_split_statement_with_a_display_value_matches_black(name: str, annotation: str, value: object, reference: str, depth: int, line_length: int) -> None:
+    """`_rules.py`'s constants: `Name: dict[str, object] = {...}`, whose values may name other constants."""
+    literal = py_literal(value).replace("None", reference)  # a bare name where a value stands, as rules refer to rules
+    line = " " * (4 * depth) + f"{name}: {annotation} = {literal}"
+    ours = split_statement(line, line_length)
+    if ours is not None:
+        assert ours == black_statement(line, line_length)
