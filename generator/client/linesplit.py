@@ -464,9 +464,11 @@ def _annotated_assignment(leaves: list[_Leaf]) -> list[_Leaf]:
     end = _annotation_end(leaves, 2)
     if end < len(leaves) and leaves[end].text != "=":
         raise _Unsupported("a tuple")
-    if end + 1 < len(leaves) and not _is_atom(leaves, 2, end) and _is_atom(leaves, end + 1, len(leaves)) and leaves[end + 1].text in "{[":
-        # A dict or list display as the value (the rule constants of `_rules.py`): black omits the optional
-        # parentheses around it and splits at its own brackets, as the engine does with no parentheses there.
+    display = end + 2 < len(leaves) - 1 and _is_atom(leaves, end + 1, len(leaves)) and leaves[end + 1].text in ("{", "[")
+    if display and not _is_atom(leaves, 2, end) and not _has_bitor(leaves, 2, end):
+        # A non-empty dict or list display as the value, the annotation without `|` (the rule constants of
+        # `_rules.py`): black omits the optional parentheses around the value and splits at its own brackets,
+        # as the engine does with no parentheses there.
         value = leaves[end + 1 :]
         if any(value[i].text in ("=", ":") and value[i].kind == "op" for i in _at_level(value)):
             raise _Unsupported("chained assignment")
