@@ -13,7 +13,7 @@ from generator.lower import security
 from generator.config import Target
 from generator.diagnostics import Problem, Report, SpecError, escape_pointer_token
 from generator.load.reader import Document, locate_all
-from generator.lower.naming import NameTable, operation_id_of, pascal, snake
+from generator.lower.naming import NameTable, module_name, operation_id_of, pascal, snake
 from generator.lower.operations import HTTP_METHODS, OperationLowerer, media_kind
 from generator.load.refs import Resolver
 from generator.lower.schemas import SchemaLowerer, _Def, child
@@ -220,7 +220,7 @@ def _finish_types(defs: Any, operations: list[ir.Operation], webhook_types: list
     module_of: dict[tuple[str, str], str] = {}
     for component in sorted(components, key=lambda c: min(_display(k, param_names) for k in c)):
         first = min(component, key=lambda k: _display(k, param_names))
-        module = modules.claim(snake(_display(first, param_names)))
+        module = modules.claim(module_name(snake(_display(first, param_names))))
         for key in component:
             module_of[key] = module
 

@@ -9,6 +9,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+# A module name is a file name (and its `.pyc`: `name.cpython-311.pyc`): file systems allow 255 bytes, so a
+# longer name (Microsoft Graph beta's schemas and paths give 300 characters) is cut, and a digest of the whole
+# name keeps it unique and the same on every run.
+MAX_MODULE_NAME = 160
+
+
+def module_name(name: str) -> str:
+    """``name`` as a module (file) name: itself, or cut to ``MAX_MODULE_NAME`` characters with a digest."""
+    if len(name) <= MAX_MODULE_NAME:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return name[: MAX_MODULE_NAME - 9].rstrip("_") + "_" + digest
+
+
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]+|[0-9]+")
 _NOT_IDENT = re.compile(r"[^0-9A-Za-z]+")
 

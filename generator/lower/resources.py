@@ -37,7 +37,7 @@ from typing import Any
 
 from generator import ir
 from generator.diagnostics import Report
-from generator.lower.naming import NameTable, pascal, snake, words
+from generator.lower.naming import NameTable, module_name, pascal, snake, words
 
 _COLLECTION = {"get": "list", "post": "create", "put": "update", "patch": "update", "delete": "delete", "head": "head", "options": "options", "trace": "trace"}
 _ITEM = {"get": "retrieve", "post": "update", "put": "update", "patch": "update", "delete": "delete", "head": "head", "options": "options", "trace": "trace"}
@@ -528,7 +528,7 @@ def _freeze(name: str, node: _Node, class_names: NameTable, modules: NameTable) 
     if class_name in class_names:
         class_name = pascal(name) + "Resource"
     class_name = class_names.claim(class_name, sep="")
-    module = modules.claim("_".join(node.chain))
+    module = modules.claim(module_name("_".join(node.chain)))
     return ir.Resource(
         name=name,
         class_name=class_name,

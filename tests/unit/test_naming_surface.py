@@ -446,3 +446,22 @@ def test_an_operation_id_made_from_the_path_takes_a_number_where_another_operati
     twice = spec(tmp_path, {"/a": {"get": op("same")}, "/b": {"get": op("same")}})
     with pytest.raises(SpecError, match="duplicate operationId 'same'"):
         operations(twice)
+
+
+def test_module_names_are_cut_to_fit_a_file_name(tmp_path: Path) -> None:
+    """A 300-character schema or path gives a module (file) name of at most 160 characters, unique and stable
+    (Microsoft Graph beta could not be written: `File name too long`)."""
+    long_a, long_b = "x" * 150 + "Alpha" * 30, "x" * 150 + "Beta" * 30
+    item = {"type": "object", "properties": {"a": {"$ref": f"#/components/schemas/{long_a}"}, "b": {"$ref": f"#/components/schemas/{long_b}"}}}
+    document = {
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/" + "segment" * 40: {"get": op("getIt", item)}},
+        "components": {"schemas": {long_a: {"type": "object", "properties": {"id": {"type": "string"}}}, long_b: {"type": "object", "properties": {"id": {"type": "string"}}}}},
+    }
+    file = tmp_path / "api.json"
+    file.write_text(json.dumps(document), encoding="utf-8")
+    api = lower_spec(file).api
+    modules = [t.module for t in api.types] + [r.module for r in api.resources]
+    assert modules and all(len(m) <= 160 for m in modules) and len(set(modules)) == len(modules)
+    assert any(len(m) > 150 for m in modules)  # cut, not dropped to a short name
+    assert lower_spec(file).api == api
