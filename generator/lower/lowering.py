@@ -13,7 +13,7 @@ from generator.lower import security
 from generator.config import Target
 from generator.diagnostics import Problem, Report, SpecError, escape_pointer_token
 from generator.load.reader import Document, locate_all
-from generator.lower.naming import NameTable, module_name, operation_id_of, pascal, snake
+from generator.lower.naming import NameTable, OperationIds, module_name, pascal, snake
 from generator.lower.operations import HTTP_METHODS, OperationLowerer, media_kind
 from generator.load.refs import Resolver
 from generator.lower.schemas import SchemaLowerer, _Def, child
@@ -127,9 +127,10 @@ def _spec_paths(raw: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def _operation_ids(paths: Any) -> list[str]:
-    """Every operationId of the spec, whichever operations this run generates."""
+    """Every operationId of the spec, whichever operations this run generates, as lowering names them."""
+    ids = OperationIds(_object(paths), HTTP_METHODS)
     return [
-        operation_id_of(str(path), method, item[method])
+        ids.of(str(path), method, item[method])
         for path, item in _object(paths).items()
         if isinstance(item, dict) and not str(path).startswith("x-")
         for method in HTTP_METHODS

@@ -193,6 +193,28 @@ def operation_id_of(path: str, method: str, node: dict[str, object]) -> str:
     return snake(method + " " + " ".join(words(path)))
 
 
+class OperationIds:
+    """Hands out the operation ids of one ``paths`` map, in the order its operations are asked for.
+
+    An id the spec states is kept. One made from the method and path (the operation states none) may
+    be one another operation states, or one made for another path (`/users/~` and `/users` both give
+    `get_users`): it then takes a number (`get_users_2`), so only ids the spec states twice collide.
+    Lowering and the configuration check both use this, so they agree on every id.
+    """
+
+    def __init__(self, paths: dict[object, object], methods: Iterable[str]):
+        self._made = NameTable({
+            node["operationId"]
+            for path, item in paths.items() if isinstance(item, dict) and not str(path).startswith("x-")
+            for method in methods if isinstance(node := item.get(method), dict)
+            if isinstance(node.get("operationId"), str) and node["operationId"].strip()
+        })
+
+    def of(self, path: str, method: str, node: dict[str, object]) -> str:
+        operation_id = operation_id_of(path, method, node)
+        return operation_id if operation_id == node.get("operationId") else self._made.claim(operation_id)
+
+
 class NameTable:
     """Hands out unique names within one namespace, deterministically.
 

@@ -9,7 +9,7 @@ from typing import Any
 from generator import ir
 from generator.config import Target
 from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of
-from generator.lower.naming import RESERVED_ARGUMENTS, NameTable, operation_id_of, pascal, snake, words
+from generator.lower.naming import RESERVED_ARGUMENTS, NameTable, OperationIds, pascal, snake, words
 from generator.load.refs import BROKEN, COMPONENT_KINDS, Location
 from generator.lower.schemas import SchemaLowerer, child, json_example
 
@@ -59,16 +59,7 @@ class OperationLowerer:
             return []
         wanted = set(self.target.operations)
         seen_ids: dict[str, str] = {}
-        # An id made from the method and path (the operation states none) may be one another operation
-        # states, or one made for another path (`/users/~` and `/users` both give `get_users`): it then
-        # takes a number, and only ids the spec states twice are an error.
-        stated = {
-            node["operationId"]
-            for path, item in paths.items() if isinstance(item, dict) and not str(path).startswith("x-")
-            for method in HTTP_METHODS if isinstance(node := item.get(method), dict)
-            if isinstance(node.get("operationId"), str) and node["operationId"].strip()
-        }
-        made = NameTable(stated)
+        ids = OperationIds(paths, HTTP_METHODS)
         operations = []
         for path, item in paths.items():
             if str(path).startswith("x-"):
@@ -91,9 +82,7 @@ class OperationLowerer:
                 if not isinstance(node, dict):
                     self.report.error(op_at[1], f"an operation must be an object, not {kind_of(node)}", file=at[0])
                     continue
-                operation_id = operation_id_of(str(path), method, node)
-                if operation_id != node.get("operationId"):
-                    operation_id = made.claim(operation_id)
+                operation_id = ids.of(str(path), method, node)
                 if wanted and operation_id not in wanted:
                     continue
                 if operation_id in seen_ids:

@@ -443,6 +443,9 @@ def test_an_operation_id_made_from_the_path_takes_a_number_where_another_operati
         "get_users_3": ("/users", "get"),
         "get_users": ("/me", "get"),
     }
+    # `[tool.generator] method_names` knows the numbered ids: the check of the configuration hands them out as lowering does
+    renamed = calls(file, method_names=(("get_users_2", "users.tilde"), ("get_users_3", "users.everyone")))
+    assert (renamed["get_users_2"], renamed["get_users_3"]) == ("client.users.tilde", "client.users.everyone")
     twice = spec(tmp_path, {"/a": {"get": op("same")}, "/b": {"get": op("same")}})
     with pytest.raises(SpecError, match="duplicate operationId 'same'"):
         operations(twice)
