@@ -182,7 +182,7 @@ class Renderer:
             field_doc=_field_doc,
             uses=_uses,
             is_identifier=_is_plain_identifier,
-            type_imports=self._type_imports,
+            uses_types=self._uses_types,
             types_alias=_types_alias,
             quote_forward=_quote_forward,
             unshadow=self._unshadow,
@@ -475,21 +475,15 @@ class Renderer:
             return definition.param_module, definition.param_name
         return definition.module, definition.name
 
-    def _type_imports(self, resource: ir.Resource) -> list[tuple[str, list[str]]]:
-        """``(module, names)`` a resource module imports for its operations' types."""
-        wanted: dict[str, set[str]] = {}
+    def _uses_types(self, resource: ir.Resource) -> bool:
+        """Whether a resource module's operations name any generated type (it then imports ``types``)."""
         for op in resource.operations:
-            sides = [(p.type, "request") for p in op.parameters] + [(op.response.type, "response")]
-            if op.pagination:
-                sides.append((op.pagination.item, "response"))
-            if op.stream:
-                sides.append((op.stream.item, "response"))
-            sides += [(error, "response") for _, error in op.errors]
-            for t, side in sides:
-                for name in self.types.names_in(t):
-                    module, written = self._location(name, side)
-                    wanted.setdefault(module, set()).add(written)
-        return [(module, sorted(names)) for module, names in sorted(wanted.items())]
+            sides = [p.type for p in op.parameters] + [op.response.type, *(error for _, error in op.errors)]
+            sides += [op.pagination.item] if op.pagination else []
+            sides += [op.stream.item] if op.stream else []
+            if any(ir.names_in(t) for t in sides):
+                return True
+        return False
 
     # --- filters ------------------------------------------------------------------------
 
