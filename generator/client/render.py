@@ -24,7 +24,7 @@ from generator.client import docstrings as docs
 from generator.cache import read_entry, source_digest, write_entry
 from generator.client.literals import py_literal, py_str
 from generator.lower.operations import fixed_path
-from generator.client.typing_render import TypeWriter, rule_constant, rule_refs, rule_source
+from generator.client.typing_render import RuleRef, TypeWriter, rule_constant, rule_refs, rule_source
 from generator.docs import readme, snippets
 
 if TYPE_CHECKING:
@@ -126,7 +126,8 @@ class Renderer:
         self._resource_digests: dict[int, str] = {}
         self._deps: dict[str, list[str]] = {}
         self._refs: dict[tuple[int, str | None], list[str]] = {}
-        self._rules: dict[tuple[int, str], tuple[ir.Type, str | None, bool]] = {}
+        # Per parameter type (a method is written sync and async): (type, rule, its source, shares rules).
+        self._rules: dict[int, tuple[ir.Type, dict[str, Any] | RuleRef | None, str | None, bool]] = {}
         # Per definition, not per field: a class's fields are written one by one (20,000 in one spec).
         self._shadowed: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
         self._shadowed_keys: dict[int, tuple[ir.NamedDef, frozenset[str]]] = {}
@@ -177,7 +178,6 @@ class Renderer:
             pyrepr=py_literal,
             rule=self._rule,
             shares_rules=self._shares_rules,
-            rules_alias=_rules_alias,
             param_doc=self._param_doc,
             field_doc=_field_doc,
             uses=_uses,
@@ -294,7 +294,7 @@ class Renderer:
         the same on every run.
         """
         bodies = self.types.shared_rules()
-        roots = [name for resource in _walk(self.api.resources) for op in resource.operations for p in op.parameters for name in rule_refs(self.types.shared_rule(p.type))]
+        roots = [name for resource in _walk(self.api.resources) for op in resource.operations for p in op.parameters for name in rule_refs(self._rule_entry(p.type)[1])]
         order: list[str] = []
         placed: set[str] = set()
         for root in roots:
@@ -508,21 +508,24 @@ class Renderer:
             return f'\n{indent}"""{_indent_rest(body, len(indent))}\n{indent}"""'
         return f'\n{indent}"""{body}"""'
 
-    def _rule(self, t: ir.Type, module: str) -> str | None:
-        """A parameter's rule as source, each named type's rule ``module.Constant`` in the rules module."""
-        return self._rule_entry(t, module)[1]
+    def _rule(self, t: ir.Type) -> str | None:
+        """A parameter's rule as source, each named type's rule ``_rules.Constant`` in the rules module.
+
+        Parameter names never start with ``_`` (``lower/operations.py``), so a method's
+        ``from .. import _rules`` hides no argument.
+        """
+        return self._rule_entry(t)[2]
 
     def _shares_rules(self, t: ir.Type) -> bool:
         """Whether a parameter's rule refers to the rules module (the method imports it then)."""
-        return self._rule_entry(t, "")[2]
+        return self._rule_entry(t)[3]
 
-    def _rule_entry(self, t: ir.Type, module: str) -> tuple[ir.Type, str | None, bool]:
-        # Each method is written sync and async: the same parameter types.
-        found = self._rules.get((id(t), module))
+    def _rule_entry(self, t: ir.Type) -> tuple[ir.Type, dict[str, Any] | RuleRef | None, str | None, bool]:
+        found = self._rules.get(id(t))
         if found is None or found[0] is not t:
             rule = self.types.shared_rule(t)
             shares = rule is not None and next(iter(rule_refs(rule)), None) is not None
-            found = self._rules[(id(t), module)] = (t, rule_source(rule, module) if rule else None, shares)
+            found = self._rules[id(t)] = (t, rule, rule_source(rule, "_rules") if rule else None, shares)
         return found
 
     def _param_doc(self, param: ir.Parameter | ir.Field) -> str:
@@ -624,16 +627,6 @@ def _types_alias(resource: ir.Resource) -> str:
     taken.update(op.method_name for op in resource.operations)
     taken.update(child.name for child in resource.children)
     return "_types" if "types" in taken else "types"
-
-
-def _rules_alias(resource: ir.Resource) -> str:
-    """The name a method imports the rules module as: ``_rules``, unless one of the module's
-    parameters is named so (the import would replace the argument)."""
-    taken = {p.name for op in resource.operations for p in op.parameters}
-    alias = "_rules"
-    while alias in taken:
-        alias += "_"
-    return alias
 
 
 def _quote_forward(text: str, forward: frozenset[str]) -> str:

@@ -468,3 +468,11 @@ def test_module_names_are_cut_to_fit_a_file_name(tmp_path: Path) -> None:
     assert modules and all(len(m) <= 160 for m in modules) and len(set(modules)) == len(modules)
     assert any(len(m) > 150 for m in modules)  # cut, not dropped to a short name
     assert lower_spec(file).api == api
+
+
+def test_argument_names_never_start_with_an_underscore() -> None:
+    """A method imports its rules module as `_rules` and names nothing else so: no argument may take that name."""
+    from generator.lower.operations import _argument_name
+
+    wires = ["_rules", "__rules", "_", "_types", "_private[]", "__init__", "_rules<", "_1"]
+    assert [n for n in map(_argument_name, wires) if n.startswith("_") or not n.isidentifier()] == []
