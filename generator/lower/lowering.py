@@ -14,7 +14,8 @@ from generator.config import Target
 from generator.diagnostics import Problem, Report, SpecError, escape_pointer_token
 from generator.load.reader import Document, locate_all
 from generator.lower.naming import NameTable, OperationIds, module_name, pascal, snake
-from generator.lower.operations import HTTP_METHODS, OperationLowerer, media_kind
+from generator.lower.media import media_kind
+from generator.lower.operations import HTTP_METHODS, OperationLowerer
 from generator.load.refs import Resolver
 from generator.lower.schemas import SchemaLowerer, _Def, child
 

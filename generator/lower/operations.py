@@ -9,6 +9,7 @@ from typing import Any
 from generator import ir
 from generator.config import Target
 from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of
+from generator.lower.media import media_kind, preferred
 from generator.lower.naming import RESERVED_ARGUMENTS, NameTable, OperationIds, pascal, snake, words
 from generator.load.refs import BROKEN, COMPONENT_KINDS, Location
 from generator.lower.schemas import SchemaLowerer, child, json_example
@@ -20,24 +21,6 @@ _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _BODY_PREFERENCE = ("json", "multipart", "form", "binary", "text")
 # A media type a multipart part may carry as its Content-Type (type/subtype and simple parameters).
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=[A-Za-z0-9!#$&^_.+-]+)*\Z")
-
-
-def media_kind(media_type: str) -> str | None:
-    """What a media type is, as far as sending or receiving it goes."""
-    base = media_type.split(";")[0].strip().lower()
-    if base == "application/json" or base.endswith("+json") or base == "*/*":
-        return "json"
-    if base == "text/event-stream":
-        return "stream"
-    if base == "multipart/form-data":
-        return "multipart"
-    if base == "application/x-www-form-urlencoded":
-        return "form"
-    if base.startswith("text/") or base in {"application/sdp", "application/xml"}:
-        return "text"
-    if base.split("/")[0] in {"application", "audio", "image", "video"}:
-        return "binary"
-    return None
 
 
 class OperationLowerer:
@@ -491,7 +474,7 @@ class OperationLowerer:
             content = response.get("content")
             if not isinstance(content, dict):
                 continue
-            media = next((str(m) for m in content if media_kind(str(m)) == "json"), None)
+            media = preferred(map(str, content), "json")
             media_node = content[media] if media is not None else None
             if media is None or not isinstance(media_node, dict) or "schema" not in media_node:
                 continue
@@ -543,11 +526,10 @@ class OperationLowerer:
         return True
 
     def _choose(self, content: dict[str, Any], at: Location, preference: tuple[str, ...], what: str) -> tuple[str, str] | None:
-        kinds = {media: media_kind(media) for media in content}
         for wanted in preference:
-            for media, kind in kinds.items():
-                if kind == wanted:
-                    return media, kind
+            media = preferred(map(str, content), wanted)
+            if media is not None:
+                return media, wanted
         self.report.warn(at[1] + "/content", f"cannot generate {what} content type(s) {', '.join(map(repr, content))}; skipped", file=at[0])
         return None
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator import ir
 from generator.diagnostics import Report, SpecError, escape_pointer_token, kind_of, unescape_pointer_token
+from generator.lower.media import preferred
 from generator.lower.naming import NameTable, field_names, pascal
 from generator.load.refs import BROKEN, COMPONENT_KINDS, Location, Resolver
 
@@ -235,12 +236,11 @@ class SchemaLowerer:
         wrong = _not_a_schema(target_node, target[1])
         if wrong == "a response":
             # A schema `$ref` to a response (rumble): its JSON body's schema is meant, any JSON when it has none.
-            schema = _json_schema_of_response(target_node)
+            media, schema = _json_schema_of_response(target_node)
             self.report.warn(at[1] + "/$ref", f"`$ref` {node['$ref']!r} points to a response, not to a schema; read as the schema of its JSON body" + ("" if schema is not None else ", which it does not give: any JSON"), file=at[0])
-            if schema is None:
+            if media is None or schema is None:
                 return ir.Primitive("any")
-            media = next(m for m in target_node["content"] if "json" in str(m).lower())
-            return self.lower(schema, child(target, "content", str(media), "schema"), "Model")
+            return self.lower(schema, child(target, "content", media, "schema"), "Model")
         if wrong is not None:
             self.report.error(at[1] + "/$ref", f"`$ref` {node['$ref']!r} points to {wrong}, not to a schema", file=at[0])
             return ir.Primitive("any")
@@ -650,14 +650,14 @@ MAX_SCHEMA_DEPTH = 100
 _NOT_SCHEMAS = {section: kind for section, kind in COMPONENT_KINDS.items() if section != "schemas"}
 
 
-def _json_schema_of_response(node: Any) -> Any:
-    """The schema of a response object's JSON content, or None."""
+def _json_schema_of_response(node: Any) -> tuple[str | None, Any]:
+    """A response object's JSON media type and the schema it gives, or None for what it lacks."""
     content = node.get("content") if isinstance(node, dict) else None
     if not isinstance(content, dict):
-        return None
-    media = next((m for m in content if "json" in str(m).lower()), None)
+        return None, None
+    media = preferred(map(str, content), "json")
     found = content[media] if media is not None else None
-    return found.get("schema") if isinstance(found, dict) else None
+    return media, found.get("schema") if isinstance(found, dict) else None
 
 
 def _not_a_schema(node: Any, ptr: str) -> str | None:

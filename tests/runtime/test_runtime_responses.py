@@ -61,6 +61,13 @@ def test_the_sent_media_type_chooses_among_the_listed_ones(mock_harness: MakeHar
     assert api.requests[0].headers["accept"] == "*/*"
 
 
+def test_text_json_is_json_whatever_else_is_listed(mock_harness: MakeHarness) -> None:
+    """`text/json` (servers written on .NET send it) is JSON, not the text the operation also lists."""
+    harness, _ = mock_harness(answer(b'{"id": "w1"}', "text/json; charset=utf-8"), answer(b'{"id": "w2"}', "application/x-json"), strict_responses=True)
+    options = download(response_kind="json", cast_to=Widget, response_also=("text",))
+    assert [harness.request(options), harness.request(options)] == [Widget(id="w1"), Widget(id="w2")]
+
+
 def test_a_json_operation_answered_with_text_keeps_the_text(mock_harness: MakeHarness) -> None:
     harness, _ = mock_harness(
         answer(b"1\n00:00:00,000 --> 00:00:01,000\nHello", "text/plain"),

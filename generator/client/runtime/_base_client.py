@@ -1021,9 +1021,9 @@ def _kind_sent(response: httpx.Response) -> ResponseKind | None:
     media = response.headers.get("content-type")
     if not media:
         return None
-    base = media.partition(";")[0].strip().lower()
-    if base == "application/json" or base.endswith("+json"):
+    if _forms.is_json_media(media):
         return "json"
+    base = media.partition(";")[0].strip().lower()
     if base.startswith("text/") or base in _TEXT_MEDIA:
         return "text"
     return "binary"

@@ -235,9 +235,10 @@ def _field_text(value: object) -> str:
     return scalar_str(value)
 
 
-def _is_json_media(media: str) -> bool:
+def is_json_media(media: str) -> bool:
+    """``application/json``, a ``+json`` suffix, ``text/json`` or an ``x-json`` type."""
     base = media.partition(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json")
+    return base.endswith("+json") or base.partition("/")[2] in {"json", "x-json"}
 
 
 def _pairs(
@@ -298,7 +299,7 @@ def multipart(
             continue
         if media is not None and not is_file(value):
             # A part of its own type: JSON text for a JSON type, the value as it is otherwise.
-            if _is_json_media(media):
+            if is_json_media(media):
                 payload = json_bytes(value)
             elif isinstance(value, (bytes, bytearray)):
                 payload = bytes(value)
