@@ -269,6 +269,16 @@ class OperationLowerer:
         if isinstance(target, dict) and kind in {"json", "multipart", "form"} and self.schemas.is_model(target, target_at):
             flattened = self._flatten(target, target_at, hint, names, kind)
             return ir.Body(kind, media, required, flattened=True, files_kind=files_kind, encoding=encoding), flattened  # type: ignore[arg-type]
+        if kind in {"form", "multipart"} and isinstance(target, dict) and target.get("type") == "string":
+            # A form must be an object of fields, but real specs give a string (spoonacular, libretranslate,
+            # loket): a url-encoded one is the form already encoded, a multipart one the form's one file.
+            if kind == "form":
+                self.report.warn(schema_at[1], f"the `{media}` body must be an object; this string is taken as the form already encoded (`a=1&b=2`) and sent as given", "describe the form's fields as an object's properties", file=schema_at[0])
+                kind = "text"
+            else:
+                self.report.warn(schema_at[1], f"the `{media}` body must be an object; this string is sent as the form's one part, named `file`", "describe the form's parts as an object's properties", file=schema_at[0])
+                part = ir.Parameter(names.claim("file"), "file", "body", self.schemas.lower(schema, schema_at, hint + "File"), True, description=_text(body.get("description")))
+                return ir.Body("multipart", media, True, flattened=True, encoding=encoding), [part]
         param = names.claim("body")
         if kind == "binary":
             body_type: ir.Type = ir.Primitive("bytes", "binary")

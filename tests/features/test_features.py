@@ -1018,6 +1018,8 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
         ("/components/schemas/Pet/properties/tag/pattern", "a `pattern` must be a string, not a number; not checked", "warning"),
         ("/components/schemas/Pet/required", "required property 'chip' is not in `properties`", "warning"),
         ("/components/schemas/Shape/discriminator/mapping/square", "`$ref` to missing file 'shapes.yaml'; this mapping entry is ignored", "warning"),
+        ("/paths/~1detections/post/requestBody/content/application~1x-www-form-urlencoded/schema", "the `application/x-www-form-urlencoded` body must be an object; this string is taken as the form already encoded (`a=1&b=2`) and sent as given", "warning"),
+        ("/paths/~1imports/post/requestBody/content/multipart~1form-data/schema", "the `multipart/form-data` body must be an object; this string is sent as the form's one part, named `file`", "warning"),
         ("/paths/~1owners~1{id}/get/responses/200/content/application~1json/schema/$ref", "`$ref` '#/components/responses/OwnerFound' points to a response, not to a schema; read as the schema of its JSON body", "warning"),
         ("/paths/~1owners~1{id}/get/responses/404/$ref", "`$ref` '#/components/schemas/Problem' points to a schema, not to a response; read as a JSON response of that schema", "warning"),
         ("/paths/~1pets~1{id}/delete/requestBody/content", "`requestBody` lists no media type; the operation sends no body", "warning"),
@@ -1044,6 +1046,14 @@ def test_lenient_30_reads_what_the_author_meant_with_located_warnings() -> None:
     api.replies = [httpx.Response(204)]
     api.client("lenient-30").pets.delete("p1")
     assert api.last.method == "DELETE" and api.last.content == b""
+    # A form body that is a string: url-encoded text sent as given; a file sent as the form's one part.
+    api.replies = [httpx.Response(204), httpx.Response(204)]
+    api.client("lenient-30").detections.create(body="q=hello%20world&lang=en")
+    assert (api.last.headers["content-type"], api.last.content) == ("application/x-www-form-urlencoded", b"q=hello%20world&lang=en")
+    api.client("lenient-30").imports.create(file=("tax.xml", b"<return/>"))
+    sent = api.last.content.decode()
+    assert api.last.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert 'name="file"; filename="tax.xml"' in sent and "<return/>" in sent and sent.count("Content-Disposition") == 1
 
 
 def test_lenient_31_examples_map_is_ignored_with_a_warning() -> None:
@@ -1059,7 +1069,7 @@ def test_lenient_30_fails_under_strict(tmp_path, capsys) -> None:  # type: ignor
     spec = str(support.SPECS / "lenient-30.yaml")
     assert main(["generate", spec, "--out", str(tmp_path / "pkg"), "--package", "pkg", "--no-cache", "--quiet", "--strict"]) == 1
     err = capsys.readouterr().err
-    assert err.count("warning:") == 12 and "with --strict; nothing was written" in err
+    assert err.count("warning:") == 14 and "with --strict; nothing was written" in err
     assert not (tmp_path / "pkg").exists()
 
 

@@ -20,6 +20,8 @@ from ._runtime._base_client import (
 if TYPE_CHECKING:
     from .resources.pets import AsyncPets, Pets
     from .resources.owners import AsyncOwners, Owners
+    from .resources.detections import AsyncDetections, Detections
+    from .resources.imports import AsyncImports, Imports
     from .resources.shapes import AsyncShapes, Shapes
 
 __version__ = "0.1.0"
@@ -103,6 +105,18 @@ class Client(SyncAPIClient):
         return Owners(self)
 
     @property
+    def detections(self) -> Detections:
+        from .resources.detections import Detections
+
+        return Detections(self)
+
+    @property
+    def imports(self) -> Imports:
+        from .resources.imports import Imports
+
+        return Imports(self)
+
+    @property
     def shapes(self) -> Shapes:
         from .resources.shapes import Shapes
 
@@ -175,6 +189,18 @@ class AsyncClient(AsyncAPIClient):
         from .resources.owners import AsyncOwners
 
         return AsyncOwners(self)
+
+    @property
+    def detections(self) -> AsyncDetections:
+        from .resources.detections import AsyncDetections
+
+        return AsyncDetections(self)
+
+    @property
+    def imports(self) -> AsyncImports:
+        from .resources.imports import AsyncImports
+
+        return AsyncImports(self)
 
     @property
     def shapes(self) -> AsyncShapes:
