@@ -181,6 +181,7 @@ class Renderer:
             param_doc=self._param_doc,
             field_doc=_field_doc,
             uses=_uses,
+            unhide_builtins=_unhide_builtins,
             is_identifier=_is_plain_identifier,
             uses_types=self._uses_types,
             types_alias=_types_alias,
@@ -604,6 +605,21 @@ def _walk(resources: tuple[ir.Resource, ...]) -> Any:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+# Builtins a type expression names, which a parameter (`object`, `str`) may be named too.
+_SHADOWABLE = ("object", "str", "int", "float", "bool", "bytes", "list")
+_STRING_OR_SHADOWABLE = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?<![\w.])(""" + "|".join(_SHADOWABLE) + r")(?!\w)")
+
+
+def _unhide_builtins(expression: str, op: ir.Operation) -> str:
+    """A type expression written in ``op``'s method body, with ``builtins.X`` for each builtin it names
+    that one of the method's parameters hides (sinao's query parameter ``object``); string literals
+    (``Literal["object"]``) are left as they are."""
+    hidden = {p.name for p in op.parameters}.intersection(_SHADOWABLE)
+    if not hidden:
+        return expression
+    return _STRING_OR_SHADOWABLE.sub(lambda m: m.group(0) if m.group(1) or m.group(2) not in hidden else "builtins." + m.group(2), expression)
 
 
 @functools.lru_cache(maxsize=256)

@@ -841,6 +841,10 @@ def test_properties_named_like_their_types() -> None:
     api = MockApi(json_reply({"Node": {}}))
     got = api.client("names-shadow-types").nodes.retrieve(types=["a", "b"])
     assert isinstance(got, types.Node) and query_pairs(api.last) == [("types", "a"), ("types", "b")]
+    # Nor does a parameter named `object` hide the builtin its result is typed with (`list[dict[str, object]]`).
+    api = MockApi(json_reply([{"name": "red", "count": 2}]))
+    assert api.client("names-shadow-types").tags.list(object="invoice") == [{"name": "red", "count": 2}]
+    assert query_pairs(api.last) == [("object", "invoice")]
 
 
 WIRE_ACCOUNT = {

@@ -20,6 +20,7 @@ from ._runtime._base_client import (
 if TYPE_CHECKING:
     from .resources.orders import AsyncOrders, Orders
     from .resources.nodes import AsyncNodes, Nodes
+    from .resources.tags import AsyncTags, Tags
 
 __version__ = "0.1.0"
 
@@ -101,6 +102,12 @@ class Client(SyncAPIClient):
 
         return Nodes(self)
 
+    @property
+    def tags(self) -> Tags:
+        from .resources.tags import Tags
+
+        return Tags(self)
+
 
 class AsyncClient(AsyncAPIClient):
     """Async client for Properties named like their types.
@@ -168,3 +175,9 @@ class AsyncClient(AsyncAPIClient):
         from .resources.nodes import AsyncNodes
 
         return AsyncNodes(self)
+
+    @property
+    def tags(self) -> AsyncTags:
+        from .resources.tags import AsyncTags
+
+        return AsyncTags(self)
