@@ -607,19 +607,11 @@ def _walk(resources: tuple[ir.Resource, ...]) -> Any:
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
-# Builtins a type expression names, which a parameter (`object`, `str`) may be named too.
-_SHADOWABLE = ("object", "str", "int", "float", "bool", "bytes", "list")
-_STRING_OR_SHADOWABLE = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?<![\w.])(""" + "|".join(_SHADOWABLE) + r")(?!\w)")
-
-
 def _unhide_builtins(expression: str, op: ir.Operation) -> str:
-    """A type expression written in ``op``'s method body, with ``builtins.X`` for each builtin it names
-    that one of the method's parameters hides (sinao's query parameter ``object``); string literals
-    (``Literal["object"]``) are left as they are."""
-    hidden = {p.name for p in op.parameters}.intersection(_SHADOWABLE)
-    if not hidden:
-        return expression
-    return _STRING_OR_SHADOWABLE.sub(lambda m: m.group(0) if m.group(1) or m.group(2) not in hidden else "builtins." + m.group(2), expression)
+    """A type expression written in ``op``'s method body, with ``builtins.X`` for each builtin type one
+    of the method's parameters hides (sinao's query parameter ``object``); as ``_unshadow`` does for a
+    class's fields, string literals (``Literal["object"]``) left as they are."""
+    return _unshadow(expression, _BUILTIN_TYPES.intersection(p.name for p in op.parameters))
 
 
 @functools.lru_cache(maxsize=256)
