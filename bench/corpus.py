@@ -38,6 +38,8 @@ For every spec, in a child process of its own (memory stays bounded, `--jobs` at
 With `--peer`, openapi-python-client runs on the same spec (installed on first use into
 bench/.venv-peers/, as bench/generate.py does): whether it generates, whether every module of
 its package imports (in its own environment), and how many endpoint functions it wrote.
+`--peer-only` runs the peer alone: its rows do not depend on our code, so they stay valid across
+our commits, and a whole-corpus run of each can be made (and resumed) separately.
 
 Results go to a JSONL file (`--results`, default bench/out/corpus.jsonl), one row per spec and
 run. A spec already there for the same generator code (the git tree of generator/ and
@@ -827,7 +829,12 @@ def check_spec(spec: str, corpus: Path, timeout: float, mypy: bool, keep: Path |
 def check_peer(spec: str, corpus: Path, timeout: float) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="corpus-peer-"))
     try:
-        return run_peer(spec, corpus, work, timeout)
+        row = run_peer(spec, corpus, work, timeout)
+        try:
+            row["peer_spec_ops"] = len(spec_operations(json.loads((corpus / spec).read_bytes())))
+        except ValueError:
+            row["peer_spec_ops"] = 0
+        return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -877,8 +884,13 @@ def table(specs: list[str], ours: dict[str, dict[str, Any]], peer: dict[str, dic
         pn = len(prow)
         pgen = sum(r["peer_outcome"] in ("generated", "import-failed") for r in prow)
         pimp = sum(r["peer_outcome"] == "generated" for r in prow)
-        pops = sum(ours[r["spec"]].get("ops", 0) for r in prow if r["spec"] in ours)
-        preached = sum(min(r.get("peer_endpoints", 0), ours[r["spec"]].get("ops", 0)) for r in prow if r["spec"] in ours)
+
+        def spec_ops(r: dict[str, Any]) -> int:
+            # The spec's own count: our row's when there is one, else what the peer's row recorded.
+            return int(ours[r["spec"]].get("ops", 0) if r["spec"] in ours else r.get("peer_spec_ops", 0))
+
+        pops = sum(spec_ops(r) for r in prow)
+        preached = sum(min(r.get("peer_endpoints", 0), spec_ops(r)) for r in prow)
         psec = sum(r.get("peer_seconds", 0) for r in prow)
     else:
         pn = pgen = pimp = pops = preached = 0
@@ -999,6 +1011,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds for each step of one spec (default 300)")
     ap.add_argument("--mypy", type=int, default=0, metavar="N", help="mypy --strict on N of the generated packages")
     ap.add_argument("--peer", action="store_true", help=f"run {PEER} on the same specs")
+    ap.add_argument("--peer-only", action="store_true", help=f"run {PEER} alone (its rows hold for any commit of ours)")
     ap.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSONL results file (appended to)")
     ap.add_argument("--fresh", action="store_true", help="run every spec again, whatever the results file has")
     ap.add_argument("--keep", type=Path, help="copy each spec's working folder (outputs, logs) here")
@@ -1035,6 +1048,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     gen, head = generator_id()
     peer_version = None
+    args.peer = args.peer or args.peer_only
     if args.peer:
         ok, peer_version = ensure_peer()
         if not ok:
@@ -1045,7 +1059,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.fresh:
         ours, peer = {}, {}
     wants_mypy = mypy_choice(specs, args.mypy, args.seed) if args.mypy else set()
-    todo = [s for s in specs if s not in ours or (s in wants_mypy and "mypy" not in ours[s]) or (args.peer and s not in peer)]
+    def ours_due(s: str) -> bool:
+        return not args.peer_only and (s not in ours or (s in wants_mypy and "mypy" not in ours[s]))
+
+    todo = [s for s in specs if ours_due(s) or (args.peer and s not in peer)]
     print(f"corpus: {len(specs)} specs selected, {len(todo)} to run (generator {gen}, git {head}"
           + (f", {PEER} {peer_version}" if args.peer else "") + f"), {args.jobs} at a time; results: {args.results}",
           file=sys.stderr, flush=True)
@@ -1055,7 +1072,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def one(spec: str) -> None:
         row: dict[str, Any] = {}
-        if spec not in ours or (spec in wants_mypy and "mypy" not in ours[spec]):
+        if ours_due(spec):
             row = check_spec(spec, corpus, args.timeout, spec in wants_mypy, args.keep, script, args.snippets)
             row.update(generator=gen, git=head)
         if args.peer and spec not in peer:

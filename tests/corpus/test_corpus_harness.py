@@ -136,3 +136,17 @@ def test_the_harness_names_the_defects_bench_names_counts() -> None:
     names = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(names)
     assert (bench.NAMING_DEFECTS, bench.ATTRIBUTE_DEFECTS) == (names.DEFECTS, names.ATTRIBUTE_DEFECTS)
+
+
+def test_peer_rows_alone_count_operations_from_the_spec_count_they_carry() -> None:
+    # A --peer-only run has no row of ours for the spec: the peer's reach is out of its own spec count.
+    peer = {"api/a.json": {"spec": "api/a.json", "peer_outcome": "generated", "peer_endpoints": 3, "peer_spec_ops": 4,
+                           "peer_seconds": 1.0, "peer_rss_mb": 40.0},
+            "api/b.json": {"spec": "api/b.json", "peer_outcome": "refused", "peer_endpoints": 0, "peer_spec_ops": 6,
+                           "peer_seconds": 2.0, "peer_rss_mb": 41.0}}
+    text = bench.table(["api/a.json", "api/b.json"], {}, peer, None)
+    assert "| operations reachable | 0/0 (-) | 3/10 (30.0 %;" in text
+    assert "| generate | 0/0 (-) | 1/2 (50.0 %) |" in text
+    # Our row, when there is one, gives the count (the peer's recorded count is ignored then).
+    ours = {"api/a.json": {"spec": "api/a.json", "outcome": "generated", "ops": 5, "ops_reached": 5}}
+    assert "3/11 (27.3 %;" in bench.table(["api/a.json", "api/b.json"], ours, peer, None)
