@@ -6,6 +6,7 @@ validation, its parts going through `construct` again. `strict=True` raises.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, Union
@@ -425,3 +426,69 @@ def test_union_with_unhashable_members_is_still_constructed() -> None:
     got = construct(list[union], [{"type": "search", "limit": "many"}, {"type": "code", "language": 1}])  # type: ignore[valid-type]
     assert isinstance(got[0], Search) and got[0].limit == "many"
     assert isinstance(got[1], Code) and got[1].language == 1
+
+
+# --- the lenient fallback's cost: validators it builds ------------------------------
+
+
+class Stamp(BaseModel):
+    at: datetime.datetime
+    note: str
+
+
+class Log(BaseModel):
+    entries: list[Stamp]
+    by_name: dict[str, Stamp] | None = None
+    pair: Annotated[list[Stamp], pydantic.Field(min_length=2)] | None = None
+
+
+def adapters_built(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    from generator.client.runtime import _models
+
+    built: list[object] = []
+    real = _models._cached_adapter
+
+    def spy(tp: Any) -> pydantic.TypeAdapter[Any]:
+        built.append(tp)
+        return real(tp)
+
+    monkeypatch.setattr(_models, "_cached_adapter", spy)
+    return built
+
+
+def test_items_beside_a_bad_one_are_validated_by_the_models_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    built = adapters_built(monkeypatch)
+    good = {"at": "2024-01-02T03:04:05Z", "note": "ok"}
+    bad = {"at": "2024-01-02T03:04:05Z", "note": 7}
+    data = {"entries": [good, bad, good], "by_name": {"a": good, "b": bad}}
+    got = construct(Log, data)
+    first, second, third = got.entries
+    # The good items were validated (the timestamp parsed), the bad one keeps what was sent.
+    assert isinstance(first.at, datetime.datetime) and isinstance(third.at, datetime.datetime)
+    assert isinstance(second, Stamp) and second.note == 7 and isinstance(second.at, datetime.datetime)
+    assert isinstance(got.by_name["a"].at, datetime.datetime) and got.by_name["b"].note == 7
+    assert list(got.by_name) == ["a", "b"]
+    assert got.to_dict() == {"entries": [{**good, "at": "2024-01-02T03:04:05Z"}, bad, good], "by_name": {"a": good, "b": bad}}
+    # No adapter was built for a field's type or the item type, only the model's (which is
+    # the class's own validator; the bad item is built by its fields with Stamp's own).
+    assert built == [Log]
+
+
+def test_a_list_whose_good_items_alone_break_its_constraint_is_still_kept() -> None:
+    good = {"at": "2024-01-02T03:04:05Z", "note": "ok"}
+    got = construct(Log, {"entries": [], "pair": [good, {"at": "never", "note": "x"}]})
+    first, second = got.pair
+    assert isinstance(first.at, datetime.datetime)
+    assert isinstance(second, Stamp) and second.at == "never"
+
+
+def test_an_adapter_of_a_model_shares_the_class_validator() -> None:
+    from generator.client.runtime._models import type_adapter
+
+    class Fresh(BaseModel):
+        name: str
+
+    adapter = type_adapter(Fresh)
+    assert adapter.validate_python({"name": "x"}).name == "x"
+    assert Fresh.__pydantic_complete__
+    assert adapter.validator is Fresh.__pydantic_validator__

@@ -1214,7 +1214,7 @@ def _parse_json(response: httpx.Response, cast_to: object, *, strict: bool = Fal
         data = _load_json(response)  # raises if the failure was bad JSON
         if not strict:
             # Lenient: what the server sent is kept where it breaks the schema.
-            return construct_unchecked(cast_to, data)
+            return construct_unchecked(cast_to, data, exc, lambda v: adapter.validate_python(v, context=LENIENT))
         raise APIResponseValidationError(
             response,
             data,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import collections.abc
 import functools
 import types
-from typing import Any, ClassVar, Literal, Union, cast
+from typing import Any, Callable, ClassVar, Literal, Union, cast
 
 import pydantic
+import pydantic_core
 from pydantic import ConfigDict
 from pydantic.fields import FieldInfo
 from typing_extensions import Annotated, get_args, get_origin
@@ -105,7 +106,19 @@ KeepUnmatched = pydantic.WrapValidator(_keep_unmatched_object)
 
 @functools.lru_cache(maxsize=1024)
 def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+        # An adapter of a complete model shares the class's validator; of a deferred one it
+        # would build a second, and the lenient fallback (which reads the class's) a third.
+        _class_validator(tp)
     return pydantic.TypeAdapter(tp)
+
+
+def _class_validator(cls: type[pydantic.BaseModel]) -> pydantic_core.SchemaValidator | None:
+    """The model's own validator, built on first use (models defer it); None if it cannot be built."""
+    if not cls.__pydantic_complete__:
+        cls.model_rebuild(raise_errors=False)
+    validator = cls.__dict__.get("__pydantic_validator__")
+    return validator if isinstance(validator, pydantic_core.SchemaValidator) else None
 
 
 def type_adapter(tp: object) -> pydantic.TypeAdapter[Any]:
@@ -145,9 +158,10 @@ def construct(tp: object, value: object) -> Any:
     fields set, so `to_dict()` gives back exactly the wire data.
     """
     try:
-        return type_adapter(tp).validate_python(value, context=LENIENT)
-    except pydantic.ValidationError:
-        return construct_unchecked(tp, value)
+        adapter = type_adapter(tp)
+        return adapter.validate_python(value, context=LENIENT)
+    except pydantic.ValidationError as exc:
+        return construct_unchecked(tp, value, exc, lambda v: adapter.validate_python(v, context=LENIENT))
     except Exception:  # an annotation pydantic cannot build a validator for
         return value
 
@@ -156,12 +170,62 @@ _LISTS = frozenset({list, collections.abc.Sequence, collections.abc.MutableSeque
 _MAPS = frozenset({dict, collections.abc.Mapping, collections.abc.MutableMapping})
 
 
-def construct_unchecked(tp: object, value: object) -> Any:
-    """`construct` for a value already known not to validate as `tp`."""
+def construct_unchecked(tp: object, value: object, error: pydantic.ValidationError | None = None,
+                        validate: Callable[[object], object] | None = None, *, skip: int = 0) -> Any:
+    """`construct` for a value already known not to validate as `tp`.
+
+    With the `error` that `validate` (a validator of `tp`) raised for it, a list or map
+    keeps the items the error does not name validated in one call, and only those it names
+    are constructed: no validator is built for the item type.  `skip`: leading parts of
+    the error's locations that are not in the value (a field's name).
+    """
     try:
+        if error is not None and validate is not None:
+            locs = [e["loc"][skip:] for e in error.errors(include_url=False, include_context=False, include_input=False)]
+            return _construct_failed(tp, value, locs, validate)
         return _construct_unchecked(tp, value)
     except Exception:  # e.g. data nested deeper than Python's stack: kept as parsed, never an error
         return value
+
+
+def _construct_failed(tp: object, value: object, locs: list[tuple[int | str, ...]],
+                      validate: Callable[[object], object]) -> Any:
+    bare = tp
+    while get_origin(bare) is Annotated:
+        bare = get_args(bare)[0]
+    origin = get_origin(bare)
+    if (origin is Union or origin is types.UnionType) and value is not None:
+        members = [m for m in get_args(bare) if m is not type(None)]
+        if len(members) == 1:  # `X | None`: its errors are located as X's
+            bare = members[0]
+            while get_origin(bare) is Annotated:
+                bare = get_args(bare)[0]
+            origin = get_origin(bare)
+    if origin in _LISTS and isinstance(value, list):
+        items: dict[Any, object] = dict(enumerate(value))
+        (item,) = get_args(bare) or (object,)
+    elif origin in _MAPS and isinstance(value, dict):
+        items = dict(value)
+        _, item = get_args(bare) or (str, object)
+    else:
+        return _construct_unchecked(tp, value)
+    bad = {loc[0] for loc in locs if loc}
+    if not bad or not all(locs) or not bad <= items.keys():
+        return _construct_unchecked(tp, value)  # an error of the whole list or map, or not located in it
+    good = [k for k in items if k not in bad]
+    try:
+        checked = validate([items[k] for k in good] if isinstance(value, list) else {k: items[k] for k in good})
+    except (pydantic.ValidationError, TypeError, ValueError):
+        return _construct_unchecked(tp, value)  # e.g. too few items left
+    kept = list(checked) if isinstance(checked, list) else list(checked.values()) if isinstance(checked, dict) else None
+    if kept is None or len(kept) != len(good):
+        return _construct_unchecked(tp, value)
+    out = dict(zip(good, kept))
+    for k in bad:
+        out[k] = construct_unchecked(item, items[k])
+    if isinstance(value, list):
+        return [out[i] for i in range(len(value))]
+    return {k: out[k] for k in value}
 
 
 def _construct_unchecked(tp: object, value: object) -> Any:
@@ -210,20 +274,47 @@ def _construct_model(cls: type[pydantic.BaseModel], value: dict[str, Any]) -> An
     fields, wire_names = _model_fields(cls)
     values: dict[str, object] = {}
     fields_set: set[str] = set()
+    validator = _class_validator(cls)
+    probe = _bare_instance(cls, {}, set(), {}) if validator is not None else None
     for key, (name, tp, default) in fields.items():
         if key in value:
-            values[name] = construct(tp, value[key])
+            values[name] = _field_value(validator, probe, name, tp, value[key])
             fields_set.add(name)
         else:
             values[name] = default
     extra = {k: v for k, v in value.items() if k not in wire_names}
     # What pydantic's model_construct does, but by wire names only (see BaseModel).
+    return _bare_instance(cls, values, fields_set, extra if cls.model_config.get("extra") == "allow" else None)
+
+
+def _bare_instance(cls: type[pydantic.BaseModel], values: dict[str, object], fields_set: set[str],
+                   extra: dict[str, object] | None) -> Any:
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(model, "__pydantic_extra__", extra if cls.model_config.get("extra") == "allow" else None)
+    object.__setattr__(model, "__pydantic_extra__", extra)
     object.__setattr__(model, "__pydantic_private__", None)
     return model
+
+
+def _field_value(validator: pydantic_core.SchemaValidator | None, probe: Any, name: str, tp: object,
+                 value: object) -> object:
+    """One field's value, validated by the model's own validator where it validates (no validator is
+    built for the field's type), constructed where not."""
+    if validator is None:
+        return construct(tp, value)
+
+    def validate(v: object) -> object:
+        object.__setattr__(probe, "__dict__", {})
+        validator.validate_assignment(probe, name, v, context=LENIENT)
+        return probe.__dict__[name]
+
+    try:
+        return validate(value)
+    except pydantic.ValidationError as exc:
+        return construct_unchecked(tp, value, exc, validate, skip=1)
+    except Exception:  # a validator that cannot assign this field: the field's own, as before
+        return construct(tp, value)
 
 
 def _construct_union(tp: object, metadata: tuple[object, ...], value: object) -> Any:
